@@ -1,0 +1,144 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import {
+    Backend, Route, VnfConfigError, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
+    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, renderFrrConfig, renderInterfaceLines,
+    renderNginxConfig, renderRouteLines, renderUpstreamServerLines,
+} from "../components/vnf-config";
+
+type Env = Record<string, string>;
+type Rejects = { key: string; entry: string };
+export type RouterVector = { name: string; env: Env; routeLines?: string[]; interfaceLines?: string[]; rejects?: Rejects };
+export type LbVector = { name: string; env: Env; serverLines?: string[]; rejects?: Rejects };
+export const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "vectors", "vnf-env.json"), "utf8"),
+);
+
+// The contract shell scripts are held to: message names the key and quotes the entry.
+function assertRejects(fn: () => unknown, r: Rejects): void {
+    assert.throws(fn, (e: unknown) => {
+        assert.ok(e instanceof VnfConfigError, `expected VnfConfigError, got ${String(e)}`);
+        assert.ok(e.message.includes(r.key), `message ${JSON.stringify(e.message)} should name ${r.key}`);
+        assert.ok(e.message.includes(`"${r.entry}"`), `message ${JSON.stringify(e.message)} should quote "${r.entry}"`);
+        assert.strictEqual(e.key, r.key);
+        assert.strictEqual(e.entry, r.entry);
+        return true;
+    });
+}
+
+describe("vnf-config vectors", () => {
+    it("is a well-formed vector file (each vector either accepts or rejects)", () => {
+        for (const v of vectors.router) assert.ok(!!v.rejects !== !!(v.routeLines && v.interfaceLines), v.name);
+        for (const v of vectors.lb) assert.ok(!!v.rejects !== !!v.serverLines, v.name);
+        for (const group of [vectors.router, vectors.lb]) {
+            const names = group.map((v) => v.name);
+            assert.strictEqual(new Set(names).size, names.length, "vector names are unique within a group");
+        }
+    });
+
+    describe("router", () => {
+        for (const v of vectors.router) {
+            it(v.name, () => {
+                if (v.rejects) return assertRejects(() => parseRouterEnv(v.env), v.rejects);
+                const { interfaces, routes } = parseRouterEnv(v.env);
+                assert.deepStrictEqual(renderRouteLines(routes), v.routeLines);
+                assert.deepStrictEqual(renderInterfaceLines(interfaces), v.interfaceLines);
+                const conf = renderFrrConfig({ hostname: "router", interfaces, routes });
+                for (const l of [...v.routeLines!, ...v.interfaceLines!]) assert.ok(conf.split("\n").includes(l), l);
+            });
+        }
+    });
+
+    describe("lb", () => {
+        for (const v of vectors.lb) {
+            it(v.name, () => {
+                if (v.rejects) return assertRejects(() => parseLbEnv(v.env), v.rejects);
+                const { backends } = parseLbEnv(v.env);
+                assert.deepStrictEqual(renderUpstreamServerLines(backends), v.serverLines);
+                const conf = renderNginxConfig({ backends });
+                for (const l of v.serverLines!) assert.ok(conf.includes(`\n    ${l}\n`), l);
+            });
+        }
+    });
+});
+
+describe("vnf-config unit", () => {
+    it("round-trips routes and servers through format/parse", () => {
+        const routes: Route[] = [
+            { prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } },
+            { prefix: "0.0.0.0/0", via: { kind: "nexthop", address: "10.100.101.1" } },
+        ];
+        const s = formatRoutes(routes, ["eth0", "eth1"]);
+        assert.strictEqual(s, "10.100.102.0/24 dev eth1,0.0.0.0/0 10.100.101.1");
+        assert.deepStrictEqual(parseRoutes(s, ["eth0", "eth1"]), routes);
+        const backends: Backend[] = [{ host: "10.100.102.10", port: 80 }, { host: "apache-2", port: 8080 }];
+        assert.strictEqual(formatServers(backends), "10.100.102.10:80,apache-2:8080");
+        assert.deepStrictEqual(parseServers(formatServers(backends)), backends);
+        assert.deepStrictEqual(parseInterfaces(formatInterfaces(["eth0", "eth1"])), ["eth0", "eth1"]);
+        // every accepting vector round-trips too
+        for (const v of vectors.router.filter((x) => !x.rejects)) {
+            const { routes: r } = parseRouterEnv(v.env);
+            assert.deepStrictEqual(parseRoutes(formatRoutes(r)), r, v.name);
+        }
+        for (const v of vectors.lb.filter((x) => !x.rejects)) {
+            const b = parseServers(v.env.SERVERS);
+            assert.deepStrictEqual(parseServers(formatServers(b)), b, v.name);
+        }
+    });
+
+    it("format* rejects bad typed input with the env error", () => {
+        assertRejects(() => formatRoutes([{ prefix: "10.0.0.1/24", via: { kind: "dev", iface: "eth1" } }]),
+            { key: "ROUTES", entry: "10.0.0.1/24 dev eth1" });
+        assertRejects(() => formatServers([{ host: "a", port: 0 }]), { key: "SERVERS", entry: "a:0" });
+        assertRejects(() => formatServers([]), { key: "SERVERS", entry: "" });
+    });
+
+    it("VnfConfigError carries key, entry and the documented message", () => {
+        try {
+            parseRoutes("10.0.0.0/33 dev eth1", ["eth0", "eth1"]);
+            assert.fail("should throw");
+        } catch (e) {
+            assert.ok(e instanceof VnfConfigError && e instanceof Error);
+            assert.strictEqual(e.key, "ROUTES");
+            assert.strictEqual(e.entry, "10.0.0.0/33 dev eth1");
+            assert.strictEqual(e.message, 'ROUTES entry "10.0.0.0/33 dev eth1": prefix length 33 is out of range 0-32');
+        }
+    });
+
+    it("suggests the network address when host bits are set", () => {
+        assert.throws(() => parseRoutes("10.100.102.5/24 dev eth1"), /use the network address 10\.100\.102\.0\/24/);
+    });
+
+    it("is stricter than ip-address on its own (explicit checks)", () => {
+        assert.throws(() => parseRoutes("10.0.0.0 10.0.0.1"), /not a CIDR/); // ip-address accepts no prefix
+        assert.throws(() => parseRoutes("10.0.0.0/24 10.0.0.1/32"), /without a \/prefix/);
+        assert.throws(() => parseServers("010.0.0.1"), /no leading zeros/);
+        assert.throws(() => parseServers("10.0.0.1/32"), /SERVERS entry/);
+    });
+
+    it("renders a full frr.conf with the standard header", () => {
+        const conf = renderFrrConfig({ hostname: "vnf-router", interfaces: ["eth0"], routes: parseRoutes("10.1.0.0/16 dev eth0") });
+        for (const l of ["frr defaults traditional", "hostname vnf-router", "log stdout", "service integrated-vtysh-config",
+            "ip forwarding", "interface eth0", "ip route 10.1.0.0/16 eth0", "line vty"]) {
+            assert.ok(conf.split("\n").includes(l), l);
+        }
+        assert.ok(conf.endsWith("\n"));
+        assert.throws(() => renderFrrConfig({ hostname: "bad host", interfaces: [], routes: [] }), /hostname entry "bad host"/);
+    });
+
+    it("renders the nginx snippet deterministically with retries and healthz", () => {
+        const conf = renderNginxConfig({ backends: parseServers("10.0.0.1,10.0.0.2:8080"), listenPort: 8080,
+            maxFails: 2, failTimeout: "5s", nextUpstreamTries: 2 });
+        assert.strictEqual(conf, renderNginxConfig({ backends: parseServers("10.0.0.1,10.0.0.2:8080"), listenPort: 8080,
+            maxFails: 2, failTimeout: "5s", nextUpstreamTries: 2 }));
+        for (const l of ["upstream vnf_backends {", "    server 10.0.0.1:80 max_fails=2 fail_timeout=5s;", "    listen 8080;",
+            "        proxy_pass http://vnf_backends;", "        proxy_next_upstream error timeout http_502 http_503 http_504;",
+            "        proxy_next_upstream_tries 2;", "        proxy_connect_timeout 2s;", "    location = /healthz {"]) {
+            assert.ok(conf.split("\n").includes(l), l);
+        }
+        assert.throws(() => renderNginxConfig({ backends: [] }), /SERVERS entry ""/);
+        assert.throws(() => renderNginxConfig({ backends: parseServers("a"), listenPort: 0 }), /listenPort/);
+        assert.throws(() => renderUpstreamServerLines(parseServers("a"), { failTimeout: "10 s" }), /failTimeout/);
+    });
+});
