@@ -1,0 +1,37 @@
+// npm run plan -- <stack> [<stack> ...] [--config-dir DIR] [--json]
+// Evaluates the stacks in order under the mock runtime and prints the plans. Exits non-zero,
+// printing nothing on stdout, when any stack fails.
+import { planStacks } from "./plan";
+import { renderPlan } from "./render";
+
+export interface CliArgs {
+    stacks: string[];
+    configDir?: string;
+    json: boolean;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+    const args: CliArgs = { stacks: [], json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--json") args.json = true;
+        else if (a === "--config-dir") {
+            args.configDir = argv[++i];
+            if (!args.configDir) throw new Error("--config-dir needs a directory");
+        } else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
+        else args.stacks.push(a);
+    }
+    if (args.stacks.length === 0) throw new Error("name at least one stack, e.g.: npm run plan -- k8s-dev swarm-dev chain-dev");
+    return args;
+}
+
+async function main(): Promise<void> {
+    const args = parseArgs(process.argv.slice(2));
+    const plans = await planStacks(args.stacks, { configDir: args.configDir });
+    process.stdout.write(args.json ? JSON.stringify(plans, null, 2) + "\n" : plans.map(renderPlan).join("\n"));
+}
+
+main().catch((e: Error) => {
+    process.stderr.write(`plan failed: ${e.message}\n`);
+    process.exit(1);
+});

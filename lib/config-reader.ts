@@ -1,0 +1,161 @@
+// Reads raw stack config into typed values. Every failure names the full key and the value.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./errors";
+import { parseCidr, parseIpv4 } from "./net";
+
+export const PROJECT = "hybrid-vnf";
+
+/** The two calls we need from pulumi.Config, so tests can feed plain maps. */
+export interface ConfigSource {
+    get(key: string): string | undefined;
+    getSecret(key: string): pulumi.Output<string> | undefined;
+}
+
+export function pulumiConfigSource(): ConfigSource {
+    const config = new pulumi.Config(PROJECT);
+    return { get: (k) => config.get(k), getSecret: (k) => config.getSecret(k) };
+}
+
+/** For tests and the plan harness: plain values; secret keys come back as secret Outputs. */
+export function mapConfigSource(values: Record<string, unknown>): ConfigSource {
+    const raw = (k: string) => {
+        const v = values[k];
+        if (v === undefined || v === null) return undefined;
+        return typeof v === "string" ? v : JSON.stringify(v);
+    };
+    return {
+        get: (k) => raw(k),
+        getSecret: (k) => {
+            const v = raw(k);
+            return v === undefined ? undefined : pulumi.secret(v);
+        },
+    };
+}
+
+export class ConfigReader {
+    constructor(private readonly source: ConfigSource) {}
+
+    /** Full key name as users write it in stack files and errors. */
+    name(key: string): string {
+        return `${PROJECT}:${key}`;
+    }
+
+    optionalString(key: string): string | undefined {
+        const v = this.source.get(key);
+        return v === undefined || v.trim() === "" ? undefined : v.trim();
+    }
+
+    string(key: string, fallback?: string): string {
+        const v = this.optionalString(key) ?? fallback;
+        if (v === undefined) throw new ConfigError(this.name(key), v ?? null, "is required but not set");
+        return v;
+    }
+
+    oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T {
+        const v = this.string(key, fallback);
+        if (!(allowed as readonly string[]).includes(v)) {
+            throw new ConfigError(this.name(key), v, `is not one of: ${allowed.join(", ")}`);
+        }
+        return v as T;
+    }
+
+    int(key: string, fallback: number, min: number, max: number): number {
+        const raw = this.optionalString(key);
+        const v = raw === undefined ? fallback : Number(raw);
+        if (!Number.isInteger(v)) throw new ConfigError(this.name(key), raw, "is not a whole number");
+        if (v < min || v > max) throw new ConfigError(this.name(key), v, `is out of range ${min}-${max}`);
+        return v;
+    }
+
+    bool(key: string, fallback: boolean): boolean {
+        const raw = this.optionalString(key);
+        if (raw === undefined) return fallback;
+        if (raw === "true" || raw === "false") return raw === "true";
+        throw new ConfigError(this.name(key), raw, "is not true or false");
+    }
+
+    /** A YAML list in the stack file (Pulumi passes it as JSON), or a comma-separated string. */
+    list(key: string, fallback: string[] = []): string[] {
+        const raw = this.optionalString(key);
+        if (raw === undefined) return fallback;
+        if (!raw.startsWith("[")) return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(raw);
+        } catch {
+            throw new ConfigError(this.name(key), raw, "is not a list");
+        }
+        if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== "string")) {
+            throw new ConfigError(this.name(key), raw, "is not a list of strings");
+        }
+        return parsed.map((s: string) => s.trim());
+    }
+
+    cidr(key: string, fallback?: string): string {
+        return parseCidr(this.name(key), this.string(key, fallback));
+    }
+
+    /** Admin access (SSH, Kubernetes API) is never opened to the whole internet. */
+    adminCidr(key: string): string {
+        const cidr = this.cidr(key);
+        if (cidr.endsWith("/0")) {
+            throw new ConfigError(this.name(key), cidr, "would open SSH and the Kubernetes API to the whole internet; name your own network");
+        }
+        return cidr;
+    }
+
+    stackName(key: string): string {
+        return parseStackName(this.name(key), this.string(key));
+    }
+
+    sshPublicKey(key: string): string {
+        return parseSshPublicKey(this.name(key), this.string(key));
+    }
+
+    ipv4(key: string): string {
+        return parseIpv4(this.name(key), this.string(key));
+    }
+
+    ipv4List(key: string, min: number, max: number): string[] {
+        const ips = this.list(key);
+        if (ips.length < min || ips.length > max) {
+            throw new ConfigError(this.name(key), ips, `must list ${min}-${max} addresses`);
+        }
+        const seen = new Set<string>();
+        return ips.map((ip) => {
+            const v = parseIpv4(this.name(key), ip);
+            if (seen.has(v)) throw new ConfigError(this.name(key), ip, "is listed twice");
+            seen.add(v);
+            return v;
+        });
+    }
+
+    optionalSecret(key: string): pulumi.Output<string> | undefined {
+        return this.source.getSecret(key);
+    }
+
+    requireSecret(key: string): pulumi.Output<string> {
+        const v = this.source.getSecret(key);
+        if (v === undefined) {
+            throw new ConfigError(this.name(key), null, `is required; set it with: pulumi config set --secret ${this.name(key)} <value>`);
+        }
+        return v;
+    }
+}
+
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** A StackReference name must be fully qualified: `org/project/stack`. */
+export function parseStackName(key: string, value: string): string {
+    if (!STACK_NAME.test(value)) {
+        throw new ConfigError(key, value, "is not a stack name of the form org/project/stack (e.g. organization/hybrid-vnf/k8s-dev)");
+    }
+    return value;
+}
+
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/;
+
+export function parseSshPublicKey(key: string, value: string): string {
+    if (!SSH_PUBLIC_KEY.test(value)) throw new ConfigError(key, value, "is not an OpenSSH public key (ssh-ed25519 AAAA... comment)");
+    return value;
+}

@@ -1,0 +1,57 @@
+// Typed, validated config of the service-chain role. Read once, at the edge.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../lib/errors";
+import { ConfigReader } from "../../lib/config-reader";
+
+export interface ServiceChainConfig {
+    k8sStack: string;
+    swarmStack: string;
+    routerImage: string;
+    lbImage: string;
+    /** Capabilities NET_ADMIN, NET_RAW, SYS_ADMIN instead of a privileged container. */
+    leastPrivilege: boolean;
+    /** The router node's interface on the Apache subnet (target of the default route). */
+    routerApacheInterface: string;
+    /** Interfaces the router manages, in the seed's INTERFACES format. */
+    routerInterfaces: string[];
+    /** Extra routes beyond the default one to the Apache network, `CIDR NEXTHOP` or `CIDR dev IFACE`. */
+    extraRoutes: string[];
+    routerNamespace: string;
+    backendPort: number;
+    lbReplicas: number;
+    lbPublishMode: "ingress" | "host";
+    /** Key for the Docker provider's SSH connection; unused for unix:// Docker hosts. */
+    sshPrivateKey: pulumi.Output<string> | undefined;
+}
+
+/** An image reference pinned by a tag other than `latest`, or by digest. */
+export function parseImageRef(key: string, value: string): string {
+    const digest = /@sha256:[a-f0-9]{64}$/.test(value);
+    const tag = /^[^@\s]+:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(value.replace(/^[^/]+:\d+\//, ""));
+    if (!digest && (!tag || tag[1] === "latest")) {
+        throw new ConfigError(key, value, "is not pinned; use a version tag other than latest, or a @sha256 digest");
+    }
+    return value;
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
+    const routerNamespace = r.string("routerNamespace", "vnf-router");
+    if (!DNS_LABEL.test(routerNamespace)) throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
+    return {
+        k8sStack: r.stackName("k8sStack"),
+        swarmStack: r.stackName("swarmStack"),
+        routerImage: parseImageRef(r.name("routerImage"), r.string("routerImage", "hybrid-vnf/router:1.0.0")),
+        lbImage: parseImageRef(r.name("lbImage"), r.string("lbImage", "hybrid-vnf/nginx-lb:1.0.0")),
+        leastPrivilege: r.bool("leastPrivilege", false),
+        routerApacheInterface: r.string("routerApacheInterface", "eth1"),
+        routerInterfaces: r.list("routerInterfaces", ["eth0", "eth1"]),
+        extraRoutes: r.list("routes"),
+        routerNamespace,
+        backendPort: r.int("backendPort", 80, 1, 65535),
+        lbReplicas: r.int("lbReplicas", 2, 1, 20),
+        lbPublishMode: r.oneOf("lbPublishMode", ["ingress", "host"] as const, "ingress"),
+        sshPrivateKey: r.optionalSecret("sshPrivateKey"),
+    };
+}

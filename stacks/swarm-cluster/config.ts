@@ -1,0 +1,71 @@
+// Typed, validated config of the swarm-cluster role. Read once, at the edge.
+import { ConfigError } from "../../lib/errors";
+import { ConfigReader } from "../../lib/config-reader";
+import { cidrContains } from "../../lib/net";
+import { DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
+
+interface SwarmCommon {
+    /** The k8s-cluster stack (org/project/stack); its networks are checked against swarmCidr. */
+    k8sStack: string;
+    swarmCidr: string;
+    lbPort: number;
+}
+
+export interface SwarmOpenStackConfig extends SwarmCommon, OpenStackVmConfig {
+    target: "openstack";
+    managerCount: number;
+    workerCount: number;
+    clientCidr: string;
+    dockerVersion: string;
+}
+
+export interface SwarmExistingConfig extends SwarmCommon {
+    target: "existing";
+    dockerHost: string;
+    managerIp: string;
+    nodeIps: string[];
+}
+
+export type SwarmClusterConfig = SwarmOpenStackConfig | SwarmExistingConfig;
+
+/** Docker API access over SSH, or a local socket; never an unauthenticated TCP socket. */
+const DOCKER_HOST = /^(ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|unix:\/\/\/[^\s]+)$/;
+
+export function parseDockerHost(key: string, value: string): string {
+    if (value.startsWith("tcp://")) {
+        throw new ConfigError(key, value, "is a TCP Docker socket; use ssh://user@host (the Docker API is never exposed over TCP)");
+    }
+    if (!DOCKER_HOST.test(value)) throw new ConfigError(key, value, "is not ssh://user@host[:port] or unix:///path/to/docker.sock");
+    return value;
+}
+
+export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
+    const target = r.oneOf("target", TARGETS, "openstack");
+    const common: SwarmCommon = {
+        k8sStack: r.stackName("k8sStack"),
+        swarmCidr: r.cidr("swarmCidr", DEFAULT_CIDRS.swarmCidr),
+        lbPort: r.int("lbPort", 80, 1, 65535),
+    };
+    if (target === "existing") {
+        const managerIp = r.ipv4("managerIp");
+        const nodeIps = r.ipv4List("nodeIps", 1, 57);
+        if (!nodeIps.includes(managerIp)) throw new ConfigError(r.name("nodeIps"), nodeIps, `does not include managerIp ${managerIp}`);
+        for (const ip of nodeIps) {
+            if (!cidrContains(common.swarmCidr, ip)) throw new ConfigError(r.name("nodeIps"), ip, `is not inside ${r.name("swarmCidr")} ${common.swarmCidr}`);
+        }
+        return { target, ...common, dockerHost: parseDockerHost(r.name("dockerHost"), r.string("dockerHost")), managerIp, nodeIps };
+    }
+    const managerCount = r.int("managerCount", 1, 1, 7);
+    if (managerCount % 2 === 0) {
+        throw new ConfigError(r.name("managerCount"), managerCount, "is even; Raft needs an odd number of managers (1, 3, 5 or 7) to keep a quorum");
+    }
+    return {
+        target,
+        ...common,
+        ...readOpenStackVmConfig(r),
+        managerCount,
+        workerCount: r.int("workerCount", 1, 0, 50),
+        clientCidr: r.cidr("clientCidr"),
+        dockerVersion: r.string("dockerVersion", "20.10.24+dfsg1-1+deb12u1"),
+    };
+}
