@@ -218,9 +218,10 @@ export type NginxOptions = UpstreamOptions & {
 };
 
 const NGINX_TIME = /^[1-9][0-9]*(ms|s|m|h)?$/;
+const NGINX_SECONDS = /^[1-9][0-9]*(s|m|h)?$/; // fail_timeout has 1s granularity: nginx -t rejects "500ms"
 
-function checkTime(key: string, v: string): string {
-    if (!NGINX_TIME.test(v)) throw new VnfConfigError(key, v, "not an nginx time such as 10s or 500ms");
+function checkTime(key: string, v: string, re = NGINX_TIME): string {
+    if (!re.test(v)) throw new VnfConfigError(key, v, `not an nginx time such as 10s${re === NGINX_TIME ? " or 500ms" : ""}`);
     return v;
 }
 
@@ -233,7 +234,7 @@ function checkInt(key: string, v: number, min: number, max: number): number {
 
 export function renderUpstreamServerLines(backends: readonly Backend[], opts: UpstreamOptions = {}): string[] {
     const maxFails = checkInt("maxFails", opts.maxFails ?? 3, 0, 1000);
-    const failTimeout = checkTime("failTimeout", opts.failTimeout ?? "10s");
+    const failTimeout = checkTime("failTimeout", opts.failTimeout ?? "10s", NGINX_SECONDS);
     return backends.map((b) => `server ${b.host}:${b.port} max_fails=${maxFails} fail_timeout=${failTimeout};`);
 }
 

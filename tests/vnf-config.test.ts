@@ -140,5 +140,6 @@ describe("vnf-config unit", () => {
         assert.throws(() => renderNginxConfig({ backends: [] }), /SERVERS entry ""/);
         assert.throws(() => renderNginxConfig({ backends: parseServers("a"), listenPort: 0 }), /listenPort/);
         assert.throws(() => renderUpstreamServerLines(parseServers("a"), { failTimeout: "10 s" }), /failTimeout/);
+        assert.throws(() => renderUpstreamServerLines(parseServers("a"), { failTimeout: "500ms" }), /failTimeout/);
     });
 });
