@@ -42,8 +42,8 @@ export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
     return {
         k8sStack: r.stackName("k8sStack"),
         swarmStack: r.stackName("swarmStack"),
-        routerImage: parseImageRef(r.name("routerImage"), r.string("routerImage", "hybrid-vnf/router:1.0.0")),
-        lbImage: parseImageRef(r.name("lbImage"), r.string("lbImage", "hybrid-vnf/nginx-lb:1.0.0")),
+        routerImage: parseImageRef(r.name("routerImage"), r.string("routerImage", "hybrid-vnf/router:0.1.0")),
+        lbImage: parseImageRef(r.name("lbImage"), r.string("lbImage", "hybrid-vnf/nginx-lb:0.1.0")),
         leastPrivilege: r.bool("leastPrivilege", false),
         routerApacheInterface: r.string("routerApacheInterface", "eth1"),
         routerInterfaces: r.list("routerInterfaces", ["eth0", "eth1"]),
