@@ -1,0 +1,65 @@
+// npm run bench:plan — how long a plan of each example stack takes, next to the floor of any
+// Pulumi TypeScript program (a bare require of @pulumi/pulumi), as ratios. Each sample is a fresh
+// process, as `pulumi up` would start one. It reports; it never passes or fails on time.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR } from "./stack-files";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Each stack is planned after the stacks it references, as `npm run plan` requires. */
+const CHAINS: Record<string, string[]> = {
+    "k8s-dev": ["k8s-dev"],
+    "swarm-dev": ["k8s-dev", "swarm-dev"],
+    "chain-dev": ["k8s-dev", "swarm-dev", "chain-dev"],
+    "k8s-local": ["k8s-local"],
+    "swarm-local": ["k8s-local", "swarm-local"],
+    "chain-local": ["k8s-local", "swarm-local", "chain-local"],
+};
+
+function timeMs(args: string[]): number {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8" });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
+    return ms;
+}
+
+export function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function sample(args: string[]): number {
+    timeMs(args); // warm the file cache once
+    return median(Array.from({ length: RUNS }, () => timeMs(args)));
+}
+
+function main(): void {
+    const plan = ["-r", "ts-node/register/transpile-only", path.join("harness", "cli.ts")];
+    const rows: { what: string; ms: number }[] = [];
+    const baseline = sample(["-e", "require('@pulumi/pulumi')"]);
+    rows.push({ what: "node -e \"require('@pulumi/pulumi')\"", ms: baseline });
+    for (const [stack, chain] of Object.entries(CHAINS)) {
+        rows.push({ what: `plan ${chain.join(" ")}`, ms: sample([...plan, ...chain, "--json"]) });
+    }
+    // Why the program imports provider submodules only: the whole-package cost, for comparison.
+    rows.push({ what: "require @pulumi/openstack (whole package)", ms: sample(["-e", "require('@pulumi/openstack').networking.Network"]) });
+    rows.push({ what: "require @pulumi/openstack/networking only", ms: sample(["-e", "require('@pulumi/openstack/networking').Network"]) });
+
+    const lines = [
+        `bench:plan — median of ${RUNS} fresh processes each, node ${process.version}, ${new Date().toISOString()}`,
+        "",
+        "| command | median ms | ratio to bare require |",
+        "|---|---:|---:|",
+        ...rows.map((r) => `| ${r.what} | ${r.ms.toFixed(0)} | ${(r.ms / baseline).toFixed(2)}x |`),
+        "",
+    ];
+    process.stdout.write(lines.join("\n"));
+    const out = path.join(PROJECT_DIR, "bench", "results");
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, "plan.md"), lines.join("\n"));
+}
+
+if (require.main === module) main();
