@@ -116,3 +116,20 @@ describe("example stacks", () => {
         assert.throws(() => readStackFile("typed", dir), /hybrid-vnf:apacheCount: "three" is not of the declared type integer/);
     });
 });
+
+describe("provider imports", () => {
+    // Whole-provider imports load every resource module; start-up time is the users' complaint.
+    const WHOLE = /from\s+["']@pulumi\/(openstack|kubernetes|docker|command)["']|require\(["']@pulumi\/(openstack|kubernetes|docker|command)["']\)/;
+    const sources = (dir: string): string[] =>
+        fs.existsSync(dir)
+            ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+                  e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+              )
+            : [];
+
+    it("the program imports provider submodules only", () => {
+        const files = ["index.ts", ...["stacks", "components", "lib"].flatMap((d) => sources(path.join(PROJECT_DIR, d)))];
+        const offenders = files.filter((f) => WHOLE.test(fs.readFileSync(path.isAbsolute(f) ? f : path.join(PROJECT_DIR, f), "utf8")));
+        assert.deepStrictEqual(offenders, []);
+    });
+});
