@@ -1,0 +1,130 @@
+#!/bin/bash
+# Router VNF (FRRouting): turn INTERFACES/ROUTES into frr.conf, check it, run zebra + staticd.
+#
+# Env (same contract as components/vnf-config.ts, held to tests/vectors/vnf-env.json):
+#   INTERFACES       optional; comma-separated interface names -> `interface NAME` blocks.
+#                    When set, every `dev IFACE` route must name one of them.
+#   ROUTES           required; comma-separated `CIDR NEXTHOP` or `CIDR dev IFACE`
+#                    -> `ip route CIDR NEXTHOP` / `ip route CIDR IFACE`.
+#   ROUTER_HOSTNAME  optional frr.conf hostname (default: the container's hostname, or
+#                    "router" when that is not a valid hostname).
+# Flags:
+#   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (renderFrrConfig's layout)
+#                                     to stdout, exit 0. Plain POSIX sh is enough for this.
+#   --health                          exit 0 iff zebra and staticd answer on their vty.
+# Bad input: exit 2 with `KEY entry "ENTRY": reason` on stderr.
+# Normal mode (root; caps NET_ADMIN, NET_RAW, SYS_ADMIN): write /etc/frr/frr.conf, check it
+# with `vtysh -C -f`, enable IP forwarding (warn if /proc/sys is read-only), then supervise
+# zebra + staticd in the foreground; the container ends when either daemon exits.
+set -eu
+
+# Docker HEALTHCHECK: both daemons must answer on their vty (no env parsing needed).
+if [ "${1:-}" = --health ]; then
+  vtysh -d zebra -c 'show version' >/dev/null && vtysh -d staticd -c 'show version' >/dev/null
+  exit
+fi
+
+# The contract lives in one shell library: images/lib/ in the repo, /usr/local/lib/ in the image.
+. "$(dirname "$0")/../lib/vnf-env.sh"
+
+FRR_CONF=/etc/frr/frr.conf
+FRR_RUN=/var/run/frr
+FRR_BIN=/usr/lib/frr
+
+# INTERFACES unset: no interface blocks and `dev IFACE` is not checked; set but empty: rejected.
+[ "${INTERFACES+set}" != set ] || vnf_parse_interfaces "$INTERFACES"
+vnf_parse_routes "${ROUTES:-}"
+
+if [ -n "${ROUTER_HOSTNAME+set}" ]; then
+  host=$ROUTER_HOSTNAME
+  why=$(vnf_host_problem "$host")
+  [ -z "$why" ] || vnf_fail ROUTER_HOSTNAME "$host" "$why"
+else
+  # A Docker container id can be all digits, which is not a valid hostname: fall back.
+  host=$(hostname 2>/dev/null || cat /etc/hostname)
+  [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
+fi
+
+# Same layout as renderFrrConfig in components/vnf-config.ts.
+render_frr_conf() {
+  printf '%s\n' "frr defaults traditional" "hostname $host" "log stdout" \
+    "service integrated-vtysh-config" "!" "ip forwarding" "!"
+  [ -z "$VNF_IFACES" ] || printf 'interface %s\nexit\n!\n' $VNF_IFACES
+  printf '%s\n' "$VNF_ROUTE_LINES" "!" "line vty" "!"
+}
+
+if [ "${1:-}" = --render-only ] || [ "${RENDER_ONLY:-0}" = 1 ]; then
+  render_frr_conf
+  exit 0
+fi
+
+# ---- normal mode: run the daemons -------------------------------------------
+# The supervisor below needs bash (wait -n); re-exec under it when started by plain sh.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+
+mkdir -p "$FRR_RUN"
+chown frr:frr "$FRR_RUN"
+render_frr_conf > "$FRR_CONF.new"
+# Let FRR's own parser judge the file before any daemon starts.
+if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
+  echo "router: the rendered frr.conf fails 'vtysh -C -f': $check" >&2
+  cat -n "$FRR_CONF.new" >&2
+  exit 3
+fi
+mv "$FRR_CONF.new" "$FRR_CONF"
+chown frr:frr "$FRR_CONF"; chmod 640 "$FRR_CONF"
+echo "router: frr.conf checked with vtysh -C; static routes:"
+printf '%s\n' "$VNF_ROUTE_LINES" | sed 's/^/router:   /'
+
+# Routing between legs needs forwarding. With hostNetwork the node owns the setting and
+# /proc/sys is usually read-only in a container, so only warn when we cannot set it.
+if [ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" = 1 ]; then
+  echo "router: net.ipv4.ip_forward is already 1"
+elif { echo 1 > /proc/sys/net/ipv4/ip_forward; } 2>/dev/null; then
+  echo "router: set net.ipv4.ip_forward=1"
+else
+  echo "router: WARNING: cannot set net.ipv4.ip_forward=1 (read-only /proc/sys): set it on the node" \
+    "or run with --sysctl net.ipv4.ip_forward=1, else packets are not forwarded" >&2
+fi
+for i in $VNF_IFACES; do
+  [ -e "/sys/class/net/$i" ] || echo "router: WARNING: interface $i (from INTERFACES) does not exist (yet)" >&2
+done
+
+pids=()
+stop() { # forward SIGTERM to the daemons, reap them, exit with $1
+  trap - TERM INT
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait
+  exit "$1"
+}
+trap 'echo "router: stopping" >&2; stop 0' TERM INT
+
+wait_vty() { # the daemon's vty socket appears once it is ready for vtysh
+  for _ in $(seq 1 100); do
+    [ -S "$FRR_RUN/$1.vty" ] && return 0
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      echo "router: $1 died during startup (it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities)" >&2
+      stop 1
+    fi
+    sleep 0.1
+  done
+  echo "router: $1 did not open $FRR_RUN/$1.vty within 10s" >&2
+  stop 1
+}
+
+# Both daemons run in the foreground (no -d) as children of this shell; the config is then
+# loaded by `vtysh -b` from the integrated frr.conf, as frrinit.sh does.
+# -A 127.0.0.1: the TCP vty stays local; vtysh uses the unix sockets in $FRR_RUN.
+"$FRR_BIN/zebra" --log stdout -A 127.0.0.1 -u frr -g frr &
+pids+=($!); wait_vty zebra
+"$FRR_BIN/staticd" --log stdout -A 127.0.0.1 -u frr -g frr &
+pids+=($!); wait_vty staticd
+vtysh -b >/dev/null || { echo "router: 'vtysh -b' could not apply $FRR_CONF" >&2; stop 1; }
+echo "router: zebra (pid ${pids[0]}) and staticd (pid ${pids[1]}) running with $FRR_CONF"
+
+# Whichever daemon exits first ends the container, so the orchestrator restarts it.
+set +e
+wait -n
+rc=$?
+echo "router: a daemon exited with status $rc; stopping the other" >&2
+stop $(( rc == 0 ? 1 : rc ))
