@@ -1,5 +1,6 @@
 // The README's config reference, generated from the declarations in Pulumi.yaml so the two
 // cannot drift (tests/readme.test.ts checks README holds this exact table).
+import * as fs from "fs";
 import { readProjectFile } from "./stack-files";
 
 /** Splits "…meaning. Default X." into meaning and default. */
@@ -17,4 +18,14 @@ export function configTable(): string {
     return ["| key (`hybrid-vnf:`…) | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-if (require.main === module) process.stdout.write(configTable() + "\n");
+/** Replaces the table between the config-table markers of a README. */
+export function withConfigTable(readme: string): string {
+    return readme.replace(/<!-- config-table:start -->[\s\S]*<!-- config-table:end -->/, `<!-- config-table:start -->\n${configTable()}\n<!-- config-table:end -->`);
+}
+
+if (require.main === module) {
+    // --write README.md updates the README in place; without it, print the table.
+    const target = process.argv[2] === "--write" ? process.argv[3] : undefined;
+    if (target) fs.writeFileSync(target, withConfigTable(fs.readFileSync(target, "utf8")));
+    else process.stdout.write(configTable() + "\n");
+}

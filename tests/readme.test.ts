@@ -1,0 +1,47 @@
+// README stays true: the config table matches Pulumi.yaml, documented defaults match the
+// loaders, and the commands it shows exist.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { configTable, splitDefault } from "../harness/config-table";
+import { PROJECT_DIR, readProjectFile } from "../harness/stack-files";
+import { ConfigReader, mapConfigSource } from "../lib/config-reader";
+import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
+import { readSwarmClusterConfig } from "../stacks/swarm-cluster/config";
+import { readServiceChainConfig } from "../stacks/service-chain/config";
+
+const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+
+describe("README", () => {
+    it("holds the config table generated from Pulumi.yaml (npm run docs:config)", () => {
+        assert.ok(readme.includes(configTable()), "README config table is stale: run npm run docs:config");
+    });
+
+    it("every npm command it shows is a script of package.json", () => {
+        const shown = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
+        assert.ok(shown.includes("lab") && /npm test/.test(readme));
+        for (const s of shown) assert.ok(pkg.scripts[s], `npm run ${s} is in package.json`);
+    });
+
+    it("documented defaults are the defaults the loaders apply", () => {
+        const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
+        const common = { externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: key, sshPrivateKey: "k", k8sStack: "o/p/k", swarmStack: "o/p/s", clientCidr: "0.0.0.0/0" };
+        const loaded: Record<string, unknown> = {
+            ...readServiceChainConfig(new ConfigReader(mapConfigSource(common))),
+            ...readSwarmClusterConfig(new ConfigReader(mapConfigSource(common))),
+            ...readK8sClusterConfig(new ConfigReader(mapConfigSource(common))),
+        };
+        const aliases: Record<string, string> = { workerCount: "" };
+        let checked = 0;
+        for (const [name, decl] of Object.entries(readProjectFile().config)) {
+            const { fallback } = splitDefault(decl.description ?? "");
+            if (!fallback || aliases[name] === "" || !(name in loaded)) continue;
+            const value = loaded[name];
+            const shown = Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+            assert.strictEqual(shown, fallback, `${name}: README says ${fallback}, the loader uses ${shown}`);
+            checked++;
+        }
+        assert.ok(checked >= 15, `checked ${checked} defaults`);
+    });
+});
