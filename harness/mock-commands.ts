@@ -29,6 +29,8 @@ const K3S_KUBECONFIG = (seed: string) =>
 /** Patterns in the `create` command, most specific first. */
 const OUTPUTS: [RegExp, (cmd: string) => string][] = [
     [/k3s\.yaml/, (cmd) => K3S_KUBECONFIG(token(cmd).slice(0, 12))],
+    // k3s server node token: K10<ca hash>::server:<secret>, with a trailing newline like `cat`.
+    [/k3s\/server\/node-token/, (cmd) => `K10${token(`ca${cmd}`)}::server:${token(`n${cmd}`).slice(0, 32)}\n`],
     [/join-token\b.*\bworker|join-token -q worker/, (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`w${cmd}`).slice(0, 25)}`],
     [/join-token\b.*\bmanager|join-token -q manager/, (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`m${cmd}`).slice(0, 25)}`],
 ];
