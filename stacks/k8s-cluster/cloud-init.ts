@@ -1,0 +1,139 @@
+// User-data of the k8s-cluster VMs, built as cloud-config objects and serialized with `yaml`.
+// Pure: the program passes resolved values in (the floating IP, the node token), so tests can
+// render every document and hand it to the real `cloud-init schema`.
+//
+// Why k3s: a CNCF-certified conformant Kubernetes in one binary, pinned by an exact release
+// (INSTALL_K3S_VERSION, and the installer fetched from the same tag), installed straight from
+// cloud-init with nothing else on the VM or the operator's machine (no kubeadm, no Ansible).
+//
+// Privileged pods: k3s enables the PodSecurity admission plugin with the built-in default
+// level "privileged", so a namespace labelled pod-security.kubernetes.io/enforce=privileged
+// (as the router VNF's is) admits privileged, hostNetwork pods. We pass no
+// pod-security-admission-config-file and no other admission config, so nothing tightens that.
+import { stringify } from "yaml";
+
+/** Both k3s roles forward packets; the router node forwards the service chain's traffic. */
+export const SYSCTL_PATH = "/etc/sysctl.d/90-hybrid-vnf-forwarding.conf";
+export const SYSCTL_CONTENT = [
+    "# hybrid-vnf: the router VNF forwards between the cluster and Apache networks.",
+    "net.ipv4.ip_forward = 1",
+    "# Loose reverse-path filtering: replies may come back by the other leg.",
+    "net.ipv4.conf.all.rp_filter = 2",
+    "net.ipv4.conf.default.rp_filter = 2",
+    "",
+].join("\n");
+
+export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
+export const K3S_INSTALLER_PATH = "/usr/local/bin/k3s-install.sh";
+/** Neither is used by the chain; without them nothing listens on the nodes' ports 80/443. */
+export const K3S_DISABLED = ["traefik", "servicelb"];
+
+export type CloudConfig = Record<string, unknown>;
+
+export function serializeCloudConfig(config: CloudConfig): string {
+    return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+/** The installer of the pinned release, from the same git tag (`+` is %2B in the URL). */
+export function k3sInstallerUrl(k3sVersion: string): string {
+    if (!/^v[0-9A-Za-z.+-]+$/.test(k3sVersion)) throw new Error(`not a k3s version: ${JSON.stringify(k3sVersion)}`);
+    return `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(k3sVersion)}/install.sh`;
+}
+
+function k3sInstallCommand(k3sVersion: string, role: "server" | "agent"): string[] {
+    return [
+        "sh",
+        "-c",
+        `curl -sfL '${k3sInstallerUrl(k3sVersion)}' -o ${K3S_INSTALLER_PATH} && INSTALL_K3S_VERSION='${k3sVersion}' sh ${K3S_INSTALLER_PATH} ${role}`,
+    ];
+}
+
+function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent", k3sConfig: Record<string, unknown>): CloudConfig {
+    return {
+        hostname,
+        package_update: true,
+        packages: ["curl"],
+        write_files: [
+            { path: SYSCTL_PATH, owner: "root:root", permissions: "0644", content: SYSCTL_CONTENT },
+            // k3s reads its flags from here; 0600 because an agent's file holds the join token.
+            { path: K3S_CONFIG_PATH, owner: "root:root", permissions: "0600", content: stringify(k3sConfig, { lineWidth: 0 }) },
+        ],
+        runcmd: [["sysctl", "--system"], k3sInstallCommand(k3sVersion, role)],
+    };
+}
+
+export interface K3sServerOptions {
+    hostname: string;
+    k3sVersion: string;
+    /** Extra names/addresses in the API certificate: the floating IP the kubeconfig points at. */
+    tlsSans: string[];
+    nodeLabels: string[];
+}
+
+/** The k3s config of the server (the router node). */
+export function k3sServerConfig(o: K3sServerOptions): Record<string, unknown> {
+    return {
+        "write-kubeconfig-mode": "0600",
+        "tls-san": o.tlsSans,
+        "node-label": o.nodeLabels,
+        disable: K3S_DISABLED,
+    };
+}
+
+export function renderK3sServerUserData(o: K3sServerOptions): string {
+    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "server", k3sServerConfig(o)));
+}
+
+export interface K3sAgentOptions {
+    hostname: string;
+    k3sVersion: string;
+    /** https://<server's cluster-network IP>:6443 */
+    serverUrl: string;
+    /** The server's node token: secret, so the rendered user-data is secret too. */
+    token: string;
+    nodeLabels: string[];
+}
+
+export function k3sAgentConfig(o: K3sAgentOptions): Record<string, unknown> {
+    return { server: o.serverUrl, token: o.token, "node-label": o.nodeLabels };
+}
+
+export function renderK3sAgentUserData(o: K3sAgentOptions): string {
+    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o)));
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page an Apache VM serves: it names the VM and its address, so the chain can be traced. */
+export function renderApachePage(name: string, ip: string): string {
+    const n = escapeHtml(name);
+    const a = escapeHtml(ip);
+    return [
+        "<!DOCTYPE html>",
+        `<html><head><meta charset="utf-8"><title>${n}</title></head>`,
+        `<body><h1>${n}</h1><p>Served by ${n} at ${a}</p></body></html>`,
+        "",
+    ].join("\n");
+}
+
+export const APACHE_PAGE_PATH = "/var/www/html/index.html";
+
+export function renderApacheUserData(o: { hostname: string; ip: string }): string {
+    return serializeCloudConfig({
+        hostname: o.hostname,
+        package_update: true,
+        packages: ["apache2"],
+        write_files: [
+            // defer: written after the packages are installed, so the package's own default
+            // page can never replace ours.
+            { path: APACHE_PAGE_PATH, owner: "root:root", permissions: "0644", content: renderApachePage(o.hostname, o.ip), defer: true },
+        ],
+        runcmd: [["systemctl", "enable", "--now", "apache2"]],
+    });
+}
+
+/** A VM's name and hostname: `<stack>-<role>[-<n>]`, reduced to what a hostname may hold. */
+export function vmName(stack: string, role: string, n?: number): string {
+    const base = `${stack}-${role}${n === undefined ? "" : `-${n}`}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    return base.slice(0, 63).replace(/-+$/, "");
+}

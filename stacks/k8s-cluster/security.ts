@@ -1,0 +1,85 @@
+// Security groups of the k8s-cluster stack as a plain table, so the policy can be read and
+// tested without a cloud. Every group keeps OpenStack's default egress rules (allow all out)
+// and gets no ingress but what is listed here; Neutron groups are stateful, so replies to
+// allowed traffic (and to the VMs' own outgoing connections) pass without rules of their own.
+
+export const SSH_PORT = 22;
+export const KUBE_API_PORT = 6443;
+export const HTTP_PORT = 80;
+
+/** The groups, by the key used in resource names. */
+export type GroupKey = "nodes" | "router-transit" | "router-apache-leg" | "apache";
+
+export interface IngressRule {
+    /** Short name, part of the resource name. */
+    key: string;
+    description: string;
+    protocol?: "tcp" | "udp" | "icmp";
+    port?: number;
+    /** Exactly one of remoteIpPrefix and remoteGroup. */
+    remoteIpPrefix?: string;
+    remoteGroup?: GroupKey;
+}
+
+export interface SecurityGroupSpec {
+    key: GroupKey;
+    description: string;
+    ingress: IngressRule[];
+}
+
+export interface SecurityInputs {
+    adminCidr: string;
+    clusterCidr: string;
+    swarmCidr: string;
+}
+
+/**
+ * - nodes: every Kubernetes node's cluster-side port. SSH and the API only from adminCidr; node
+ *   to node everything (flannel VXLAN 8472/udp, kubelet 10250, agents -> API 6443), matched by
+ *   group membership, not by a CIDR, so no other host on the cluster network gets in.
+ * - router-transit: also on the router node's cluster-side port. Security groups apply to
+ *   packets a VM forwards, too: a request from the swarm to an Apache VM enters the router node
+ *   by this port, and Neutron checks it against this port's ingress rules by source address. So
+ *   HTTP from swarmCidr and clusterCidr (the swarm hosts' leg on the cluster network) must be
+ *   allowed here, or the chain breaks at the router. Nothing listens on port 80 on the node
+ *   itself (k3s runs without traefik/servicelb).
+ * - router-apache-leg: the router node's Apache-side port. No ingress rules: the requests leave
+ *   by this port (egress, allowed) and the Apache replies that come back in match the
+ *   connection tracked on the way out. Apache VMs cannot open connections to the router node.
+ * - apache: HTTP only from the cluster and swarm networks (after the router VNF the source is
+ *   still the original client, the router does not NAT).
+ */
+export function securityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
+    return [
+        {
+            key: "nodes",
+            description: "Kubernetes nodes: SSH and API from the admin network, all traffic between nodes",
+            ingress: [
+                { key: "ssh-admin", description: "SSH from the admin network", protocol: "tcp", port: SSH_PORT, remoteIpPrefix: s.adminCidr },
+                { key: "api-admin", description: "Kubernetes API from the admin network", protocol: "tcp", port: KUBE_API_PORT, remoteIpPrefix: s.adminCidr },
+                { key: "intra-cluster", description: "All traffic between Kubernetes nodes (flannel, kubelet, API)", remoteGroup: "nodes" },
+            ],
+        },
+        {
+            key: "router-transit",
+            description: "Router node, cluster side: HTTP forwarded from the swarm and cluster networks to the Apache network",
+            ingress: [
+                { key: "http-swarm", description: "HTTP from the swarm network, forwarded to Apache", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.swarmCidr },
+                { key: "http-cluster", description: "HTTP from the cluster network, forwarded to Apache", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.clusterCidr },
+            ],
+        },
+        {
+            key: "router-apache-leg",
+            description: "Router node, Apache side: no ingress; replies pass as tracked connections",
+            ingress: [],
+        },
+        {
+            key: "apache",
+            description: "Apache VMs: HTTP from the cluster and swarm networks only",
+            ingress: [
+                { key: "http-cluster", description: "HTTP from the cluster network (via the router VNF)", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.clusterCidr },
+                { key: "http-swarm", description: "HTTP from the swarm network (via the router VNF)", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.swarmCidr },
+            ],
+        },
+    ];
+}
