@@ -1,0 +1,142 @@
+// NginxLoadBalancer: the load balancer VNF (nginx) as a Docker Swarm service, env SERVERS
+// in the seed's format. SERVERS is an Input: when the backends change (the k8s stack's
+// Apache IPs), the next `up` diffs taskSpec and Swarm rolls the tasks with updateConfig.
+import * as pulumi from "@pulumi/pulumi";
+import { Service } from "@pulumi/docker/service";
+import type * as dockerInput from "@pulumi/docker/types/input";
+import { Backend, formatServers } from "./vnf-config";
+
+export type PublishMode = "ingress" | "host";
+export type UpdateOrder = "start-first" | "stop-first";
+
+/** Label on the service and its containers naming the VNF (the lab and policies find it by it). */
+export const VNF_SERVICE_LABEL_KEY = "hybrid-vnf.vnf";
+
+export interface NginxLoadBalancerArgs {
+    /** LB image, pinned (a tag other than latest, or a digest). */
+    image: pulumi.Input<string>;
+    /** Backends (SERVERS); validated with the VNF module, so a bad one fails at plan time. */
+    backends: pulumi.Input<Backend[]>;
+    /** Port published on the swarm hosts. */
+    publishedPort: pulumi.Input<number>;
+    /** Port nginx listens on in the container. Default 80. */
+    targetPort?: number;
+    /** ingress (routing mesh, default) or host (only on nodes that run a task). */
+    publishMode?: PublishMode;
+    /** Default 2. */
+    replicas?: number;
+    /** Swarm service name. Default: the component name. */
+    serviceName?: string;
+    /**
+     * Rolling update order. Default start-first (new task healthy before the old one stops),
+     * but stop-first in host mode: a host-mode port is held by the old task, so a start-first
+     * replacement on the same node could never start and the update would hang.
+     */
+    updateOrder?: UpdateOrder;
+    /** Container health check command. Default: curl the LB's /healthz on targetPort. */
+    healthCheck?: string[];
+    /** Extra service labels. */
+    labels?: Record<string, string>;
+}
+
+export class NginxLoadBalancer extends pulumi.ComponentResource {
+    readonly serviceName: pulumi.Output<string>;
+    /** The backends as `HOST:PORT`, the entries of SERVERS. */
+    readonly servers: pulumi.Output<string[]>;
+    readonly publishedPort: pulumi.Output<number>;
+    /** The container env: SERVERS in the seed's format. */
+    readonly env: pulumi.Output<{ SERVERS: string }>;
+    readonly service: Service;
+
+    constructor(name: string, args: NginxLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("hybrid-vnf:index:NginxLoadBalancer", name, {}, opts);
+
+        const targetPort = checkInt("targetPort", args.targetPort ?? 80, 1, 65535);
+        const replicas = checkInt("replicas", args.replicas ?? 2, 1, 100);
+        const publishMode = args.publishMode ?? "ingress";
+        if (publishMode !== "ingress" && publishMode !== "host") throw new Error(`NginxLoadBalancer ${name}: publishMode "${publishMode}" is not ingress or host`);
+        const order: UpdateOrder = args.updateOrder ?? (publishMode === "host" ? "stop-first" : "start-first");
+        const publishedPort = pulumi.output(args.publishedPort).apply((p) => checkInt("publishedPort", p, 1, 65535));
+        const SERVERS = pulumi.output(args.backends).apply((b) => formatServers(b));
+        const labels: Record<string, string> = {
+            ...(args.labels ?? {}),
+            [VNF_SERVICE_LABEL_KEY]: "nginx-lb",
+            "org.opencontainers.image.title": "hybrid-vnf-nginx-lb",
+        };
+        const labelList = (l: Record<string, string>) => Object.entries(l).map(([label, value]) => ({ label, value }));
+
+        // One rolling-update policy for updates and for their rollback.
+        const rolling = (failureAction: string): dockerInput.ServiceUpdateConfig => ({
+            parallelism: 1,
+            delay: "5s",
+            order,
+            failureAction,
+            // A task must stay healthy this long to count as updated.
+            monitor: "30s",
+            maxFailureRatio: "0",
+        });
+
+        this.service = new Service(
+            `${name}-service`,
+            {
+                name: args.serviceName ?? name,
+                labels: labelList(labels),
+                taskSpec: {
+                    containerSpec: {
+                        image: args.image,
+                        env: { SERVERS },
+                        labels: labelList(labels),
+                        healthcheck: {
+                            tests: args.healthCheck ?? ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${targetPort}/healthz`],
+                            interval: "10s",
+                            timeout: "3s",
+                            startPeriod: "10s",
+                            retries: 3,
+                        },
+                        // nginx finishes in-flight requests on SIGQUIT (graceful shutdown).
+                        stopSignal: "SIGQUIT",
+                        stopGracePeriod: "15s",
+                    },
+                    restartPolicy: { condition: "any", delay: "5s", maxAttempts: 0, window: "60s" },
+                    resources: {
+                        reservation: { memoryBytes: 32 * 1024 * 1024, nanoCpus: 50_000_000 },
+                        limits: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },
+                    },
+                    // Two tasks cannot bind one host-mode port on the same node.
+                    ...(publishMode === "host" ? { placement: { maxReplicas: 1 } } : {}),
+                },
+                mode: { replicated: { replicas } },
+                endpointSpec: {
+                    mode: "vip",
+                    ports: [{ name: "http", protocol: "tcp", targetPort, publishedPort, publishMode }],
+                },
+                updateConfig: rolling("rollback"),
+                rollbackConfig: rolling("pause"),
+                // `up` waits until the tasks run (and fails if they never do).
+                convergeConfig: { delay: "5s", timeout: "3m" },
+            },
+            { parent: this },
+        );
+
+        this.serviceName = this.service.name;
+        this.servers = SERVERS.apply((s) => s.split(","));
+        this.publishedPort = publishedPort;
+        this.env = SERVERS.apply((s) => ({ SERVERS: s }));
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            servers: this.servers,
+            publishedPort: this.publishedPort,
+            env: this.env,
+        });
+    }
+}
+
+function checkInt(key: string, v: number, min: number, max: number): number {
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`NginxLoadBalancer ${key}: ${JSON.stringify(v)} is not a whole number ${min}-${max}`);
+    return v;
+}
+
+/** The backends of SERVERS from addresses and one port: ["10.0.0.5"], 80 → [{host, port}]. */
+export function backendsOf(hosts: readonly string[], port: number): Backend[] {
+    return hosts.map((host) => ({ host, port }));
+}

@@ -1,0 +1,216 @@
+// QuaggaRouter: the router VNF (FRRouting, the maintained Quagga fork) on Kubernetes.
+// A privileged-labelled namespace, one router pod pinned to the router node with the node's
+// network (hostNetwork), env INTERFACES/ROUTES in the seed's format, probes on the daemons,
+// and a ClusterIP Service for the vty ports. Invalid routes fail at plan time.
+import * as pulumi from "@pulumi/pulumi";
+import { Deployment } from "@pulumi/kubernetes/apps/v1";
+import { Namespace, Service } from "@pulumi/kubernetes/core/v1";
+import { Provider } from "@pulumi/kubernetes/provider";
+import type * as k8sInput from "@pulumi/kubernetes/types/input";
+import { Route, formatInterfaces, formatRoutes } from "./vnf-config";
+
+/** Namespaces carrying this label may run privileged / hostNetwork pods (the policy pack checks it). */
+export const VNF_NAMESPACE_LABEL_KEY = "hybrid-vnf/vnf";
+export const VNF_NAMESPACE_LABEL_VALUE = "true";
+
+/** The node label the k8s-cluster stack puts on the router node. */
+export const ROUTER_NODE_SELECTOR = { role: "router" } as const;
+
+/** What the router needs for routing: set routes (NET_ADMIN), raw sockets (NET_RAW), netns/mount work (SYS_ADMIN). */
+export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
+/**
+ * What the image's start script needs besides, once every default capability is dropped:
+ * it chowns /var/run/frr and /etc/frr/frr.conf to frr (CHOWN, FOWNER), writes into the
+ * frr-owned /etc/frr (DAC_OVERRIDE) and starts zebra/staticd with `-u frr -g frr`, which
+ * switches user while keeping the network capabilities (SETUID, SETGID). Measured against
+ * hybrid-vnf/router with `docker run --cap-drop ALL --cap-add ...`: each one left out ends
+ * the container at start. Pass `setupCapabilities: []` once the image no longer needs them.
+ */
+export const ROUTER_SETUP_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"] as const;
+
+/** FRR vty TCP ports: zebra (kernel routes, `show ip route`) and staticd (the static routes). */
+export const ZEBRA_VTY_PORT = 2601;
+export const STATICD_VTY_PORT = 2616;
+
+/** The image's health mode: exit 0 iff zebra and staticd both answer on their vty. */
+export const ROUTER_HEALTH_COMMAND = ["/usr/local/bin/start.sh", "--health"];
+
+export interface QuaggaRouterArgs {
+    /** Router image, pinned (a tag other than latest, or a digest). */
+    image: pulumi.Input<string>;
+    /** Name of the dedicated namespace the component creates. Default: the component name. */
+    namespace?: string;
+    /** Interfaces the router manages (INTERFACES); every `dev` route must use one of them. */
+    interfaces: string[];
+    /** Static routes (ROUTES), typed; build them with parseRoutes("10.0.0.0/24 dev eth1"). */
+    routes: pulumi.Input<Route[]>;
+    /** Run with only the capabilities below instead of `privileged: true`. Default false. */
+    leastPrivilege?: boolean;
+    /** With leastPrivilege: capabilities the image's start script needs. Default ROUTER_SETUP_CAPABILITIES. */
+    setupCapabilities?: string[];
+    /** Node selector of the router node. Default { role: "router" }. */
+    nodeSelector?: Record<string, string>;
+    /** Container resources. Default requests 50m/64Mi, limits 500m/256Mi. */
+    resources?: k8sInput.core.v1.ResourceRequirements;
+    /** Extra labels on every object. */
+    labels?: Record<string, string>;
+}
+
+export class QuaggaRouter extends pulumi.ComponentResource {
+    /** Name of the router namespace. */
+    readonly namespace: pulumi.Output<string>;
+    /** Name of the router Deployment. */
+    readonly workloadName: pulumi.Output<string>;
+    /** Name of the vty Service. */
+    readonly serviceName: pulumi.Output<string>;
+    /** The routes, each `CIDR NEXTHOP` or `CIDR dev IFACE`. */
+    readonly routes: pulumi.Output<string[]>;
+    /** The container env: INTERFACES and ROUTES in the seed's format. */
+    readonly env: pulumi.Output<{ INTERFACES: string; ROUTES: string }>;
+
+    readonly namespaceResource: Namespace;
+    readonly deployment: Deployment;
+    readonly service: Service;
+
+    constructor(name: string, args: QuaggaRouterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("hybrid-vnf:index:QuaggaRouter", name, {}, opts);
+
+        // Plain inputs are checked now (a synchronous error at construction); routes that
+        // depend on other stacks are checked once known, which is still before any change.
+        const interfaces = formatInterfaces(args.interfaces);
+        const routes = pulumi.output(args.routes).apply((rs) => formatRoutes(rs, args.interfaces));
+        const env = routes.apply((ROUTES) => ({ INTERFACES: interfaces, ROUTES }));
+        const labels = { "app.kubernetes.io/name": "quagga-router", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "hybrid-vnf" };
+        const allLabels = { ...(args.labels ?? {}), ...labels };
+
+        this.namespaceResource = new Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: args.namespace ?? name,
+                    labels: {
+                        ...allLabels,
+                        // hostNetwork + NET_ADMIN/privileged is only admitted at the privileged level.
+                        "pod-security.kubernetes.io/enforce": "privileged",
+                        "pod-security.kubernetes.io/audit": "privileged",
+                        "pod-security.kubernetes.io/warn": "privileged",
+                        [VNF_NAMESPACE_LABEL_KEY]: VNF_NAMESPACE_LABEL_VALUE,
+                    },
+                },
+            },
+            { parent: this },
+        );
+        const namespace = this.namespaceResource.metadata.name;
+
+        const securityContext: k8sInput.core.v1.SecurityContext = args.leastPrivilege
+            ? {
+                  privileged: false,
+                  allowPrivilegeEscalation: false,
+                  capabilities: {
+                      drop: ["ALL"],
+                      add: [...ROUTER_NET_CAPABILITIES, ...(args.setupCapabilities ?? ROUTER_SETUP_CAPABILITIES)],
+                  },
+              }
+            : { privileged: true };
+
+        const probe = (o: Partial<k8sInput.core.v1.Probe>): k8sInput.core.v1.Probe => ({
+            exec: { command: ROUTER_HEALTH_COMMAND },
+            timeoutSeconds: 5,
+            ...o,
+        });
+
+        // A Deployment with replicas 1 and the Recreate strategy, not a DaemonSet: the swarm
+        // hosts route the Apache network via ONE routerHost, so the chain wants exactly one
+        // router, however many nodes carry role=router. With hostNetwork two router pods on
+        // one node would fight over the kernel routes and the vty ports; Recreate stops the
+        // old pod before the new one starts (a DaemonSet would also run one per labelled node,
+        // which is the wrong cardinality here). The declared ports become host ports under
+        // hostNetwork, so the scheduler too refuses to place two on one node.
+        this.deployment = new Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { namespace, labels: allLabels },
+                spec: {
+                    replicas: 1,
+                    strategy: { type: "Recreate" },
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels: allLabels },
+                        spec: {
+                            hostNetwork: true,
+                            // Cluster DNS still resolves from the host network namespace.
+                            dnsPolicy: "ClusterFirstWithHostNet",
+                            nodeSelector: args.nodeSelector ?? { ...ROUTER_NODE_SELECTOR },
+                            // The router node may be the only (control-plane) node.
+                            tolerations: [
+                                { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+                                { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
+                            ],
+                            terminationGracePeriodSeconds: 15,
+                            automountServiceAccountToken: false,
+                            containers: [
+                                {
+                                    name: "router",
+                                    image: args.image,
+                                    imagePullPolicy: "IfNotPresent",
+                                    env: [
+                                        { name: "INTERFACES", value: interfaces },
+                                        { name: "ROUTES", value: routes },
+                                    ],
+                                    ports: [
+                                        { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
+                                        { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
+                                    ],
+                                    securityContext,
+                                    // zebra + staticd take a few seconds; liveness starts after this.
+                                    startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
+                                    readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }),
+                                    livenessProbe: probe({ periodSeconds: 20, failureThreshold: 3 }),
+                                    resources: args.resources ?? {
+                                        requests: { cpu: "50m", memory: "64Mi" },
+                                        limits: { cpu: "500m", memory: "256Mi" },
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.service = new Service(
+            `${name}-vty`,
+            {
+                metadata: { namespace, labels: allLabels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: labels,
+                    ports: [
+                        { name: "zebra-vty", port: ZEBRA_VTY_PORT, targetPort: ZEBRA_VTY_PORT, protocol: "TCP" },
+                        { name: "staticd-vty", port: STATICD_VTY_PORT, targetPort: STATICD_VTY_PORT, protocol: "TCP" },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        this.namespace = namespace;
+        this.workloadName = this.deployment.metadata.name;
+        this.serviceName = this.service.metadata.name;
+        this.routes = routes.apply((r) => r.split(","));
+        this.env = env;
+        this.registerOutputs({
+            namespace: this.namespace,
+            workloadName: this.workloadName,
+            serviceName: this.serviceName,
+            routes: this.routes,
+            env: this.env,
+        });
+    }
+}
+
+/** For callers that hold a kubeconfig: a provider to pass as `{ provider }`. */
+export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Provider {
+    return new Provider(name, { kubeconfig: pulumi.secret(kubeconfig) }, opts);
+}
