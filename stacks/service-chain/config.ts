@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader } from "../../lib/config-reader";
+import { Route, VnfConfigError, parseInterfaces, parseRoutes } from "../../components/vnf-config";
 
 export interface ServiceChainConfig {
     k8sStack: string;
@@ -14,7 +15,7 @@ export interface ServiceChainConfig {
     routerApacheInterface: string;
     /** Interfaces the router manages, in the seed's INTERFACES format. */
     routerInterfaces: string[];
-    /** Extra routes beyond the default one to the Apache network, `CIDR NEXTHOP` or `CIDR dev IFACE`. */
+    /** Extra routes beyond the default one to the Apache network, `CIDR NEXTHOP` or `CIDR dev IFACE` (validated). */
     extraRoutes: string[];
     routerNamespace: string;
     backendPort: number;
@@ -34,20 +35,54 @@ export function parseImageRef(key: string, value: string): string {
     return value;
 }
 
+/** Re-throws a VNF module rejection as a config error naming the stack key and the entry. */
+function asConfigError<T>(key: string, fn: () => T): T {
+    try {
+        return fn();
+    } catch (e) {
+        if (e instanceof VnfConfigError) throw new ConfigError(key, e.entry, e.message.slice(`${e.key} entry "${e.entry}": `.length));
+        throw e;
+    }
+}
+
+/** routerInterfaces: valid, distinct interface names (the router's INTERFACES). */
+export function parseRouterInterfaces(key: string, values: string[]): string[] {
+    if (values.length === 0) throw new ConfigError(key, values, "is empty; list the interfaces the router manages");
+    for (const v of values) if (v.includes(",")) throw new ConfigError(key, v, "must name one interface per entry");
+    return asConfigError(key, () => parseInterfaces(values.join(",")));
+}
+
+/** routes: each entry one `CIDR NEXTHOP` or `CIDR dev IFACE`, dev in `interfaces`, no prefix twice. */
+export function parseRouteEntries(key: string, values: string[], interfaces: readonly string[]): Route[] {
+    for (const v of values) {
+        if (v.includes(",")) throw new ConfigError(key, v, "must be one route per entry");
+        asConfigError(key, () => parseRoutes(v, interfaces));
+    }
+    return values.length === 0 ? [] : asConfigError(key, () => parseRoutes(values.join(","), interfaces));
+}
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
     const routerNamespace = r.string("routerNamespace", "vnf-router");
     if (!DNS_LABEL.test(routerNamespace)) throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
+    const routerInterfaces = parseRouterInterfaces(r.name("routerInterfaces"), r.list("routerInterfaces", ["eth0", "eth1"]));
+    const routerApacheInterface = r.string("routerApacheInterface", "eth1");
+    if (!routerInterfaces.includes(routerApacheInterface)) {
+        throw new ConfigError(r.name("routerApacheInterface"), routerApacheInterface, `is not one of hybrid-vnf:routerInterfaces (${routerInterfaces.join(", ")})`);
+    }
+    // Validated here so a bad route is a plan-time error naming the key and the entry.
+    const extraRoutes = r.list("routes");
+    parseRouteEntries(r.name("routes"), extraRoutes, routerInterfaces);
     return {
         k8sStack: r.stackName("k8sStack"),
         swarmStack: r.stackName("swarmStack"),
         routerImage: parseImageRef(r.name("routerImage"), r.string("routerImage", "hybrid-vnf/router:0.1.0")),
         lbImage: parseImageRef(r.name("lbImage"), r.string("lbImage", "hybrid-vnf/nginx-lb:0.1.0")),
         leastPrivilege: r.bool("leastPrivilege", false),
-        routerApacheInterface: r.string("routerApacheInterface", "eth1"),
-        routerInterfaces: r.list("routerInterfaces", ["eth0", "eth1"]),
-        extraRoutes: r.list("routes"),
+        routerApacheInterface,
+        routerInterfaces,
+        extraRoutes,
         routerNamespace,
         backendPort: r.int("backendPort", 80, 1, 65535),
         lbReplicas: r.int("lbReplicas", 2, 1, 20),
