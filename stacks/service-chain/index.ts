@@ -1,7 +1,68 @@
-// Placeholder until the service-chain program lands.
-import { ServiceChainOutputs, StackOutputs } from "../../lib/contract";
-import { ServiceChainConfig } from "./config";
+// service-chain: the router VNF on the k8s stack's cluster and the LB VNF on the swarm stack's
+// swarm, wired from the two stacks' outputs (read only through the contract).
+import * as pulumi from "@pulumi/pulumi";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import { QuaggaRouter } from "../../components/quagga-router";
+import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balancer";
+import { Route } from "../../components/vnf-config";
+import {
+    ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
+} from "../../lib/contract";
+import { ConfigError } from "../../lib/errors";
+import { ServiceChainConfig, parseRouteEntries } from "./config";
+import { swarmDockerProvider } from "./docker-provider";
+
+/** The original design's route `<apacheNetwork> dev <routerApacheInterface>`, then the extra routes. */
+export function chainRoutes(cfg: Pick<ServiceChainConfig, "k8sStack" | "routerApacheInterface" | "routerInterfaces" | "extraRoutes">, apacheNetwork: string): Route[] {
+    const extra = parseRouteEntries("hybrid-vnf:routes", cfg.extraRoutes, cfg.routerInterfaces);
+    const clash = extra.find((r) => r.prefix === apacheNetwork);
+    if (clash) {
+        const entry = cfg.extraRoutes[extra.indexOf(clash)];
+        throw new ConfigError("hybrid-vnf:routes", entry, `repeats the default route to apacheInfo.network ${apacheNetwork} of stack ${cfg.k8sStack}`);
+    }
+    const main: Route = { prefix: apacheNetwork, via: { kind: "dev", iface: cfg.routerApacheInterface } };
+    return [main, ...extra];
+}
 
 export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChainOutputs> {
-    throw new Error(`service-chain is not built yet (${cfg.k8sStack})`);
+    const k8s = new ContractReference(cfg.k8sStack, k8sClusterContract);
+    const swarm = new ContractReference(cfg.swarmStack, swarmClusterContract);
+    const apacheInfo = k8s.require("apacheInfo");
+
+    const kubernetes = new KubernetesProvider("router-cluster", { kubeconfig: pulumi.secret(k8s.require("kubeconfig")) });
+    const docker = swarmDockerProvider("lb-swarm", swarm.require("dockerHost"), cfg.sshPrivateKey);
+
+    const router = new QuaggaRouter(
+        "router",
+        {
+            image: cfg.routerImage,
+            namespace: cfg.routerNamespace,
+            interfaces: cfg.routerInterfaces,
+            routes: apacheInfo.apply((a) => chainRoutes(cfg, a.network)),
+            leastPrivilege: cfg.leastPrivilege,
+        },
+        { provider: kubernetes },
+    );
+
+    // SERVERS follows apacheInfo.ips on every `up`: a changed list is a taskSpec diff,
+    // which Swarm rolls out with the component's update config.
+    const lb = new NginxLoadBalancer(
+        "nginx-lb",
+        {
+            image: cfg.lbImage,
+            backends: apacheInfo.apply((a) => backendsOf(a.ips, cfg.backendPort)),
+            publishedPort: swarm.require("lbPort"),
+            publishMode: cfg.lbPublishMode,
+            replicas: cfg.lbReplicas,
+            serviceName: "nginx-lb",
+        },
+        // Packet order: the router is in place before the LB sends traffic through it.
+        { provider: docker, dependsOn: [router] },
+    );
+
+    return exportOutputs(serviceChainContract, {
+        loadBalancerUrl: pulumi.interpolate`http://${swarm.require("managerIp")}:${lb.publishedPort}`,
+        routes: router.routes,
+        backends: lb.servers,
+    });
 }
