@@ -39,6 +39,9 @@ export function parseDockerHost(key: string, value: string): string {
     return value;
 }
 
+/** SSH, the Docker API and the swarm's own ports: opening one of them to clients would expose it. */
+const RESERVED_PORTS = [22, 2375, 2376, 2377, 7946, 4789];
+
 export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
     const target = r.oneOf("target", TARGETS, "openstack");
     const common: SwarmCommon = {
@@ -46,6 +49,9 @@ export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
         swarmCidr: r.cidr("swarmCidr", DEFAULT_CIDRS.swarmCidr),
         lbPort: r.int("lbPort", 80, 1, 65535),
     };
+    if (RESERVED_PORTS.includes(common.lbPort)) {
+        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, Docker API or swarm: ${RESERVED_PORTS.join(", ")}); publish the load balancer elsewhere`);
+    }
     if (target === "existing") {
         const managerIp = r.ipv4("managerIp");
         const nodeIps = r.ipv4List("nodeIps", 1, 57);

@@ -1,7 +1,136 @@
-// target: openstack — placeholder until the swarm-cluster OpenStack program lands.
-import { StackOutputs, SwarmClusterOutputs } from "../../lib/contract";
+// target: openstack — the swarm network with its own router (floating IPs), security groups,
+// manager and worker VMs with a second leg on the k8s stack's cluster network, and the swarm
+// formed over SSH. Decisions live in pure modules (cloud-init, swarm-commands, security-rules);
+// this file only wires resources.
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/openstack/compute";
+import * as networking from "@pulumi/openstack/networking";
+import { exportOutputs, StackOutputs, swarmClusterContract, SwarmClusterOutputs } from "../../lib/contract";
+import { renderSwarmCloudConfig } from "./cloud-init";
 import { SwarmOpenStackConfig } from "./config";
+import { K8sView, readK8sStack } from "./k8s-reference";
+import { swarmSecurityRules } from "./security-rules";
+import { formSwarm, ReachableNode } from "./swarm-formation";
+import { SwarmNode, swarmNodes } from "./swarm-commands";
+
+export class SwarmOpenStackCluster extends pulumi.ComponentResource {
+    readonly outputs: StackOutputs<SwarmClusterOutputs>;
+
+    constructor(name: string, cfg: SwarmOpenStackConfig, stack: string, opts?: pulumi.ComponentResourceOptions) {
+        super("hybrid-vnf:swarm:OpenStackCluster", name, {}, opts);
+        const parent = { parent: this };
+        const k8s = readK8sStack(cfg.k8sStack, cfg.swarmCidr);
+
+        // --- the swarm network and its own router: the k8s stack exports no router, and a
+        // separate one keeps the two stacks' lifecycles apart (destroying the swarm leaves k8s alone) ---
+        const network = new networking.Network(`${name}-net`, { adminStateUp: true }, parent);
+        const subnet = new networking.Subnet(`${name}-subnet`, { networkId: network.id, cidr: cfg.swarmCidr, ipVersion: 4 }, parent);
+        const external = networking.getNetworkOutput({ name: cfg.externalNetwork, external: true }, parent);
+        const router = new networking.Router(`${name}-router`, { externalNetworkId: external.id }, parent);
+        const routerIface = new networking.RouterInterface(`${name}-router-swarm`, { routerId: router.id, subnetId: subnet.id }, parent);
+
+        // --- security groups: eth0 gets the rule table; eth1 (cluster leg) only accepts replies ---
+        const nodesSg = new networking.SecGroup(`${name}-sg-nodes`, { description: "swarm nodes: SSH from admins, swarm ports among nodes, LB port from clients", deleteDefaultRules: false }, parent);
+        for (const rule of swarmSecurityRules(cfg)) {
+            new networking.SecGroupRule(
+                `${name}-sg-nodes-${rule.name}`,
+                {
+                    securityGroupId: nodesSg.id,
+                    description: rule.name,
+                    direction: "ingress",
+                    ethertype: "IPv4",
+                    protocol: rule.protocol,
+                    portRangeMin: rule.port,
+                    portRangeMax: rule.port,
+                    remoteIpPrefix: rule.from === "swarm" ? undefined : rule.from,
+                    remoteGroupId: rule.from === "swarm" ? nodesSg.id : undefined,
+                },
+                parent,
+            );
+        }
+        // No ingress rules: the nodes only start connections to the Apache network over eth1, and
+        // security groups are stateful, so the replies pass.
+        const clusterLegSg = new networking.SecGroup(`${name}-sg-cluster-leg`, { description: "swarm nodes' leg on the k8s cluster network: replies only", deleteDefaultRules: false }, parent);
+
+        const nodes = swarmNodes(stack, cfg.managerCount, cfg.workerCount).map((node) =>
+            this.node(name, node, cfg, k8s, { subnet, nodesSg, clusterLegSg, routerIface }),
+        );
+        formSwarm(name, nodes, { user: cfg.sshUser, privateKey: cfg.sshPrivateKey }, this);
+
+        const first = nodes[0];
+        this.outputs = exportOutputs(swarmClusterContract, {
+            // The Docker API only through SSH: no TCP socket is ever opened (see security-rules.ts).
+            dockerHost: pulumi.interpolate`ssh://${cfg.sshUser}@${first.sshHost}`,
+            managerIp: first.swarmIp,
+            // Passing through the checked view makes the CIDR check part of this output.
+            swarmNetwork: pulumi.all([subnet.cidr, k8s.apacheNetwork]).apply(([cidr]) => ({ cidr: cidr ?? cfg.swarmCidr })),
+            nodeIps: pulumi.all(nodes.map((n) => n.swarmIp)),
+            lbPort: cfg.lbPort,
+        });
+        this.registerOutputs(this.outputs);
+    }
+
+    private node(
+        name: string,
+        node: SwarmNode,
+        cfg: SwarmOpenStackConfig,
+        k8s: K8sView,
+        net: { subnet: networking.Subnet; nodesSg: networking.SecGroup; clusterLegSg: networking.SecGroup; routerIface: networking.RouterInterface },
+    ): ReachableNode {
+        const parent = { parent: this };
+        const prefix = `${name}-${node.key}`;
+        const swarmPort = new networking.Port(
+            `${prefix}-swarm-port`,
+            { networkId: net.subnet.networkId, fixedIps: [{ subnetId: net.subnet.id }], securityGroupIds: [net.nodesSg.id] },
+            parent,
+        );
+        // No allowedAddressPairs: packets leave eth1 with the node's own eth1 address as source
+        // (Docker masquerades container traffic), and replies from the Apache network are
+        // addressed to it; port security only checks what the VM sends. The pairs belong on the
+        // router VNF's ports, which forward other hosts' packets (the k8s stack's concern).
+        const clusterPort = new networking.Port(
+            `${prefix}-cluster-port`,
+            { networkId: k8s.clusterNetwork.apply((n) => n.id), securityGroupIds: [net.clusterLegSg.id] },
+            parent,
+        );
+        const floatingIp = new networking.FloatingIp(
+            `${prefix}-fip`,
+            { pool: cfg.externalNetwork, portId: swarmPort.id, description: `SSH to ${node.name} from adminCidr` },
+            { parent: this, dependsOn: [net.routerIface] },
+        );
+        const userData = pulumi.all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost]).apply(([mac, apacheNetwork, routerHost]) =>
+            renderSwarmCloudConfig({
+                hostname: node.name,
+                sshUser: cfg.sshUser,
+                sshPublicKey: cfg.sshPublicKey,
+                dockerVersion: cfg.dockerVersion,
+                clusterLegMac: mac,
+                apacheNetwork,
+                routerHost,
+            }),
+        );
+        const instance = new compute.Instance(
+            prefix,
+            {
+                name: node.name,
+                imageName: cfg.image,
+                flavorName: cfg.flavor,
+                // Order fixes the names: eth0 on the swarm network, eth1 on the cluster network.
+                networks: [{ port: swarmPort.id }, { port: clusterPort.id }],
+                userData,
+            },
+            // The gateway must exist for apt to reach the mirrors at first boot.
+            { parent: this, dependsOn: [net.routerIface] },
+        );
+        return {
+            node,
+            sshHost: floatingIp.address,
+            swarmIp: swarmPort.allFixedIps.apply((ips) => ips[0]),
+            ready: [instance, floatingIp],
+        };
+    }
+}
 
 export function openstackSwarmCluster(cfg: SwarmOpenStackConfig): StackOutputs<SwarmClusterOutputs> {
-    throw new Error(`target openstack is not built yet (${cfg.swarmCidr})`);
+    return new SwarmOpenStackCluster("swarm", cfg, pulumi.getStack()).outputs;
 }
