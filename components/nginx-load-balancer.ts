@@ -19,7 +19,7 @@ export interface NginxLoadBalancerArgs {
     backends: pulumi.Input<Backend[]>;
     /** Port published on the swarm hosts. */
     publishedPort: pulumi.Input<number>;
-    /** Port nginx listens on in the container. Default 80. */
+    /** Port nginx listens on in the container (the image's LISTEN_PORT). Default 80. */
     targetPort?: number;
     /** ingress (routing mesh, default) or host (only on nodes that run a task). */
     publishMode?: PublishMode;
@@ -84,7 +84,8 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
                 taskSpec: {
                     containerSpec: {
                         image: args.image,
-                        env: { SERVERS },
+                        // LISTEN_PORT: the image's proxy and /healthz port (default 80 there too).
+                        env: { SERVERS, LISTEN_PORT: String(targetPort) },
                         labels: labelList(labels),
                         healthcheck: {
                             tests: args.healthCheck ?? ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${targetPort}/healthz`],

@@ -1,0 +1,185 @@
+// QuaggaRouter alone, under Pulumi's mock runtime: the objects it sends, and its plan-time errors.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/kubernetes/provider";
+import {
+    QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, ROUTER_SETUP_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE,
+} from "../components/quagga-router";
+import { VnfConfigError, parseRoutes } from "../components/vnf-config";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings");
+
+type Recorded = { type: string; name: string; inputs: any; provider?: string };
+const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
+
+/** Runs `fn` under mocks; returns what was registered once every registration settled. */
+async function mockRun<T>(fn: () => T): Promise<{ result: T; resources: Recorded[]; rejections: unknown[] }> {
+    const resources: Recorded[] = [];
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on("unhandledRejection", onRejection);
+    try {
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (a) => {
+                    resources.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
+                    const state = a.type.startsWith("kubernetes:") ? { ...a.inputs, metadata: { name: a.name, ...(a.inputs.metadata ?? {}) } } : a.inputs;
+                    return { id: `${a.name}-id`, state };
+                },
+                call: (a) => a.inputs,
+            },
+            "hybrid-vnf",
+            "unit",
+            false,
+        );
+        const result = fn();
+        await settings.waitForRPCs();
+        await new Promise((r) => setImmediate(r));
+        return { result, resources, rejections };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+const base: QuaggaRouterArgs = {
+    image: "hybrid-vnf/router:0.1.0",
+    namespace: "vnf-router",
+    interfaces: ["eth0", "eth1"],
+    routes: parseRoutes("10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1"),
+};
+const byType = (rs: Recorded[], type: string) => {
+    const found = rs.filter((r) => r.type === type);
+    assert.strictEqual(found.length, 1, `one ${type}`);
+    return found[0];
+};
+const container = (rs: Recorded[]) => byType(rs, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+
+describe("QuaggaRouter", () => {
+    it("creates a namespace, a Deployment and a Service as its children, with the given provider", async () => {
+        const { result: router, resources } = await mockRun(() => {
+            const provider = new Provider("k8s", { kubeconfig: "apiVersion: v1" });
+            return new QuaggaRouter("router", base, { provider });
+        });
+        assert.deepStrictEqual(resources.map((r) => r.type).sort(), [
+            "hybrid-vnf:index:QuaggaRouter", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service", "pulumi:providers:kubernetes",
+        ]);
+        for (const r of resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+            assert.match(r.provider ?? "", /pulumi:providers:kubernetes::k8s::/, `${r.name} uses the explicit provider`);
+        }
+        assert.deepStrictEqual(resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.name).sort(), ["router-deployment", "router-namespace", "router-vty"]);
+        const urn = await promiseOf(router.deployment.urn);
+        assert.match(urn, /hybrid-vnf:index:QuaggaRouter\$kubernetes:apps\/v1:Deployment::router-deployment$/, "the Deployment is a child of the component");
+    });
+
+    it("labels the namespace for Pod Security privileged and as a VNF namespace", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", base));
+        const ns = byType(resources, "kubernetes:core/v1:Namespace").inputs;
+        assert.strictEqual(ns.metadata.name, "vnf-router");
+        for (const mode of ["enforce", "audit", "warn"]) assert.strictEqual(ns.metadata.labels[`pod-security.kubernetes.io/${mode}`], "privileged");
+        assert.strictEqual(ns.metadata.labels[VNF_NAMESPACE_LABEL_KEY], VNF_NAMESPACE_LABEL_VALUE);
+    });
+
+    it("pins one Recreate-strategy pod to the router node, on the host network", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", base));
+        const d = byType(resources, "kubernetes:apps/v1:Deployment").inputs;
+        assert.strictEqual(d.metadata.namespace, "vnf-router");
+        assert.strictEqual(d.spec.replicas, 1);
+        assert.deepStrictEqual(d.spec.strategy, { type: "Recreate" });
+        const pod = d.spec.template.spec;
+        assert.strictEqual(pod.hostNetwork, true);
+        assert.strictEqual(pod.dnsPolicy, "ClusterFirstWithHostNet");
+        assert.deepStrictEqual(pod.nodeSelector, { role: "router" });
+        const tolerated = pod.tolerations.map((t: any) => `${t.key}:${t.operator}:${t.effect}`).sort();
+        assert.deepStrictEqual(tolerated, ["node-role.kubernetes.io/control-plane:Exists:NoSchedule", "node-role.kubernetes.io/master:Exists:NoSchedule"]);
+        // The selector picks the pod template's labels, and the Service selects the same pods.
+        for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) assert.strictEqual(d.spec.template.metadata.labels[k], v);
+        const svc = byType(resources, "kubernetes:core/v1:Service").inputs;
+        assert.deepStrictEqual(svc.spec.selector, d.spec.selector.matchLabels);
+    });
+
+    it("sets INTERFACES and ROUTES in the seed's format, and exposes them as outputs", async () => {
+        const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", base));
+        assert.deepStrictEqual(container(resources).env, [
+            { name: "INTERFACES", value: "eth0,eth1" },
+            { name: "ROUTES", value: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" },
+        ]);
+        assert.deepStrictEqual(await promiseOf(router.routes), ["10.100.102.0/24 dev eth1", "192.0.2.0/24 10.100.101.1"]);
+        assert.deepStrictEqual(await promiseOf(router.env), { INTERFACES: "eth0,eth1", ROUTES: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" });
+        assert.strictEqual(await promiseOf(router.namespace), "vnf-router");
+        assert.strictEqual(await promiseOf(router.workloadName), "router-deployment");
+        assert.strictEqual(await promiseOf(router.serviceName), "router-vty");
+    });
+
+    it("takes routes as an Output (from another stack)", async () => {
+        const { result: router, resources } = await mockRun(
+            () => new QuaggaRouter("router", { ...base, routes: pulumi.output("10.9.0.0/16").apply((n) => parseRoutes(`${n} dev eth1`)) }),
+        );
+        assert.deepStrictEqual(await promiseOf(router.routes), ["10.9.0.0/16 dev eth1"]);
+        assert.strictEqual(container(resources).env[1].value, "10.9.0.0/16 dev eth1");
+    });
+
+    it("runs privileged by default", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", base));
+        assert.deepStrictEqual(container(resources).securityContext, { privileged: true });
+    });
+
+    it("with leastPrivilege drops ALL and adds NET_ADMIN, NET_RAW, SYS_ADMIN (+ the start script's setup caps)", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", { ...base, leastPrivilege: true }));
+        const sc = container(resources).securityContext;
+        assert.strictEqual(sc.privileged, false);
+        assert.strictEqual(sc.allowPrivilegeEscalation, false);
+        assert.deepStrictEqual(sc.capabilities.drop, ["ALL"]);
+        assert.deepStrictEqual(sc.capabilities.add, [...ROUTER_NET_CAPABILITIES, ...ROUTER_SETUP_CAPABILITIES]);
+        assert.deepStrictEqual([...ROUTER_NET_CAPABILITIES], ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]);
+    });
+
+    it("with leastPrivilege and setupCapabilities: [] adds exactly NET_ADMIN, NET_RAW, SYS_ADMIN", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", { ...base, leastPrivilege: true, setupCapabilities: [] }));
+        assert.deepStrictEqual(container(resources).securityContext.capabilities, { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] });
+    });
+
+    it("probes the routing daemons (startup, readiness, liveness) and sets requests and limits", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", base));
+        const c = container(resources);
+        for (const p of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+            assert.deepStrictEqual(c[p].exec.command, ["/usr/local/bin/start.sh", "--health"], p);
+            assert.ok(c[p].periodSeconds > 0 && c[p].failureThreshold > 0 && c[p].timeoutSeconds > 0, p);
+        }
+        assert.deepStrictEqual(Object.keys(c.resources.requests).sort(), ["cpu", "memory"]);
+        assert.deepStrictEqual(Object.keys(c.resources.limits).sort(), ["cpu", "memory"]);
+        assert.strictEqual(c.image, "hybrid-vnf/router:0.1.0");
+    });
+
+    it("has a ClusterIP Service for the zebra (2601) and staticd (2616) vty ports", async () => {
+        const { resources } = await mockRun(() => new QuaggaRouter("router", base));
+        const svc = byType(resources, "kubernetes:core/v1:Service").inputs;
+        assert.strictEqual(svc.spec.type, "ClusterIP");
+        assert.strictEqual(svc.metadata.namespace, "vnf-router");
+        assert.deepStrictEqual(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]), [["zebra-vty", 2601, 2601], ["staticd-vty", 2616, 2616]]);
+        assert.deepStrictEqual(container(resources).ports.map((p: any) => p.containerPort), [2601, 2616]);
+    });
+
+    it("fails at plan time on a route whose dev is not in INTERFACES, naming the entry", async () => {
+        const { result: router, resources, rejections } = await mockRun(
+            () => new QuaggaRouter("router", { ...base, routes: parseRoutes("10.100.102.0/24 dev eth7") }),
+        );
+        await assert.rejects(promiseOf(router.routes), (e: unknown) => e instanceof VnfConfigError && e.key === "ROUTES" && e.entry === "10.100.102.0/24 dev eth7");
+        assert.ok(!resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "no Deployment is sent with bad routes");
+        assert.ok(rejections.length > 0, "the failure reaches the engine");
+    });
+
+    it("fails at plan time on an empty route list and on duplicate prefixes", async () => {
+        const empty = await mockRun(() => new QuaggaRouter("router", { ...base, routes: [] }));
+        await assert.rejects(promiseOf(empty.result.routes), /ROUTES.*the list is empty/);
+        const dup = await mockRun(() => new QuaggaRouter("router", { ...base, routes: [...parseRoutes("10.1.0.0/16 dev eth1"), ...parseRoutes("10.1.0.0/16 10.0.0.1")] }));
+        await assert.rejects(promiseOf(dup.result.routes), /ROUTES entry "10\.1\.0\.0\/16 10\.0\.0\.1": duplicate route/);
+    });
+
+    it("rejects a bad interface name at construction", async () => {
+        await mockRun(() => {
+            assert.throws(() => new QuaggaRouter("router", { ...base, interfaces: ["eth0", "bad name"] }), /INTERFACES entry "bad name"/);
+            assert.throws(() => new QuaggaRouter("router2", { ...base, interfaces: [] }), /INTERFACES.*the list is empty/);
+        });
+    });
+});
