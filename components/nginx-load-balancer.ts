@@ -44,8 +44,8 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
     /** The backends as `HOST:PORT`, the entries of SERVERS. */
     readonly servers: pulumi.Output<string[]>;
     readonly publishedPort: pulumi.Output<number>;
-    /** The container env: SERVERS in the seed's format. */
-    readonly env: pulumi.Output<{ SERVERS: string }>;
+    /** The container env: SERVERS in the seed's format, LISTEN_PORT. */
+    readonly env: pulumi.Output<{ SERVERS: string; LISTEN_PORT: string }>;
     readonly service: Service;
 
     constructor(name: string, args: NginxLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -122,7 +122,7 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
         this.serviceName = this.service.name;
         this.servers = SERVERS.apply((s) => s.split(","));
         this.publishedPort = publishedPort;
-        this.env = SERVERS.apply((s) => ({ SERVERS: s }));
+        this.env = SERVERS.apply((s) => ({ SERVERS: s, LISTEN_PORT: String(targetPort) }));
         this.registerOutputs({
             serviceName: this.serviceName,
             servers: this.servers,
