@@ -26,6 +26,7 @@ const WAIT_FOR_CLOUD_INIT = `sudo cloud-init status --wait >/dev/null`;
 
 export function initSwarmCommand(advertiseIp: string): string {
     return [
+        `# docker swarm init on ${advertiseIp}, unless this node is already in a swarm`,
         "set -e",
         WAIT_FOR_CLOUD_INIT,
         `if [ "$(${SWARM_STATE})" = active ]; then echo "swarm already formed"; exit 0; fi`,
@@ -41,6 +42,7 @@ export function joinTokenCommand(role: SwarmRole): string {
 /** The token arrives on stdin (a secret input), so it never appears in the command text. */
 export function joinSwarmCommand(advertiseIp: string, managerIp: string): string {
     return [
+        `# docker swarm join ${managerIp}:2377 as ${advertiseIp}, unless already in the swarm`,
         "set -e",
         "read -r token",
         WAIT_FOR_CLOUD_INIT,
