@@ -24,6 +24,15 @@ export function chainRoutes(cfg: Pick<ServiceChainConfig, "k8sStack" | "routerAp
     return [main, ...extra];
 }
 
+/**
+ * Where clients reach the LB: the host of an ssh:// dockerHost (the manager's public address,
+ * where the swarm stack opens lbPort to clientCidr), else the manager's swarm address.
+ */
+export function loadBalancerHost(dockerHost: string, managerIp: string): string {
+    const m = /^ssh:\/\/(?:[^@/]+@)?(\[[^\]]+\]|[^:/]+)/.exec(dockerHost);
+    return m ? m[1] : managerIp;
+}
+
 export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChainOutputs> {
     const k8s = new ContractReference(cfg.k8sStack, k8sClusterContract);
     const swarm = new ContractReference(cfg.swarmStack, swarmClusterContract);
@@ -61,7 +70,9 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
     );
 
     return exportOutputs(serviceChainContract, {
-        loadBalancerUrl: pulumi.interpolate`http://${swarm.require("managerIp")}:${lb.publishedPort}`,
+        loadBalancerUrl: pulumi
+            .all([swarm.require("dockerHost"), swarm.require("managerIp"), lb.publishedPort])
+            .apply(([host, ip, port]) => `http://${loadBalancerHost(host, ip)}:${port}`),
         routes: router.routes,
         backends: lb.servers,
     });
