@@ -1,0 +1,452 @@
+// The VNF images and their start scripts (images/), held to the same contract as
+// components/vnf-config.ts: the shared vectors, plus the TS module itself as the oracle for
+// the full rendered config and the exact error message.
+//   1. Host shell, no Docker: every vector through `start.sh --render-only` under dash and bash.
+//   2. Docker: build the images with images/build.sh, run the same checks inside the images,
+//      then real containers (bad env, router routes in FRR and the kernel, apache page, LB
+//      /healthz and proxying). No Docker Engine = these FAIL with what is missing, never skip.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../components/vnf-config";
+import type { LbVector, RouterVector } from "./vnf-config.test";
+
+// Read the JSON directly: importing the other test file would register its tests twice.
+const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "vectors", "vnf-env.json"), "utf8"),
+);
+
+const ROOT = path.join(__dirname, "..");
+const IMAGES = path.join(ROOT, "images");
+const VERSION = fs.readFileSync(path.join(IMAGES, "VERSION"), "utf8").trim();
+const image = (name: string) => `hybrid-vnf/${name}:${VERSION}`;
+const ROUTER_HOSTNAME = "vnf-router"; // pinned so the script's frr.conf can equal renderFrrConfig's
+const PATH_ENV = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+type Env = Record<string, string>;
+type Outcome = { status: number | null; stdout: string; stderr: string };
+type Case = { name: string; env: Env; extraEnv?: Env };
+
+function run(cmd: string, args: string[], opts: { env?: Env; input?: string; timeout?: number } = {}): Outcome {
+    const r = spawnSync(cmd, args, {
+        encoding: "utf8",
+        env: opts.env ?? process.env,
+        input: opts.input,
+        timeout: opts.timeout ?? 30000,
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.error) throw r.error;
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What the TS module says for this env: the rendered config, or the exact error message. */
+function expectedRouter(env: Env): { conf?: string; error?: string } {
+    try {
+        const { interfaces, routes } = parseRouterEnv(env);
+        return { conf: renderFrrConfig({ hostname: ROUTER_HOSTNAME, interfaces, routes }) };
+    } catch (e) {
+        return { error: (e as Error).message };
+    }
+}
+
+function expectedLb(env: Env, listenPort?: number): { conf?: string; error?: string } {
+    try {
+        return { conf: renderNginxConfig({ ...parseLbEnv(env), listenPort }) };
+    } catch (e) {
+        return { error: (e as Error).message };
+    }
+}
+
+/** The script's outcome must be the TS module's: same config text, or same message and a non-zero exit. */
+function assertSameAsTs(got: Outcome, want: { conf?: string; error?: string }, what: string): void {
+    if (want.error !== undefined) {
+        assert.notStrictEqual(got.status, 0, `${what}: exited 0 but TS rejects with ${want.error}\nstdout:\n${got.stdout}`);
+        assert.strictEqual(got.stderr.trim(), want.error, `${what}: message differs from the TS module's`);
+        assert.strictEqual(got.stdout, "", `${what}: printed a config although it rejects`);
+    } else {
+        assert.strictEqual(got.status, 0, `${what}: exit ${got.status}, stderr: ${got.stderr}`);
+        assert.strictEqual(got.stdout, want.conf, `${what}: rendered config differs from the TS renderer's`);
+    }
+}
+
+function assertVectorRouter(v: RouterVector, got: Outcome, what: string): void {
+    if (v.rejects) {
+        assert.notStrictEqual(got.status, 0, `${what}: should reject`);
+        assert.ok(got.stderr.includes(v.rejects.key), `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`);
+        assert.ok(got.stderr.includes(`"${v.rejects.entry}"`), `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`);
+    } else {
+        assert.strictEqual(got.status, 0, `${what}: exit ${got.status}, stderr: ${got.stderr}`);
+        const lines = got.stdout.split("\n");
+        assert.deepStrictEqual(lines.filter((l) => l.startsWith("ip route ")), v.routeLines, `${what}: route lines`);
+        assert.deepStrictEqual(lines.filter((l) => l.startsWith("interface ")), v.interfaceLines, `${what}: interface lines`);
+    }
+    assertSameAsTs(got, expectedRouter(v.env), what);
+}
+
+function assertVectorLb(v: LbVector, got: Outcome, what: string): void {
+    if (v.rejects) {
+        assert.notStrictEqual(got.status, 0, `${what}: should reject`);
+        assert.ok(got.stderr.includes(v.rejects.key), `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`);
+        assert.ok(got.stderr.includes(`"${v.rejects.entry}"`), `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`);
+    } else {
+        assert.strictEqual(got.status, 0, `${what}: exit ${got.status}, stderr: ${got.stderr}`);
+        const servers = got.stdout.split("\n").filter((l) => /^ +server .* max_fails=/.test(l)).map((l) => l.trim());
+        assert.deepStrictEqual(servers, v.serverLines, `${what}: server lines`);
+        assert.match(got.stdout, /^upstream vnf_backends \{\n/, `${what}: upstream block`);
+    }
+    assertSameAsTs(got, expectedLb(v.env), what);
+}
+
+// Inputs beyond the vectors where a shell port could plausibly drift from the TS module:
+// whitespace kinds, globs, leading zeros, boundaries, case, odd tokens. Compared in full.
+const extraRouter: Case[] = [
+    { name: "tab between tokens", env: { ROUTES: "10.1.0.0/16\tdev\teth1" } },
+    { name: "newline inside an entry is not whitespace", env: { ROUTES: "10.1.0.0/16\n10.0.0.1" } },
+    { name: "trailing newline is not trimmed", env: { ROUTES: "10.1.0.0/16 10.0.0.1\n" } },
+    { name: "glob characters in an interface name", env: { INTERFACES: "eth*,e?h[0]", ROUTES: "10.1.0.0/16 dev eth*" } },
+    { name: "interface . and ..", env: { INTERFACES: "..", ROUTES: "10.1.0.0/16 10.0.0.1" } },
+    { name: "interface with tab inside", env: { INTERFACES: "eth\t1", ROUTES: "10.1.0.0/16 10.0.0.1" } },
+    { name: "non-ASCII interface name", env: { INTERFACES: "ethé", ROUTES: "10.1.0.0/16 10.0.0.1" } },
+    { name: "prefix length 01", env: { ROUTES: "10.0.0.0/01 10.0.0.1" } },
+    { name: "prefix length 0 on a non-zero address", env: { ROUTES: "10.0.0.0/0 10.0.0.1" } },
+    { name: "prefix length 32 host route and /31", env: { ROUTES: "10.0.0.1/32 10.0.0.2,10.0.0.2/31 10.0.0.9" } },
+    { name: "two slashes", env: { ROUTES: "10.0.0.0/8/8 10.0.0.1" } },
+    { name: "empty prefix length", env: { ROUTES: "10.0.0.0/ 10.0.0.1" } },
+    { name: "next hop 0.0.0.0 and 255.255.255.255", env: { ROUTES: "10.0.0.0/8 0.0.0.0,10.1.0.0/16 255.255.255.255" } },
+    { name: "five-octet next hop", env: { ROUTES: "10.0.0.0/8 1.2.3.4.5" } },
+    { name: "dev as the only token after the prefix twice", env: { ROUTES: "10.0.0.0/8 dev dev" } },
+    { name: "dev with a 16-char interface", env: { ROUTES: "10.0.0.0/8 dev abcdefghijklmnop" } },
+    { name: "duplicate prefix via different forms", env: { INTERFACES: "eth1", ROUTES: "10.1.0.0/16 10.0.0.1,10.1.0.0/16 dev eth1" } },
+    { name: "INTERFACES only whitespace", env: { INTERFACES: " \t ", ROUTES: "10.1.0.0/16 10.0.0.1" } },
+    { name: "bad INTERFACES and bad ROUTES: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "x" } },
+    { name: "host bits with /0", env: { ROUTES: "0.0.0.1/0 10.0.0.1" } },
+];
+const extraLb: Case[] = [
+    { name: "hostname duplicates differ only in case", env: { SERVERS: "Apache1,apache1:80" } },
+    { name: "port 65536", env: { SERVERS: "10.0.0.1:65536" } },
+    { name: "port 6 digits", env: { SERVERS: "10.0.0.1:100000" } },
+    { name: "port with sign", env: { SERVERS: "10.0.0.1:+80" } },
+    { name: "host empty", env: { SERVERS: ":80" } },
+    { name: "label of 63 and of 64 characters", env: { SERVERS: `${"a".repeat(63)}.lab,${"b".repeat(64)}.lab` } },
+    { name: "hostname longer than 253", env: { SERVERS: Array(64).fill("abc").join(".") } },
+    { name: "numeric last label that is not an IPv4", env: { SERVERS: "abc.123" } },
+    { name: "five-octet address", env: { SERVERS: "1.2.3.4.5" } },
+    { name: "trailing dot", env: { SERVERS: "apache.lab." } },
+    { name: "label ending in a dash", env: { SERVERS: "apache-.lab" } },
+    { name: "tab inside an entry", env: { SERVERS: "10.0.0.1\t:80" } },
+    { name: "tabs around entries are trimmed", env: { SERVERS: "\t10.0.0.1\t,10.0.0.2:81\t" } },
+    { name: "two colons", env: { SERVERS: "10.0.0.1:80:81" } },
+    { name: "glob characters", env: { SERVERS: "*" } },
+    { name: "LISTEN_PORT 8080", env: { SERVERS: "10.0.0.1" }, extraEnv: { LISTEN_PORT: "8080" } },
+];
+
+/** The scripts' shells: dash is what `sh` is in the images; bash runs the router image. */
+const SHELLS = ["sh", "bash"];
+
+function renderOnHost(shell: string, script: string, env: Env, extraEnv: Env = {}): Outcome {
+    return run(shell, [path.join(IMAGES, script, "start.sh"), "--render-only"], {
+        env: { PATH: process.env.PATH ?? PATH_ENV, ...env, ...extraEnv },
+    });
+}
+
+describe("images: start scripts --render-only on the host shell (no Docker)", () => {
+    for (const shell of SHELLS) {
+        describe(`router/start.sh under ${shell}`, () => {
+            for (const v of vectors.router) {
+                it(`vector: ${v.name}`, () => {
+                    assertVectorRouter(v, renderOnHost(shell, "router", v.env, { ROUTER_HOSTNAME }), v.name);
+                });
+            }
+            for (const c of extraRouter) {
+                it(`same as TS: ${c.name}`, () => {
+                    assertSameAsTs(renderOnHost(shell, "router", c.env, { ROUTER_HOSTNAME }), expectedRouter(c.env), c.name);
+                });
+            }
+            it("RENDER_ONLY=1 works like --render-only", () => {
+                const env = { PATH: process.env.PATH ?? PATH_ENV, ROUTES: "10.1.0.0/16 10.0.0.1", ROUTER_HOSTNAME, RENDER_ONLY: "1" };
+                assertSameAsTs(run(shell, [path.join(IMAGES, "router", "start.sh")], { env }), expectedRouter(env), "RENDER_ONLY");
+            });
+            it("rejects an invalid ROUTER_HOSTNAME naming the key and entry", () => {
+                const r = renderOnHost(shell, "router", { ROUTES: "10.1.0.0/16 10.0.0.1", ROUTER_HOSTNAME: "bad_host" });
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /^ROUTER_HOSTNAME entry "bad_host": /);
+            });
+        });
+        describe(`nginx-lb/start.sh under ${shell}`, () => {
+            for (const v of vectors.lb) {
+                it(`vector: ${v.name}`, () => assertVectorLb(v, renderOnHost(shell, "nginx-lb", v.env), v.name));
+            }
+            for (const c of extraLb) {
+                it(`same as TS: ${c.name}`, () => {
+                    const listen = c.extraEnv?.LISTEN_PORT ? Number(c.extraEnv.LISTEN_PORT) : undefined;
+                    assertSameAsTs(renderOnHost(shell, "nginx-lb", c.env, c.extraEnv), expectedLb(c.env, listen), c.name);
+                });
+            }
+            it("rejects LISTEN_PORT 0 naming the key and entry", () => {
+                const r = renderOnHost(shell, "nginx-lb", { SERVERS: "10.0.0.1" }, { LISTEN_PORT: "0" });
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /^LISTEN_PORT entry "0": /);
+            });
+        });
+    }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Docker
+
+const PREFIX = `hvnf-test-${process.pid}`;
+const started: string[] = [];
+let network = "";
+
+function docker(args: string[], timeout = 60000): Outcome {
+    return run("docker", args, { timeout });
+}
+
+function dockerOk(args: string[], timeout = 60000): string {
+    const r = docker(args, timeout);
+    assert.strictEqual(r.status, 0, `docker ${args.join(" ")} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    return r.stdout.trim();
+}
+
+/** `docker run` with a tracked, unique name, so the after hook removes it. */
+function dockerRun(name: string, args: string[], timeout = 60000): Outcome {
+    const full = `${PREFIX}-${name}`;
+    started.push(full);
+    return docker(["run", "--name", full, ...args], timeout);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitHealthy(name: string, timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let state = "";
+    while (Date.now() < deadline) {
+        state = dockerOk(["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name]);
+        if (state === "running healthy") return;
+        if (!state.startsWith("running")) break;
+        await sleep(500);
+    }
+    const logs = docker(["logs", name]);
+    assert.fail(`${name} is "${state}", not healthy, after ${timeoutMs / 1000}s; logs:\n${logs.stdout}${logs.stderr}`);
+}
+
+async function waitExited(name: string, timeoutMs = 20000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+        const [status, code] = dockerOk(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name]).split(" ");
+        if (status === "exited" || status === "dead") return Number(code);
+        await sleep(250);
+    }
+    assert.fail(`${name} still running after ${timeoutMs / 1000}s`);
+}
+
+function httpGet(url: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const req = http.get(url, { timeout: 5000 }, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (d: string) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
+        req.on("error", reject);
+    });
+}
+
+/** Shell-quote for the POSIX sh script run inside a container. */
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs `start.sh --render-only` for many envs inside one container of the image (one
+ * `docker run` instead of one per vector), through the image's own entrypoint script and
+ * shebang, with a clean environment per case. Returns one outcome per case.
+ */
+function renderInImage(name: string, cases: Env[]): Outcome[] {
+    const script = cases.map((env, i) => {
+        const assigns = Object.entries(env).map(([k, v]) => q(`${k}=${v}`)).join(" ");
+        return [
+            `env -i PATH=${PATH_ENV} ${assigns} /usr/local/bin/start.sh --render-only >/tmp/out 2>/tmp/err; s=$?`,
+            `printf '@@@CASE ${i} %s\\n' "$s"; cat /tmp/out; printf '@@@ERR\\n'; cat /tmp/err; printf '@@@END\\n'`,
+        ].join("\n");
+    }).join("\n");
+    const res = run("docker", ["run", "--rm", "-i", "--network", "none", "--entrypoint", "sh", image(name), "-s"], { input: script, timeout: 120000 });
+    assert.strictEqual(res.status, 0, `render run in ${image(name)} failed:\n${res.stderr}`);
+    const out: Outcome[] = [];
+    const re = /@@@CASE (\d+) (\d+)\n([\s\S]*?)@@@ERR\n([\s\S]*?)@@@END\n/g;
+    for (const m of res.stdout.matchAll(re)) out[Number(m[1])] = { status: Number(m[2]), stdout: m[3], stderr: m[4] };
+    assert.strictEqual(out.filter(Boolean).length, cases.length, `expected ${cases.length} results from ${image(name)}:\n${res.stdout}`);
+    return out;
+}
+
+describe("images: Docker (build, then run the real containers)", function () {
+    this.timeout(10 * 60 * 1000);
+    let gateway = "";
+
+    before(function () {
+        const cli = spawnSync("docker", ["version", "--format", "{{.Client.Version}}"], { encoding: "utf8" });
+        if (cli.error) {
+            assert.fail(`the docker CLI is not installed (${cli.error.message}): these tests need a Docker Engine ` +
+                "(apt-get install docker.io; CI installs Docker). They fail rather than skip.");
+        }
+        const info = docker(["info", "--format", "{{.ServerVersion}}"]);
+        if (info.status !== 0) {
+            assert.fail(`the Docker Engine is not reachable (docker info: ${info.stderr.trim()}); start it ` +
+                "(e.g. dockerd >/var/log/dockerd.log 2>&1 &). These tests fail rather than skip.");
+        }
+        const build = run("sh", [path.join(IMAGES, "build.sh")], { timeout: 9 * 60 * 1000 });
+        assert.strictEqual(build.status, 0, `images/build.sh failed:\n${build.stdout}${build.stderr}`);
+        process.stdout.write(build.stderr.split("\n").filter(Boolean).map((l) => `      ${l}\n`).join(""));
+        process.stdout.write(build.stdout.split("\n").filter(Boolean).map((l) => `      ${l}\n`).join(""));
+        // An internal network: containers reach each other and this host, nothing beyond.
+        network = `${PREFIX}-net`;
+        dockerOk(["network", "create", "--internal", network]);
+        gateway = dockerOk(["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", network]);
+        assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/, "test network gateway");
+    });
+
+    after(function () {
+        if (started.length > 0) docker(["rm", "-f", "-v", ...started]);
+        if (network) docker(["network", "rm", network]);
+    });
+
+    it("built every image with the version tag from images/VERSION", () => {
+        for (const n of ["router", "nginx-lb", "apache"]) {
+            const v = dockerOk(["image", "inspect", "-f", '{{index .Config.Labels "org.opencontainers.image.version"}}', image(n)]);
+            assert.strictEqual(v, VERSION, image(n));
+        }
+    });
+
+    it("router image: --render-only matches every vector and the TS module", () => {
+        const cases = [...vectors.router.map((v) => v.env), ...extraRouter.map((c) => c.env)];
+        const got = renderInImage("router", cases.map((env) => ({ ...env, ROUTER_HOSTNAME })));
+        vectors.router.forEach((v, i) => assertVectorRouter(v, got[i], `in image: ${v.name}`));
+        extraRouter.forEach((c, i) => assertSameAsTs(got[vectors.router.length + i], expectedRouter(c.env), `in image: ${c.name}`));
+    });
+
+    it("nginx-lb image: --render-only matches every vector and the TS module", () => {
+        const cases = [...vectors.lb.map((v) => v.env), ...extraLb.map((c) => ({ ...c.env, ...c.extraEnv }))];
+        const got = renderInImage("nginx-lb", cases);
+        vectors.lb.forEach((v, i) => assertVectorLb(v, got[i], `in image: ${v.name}`));
+        extraLb.forEach((c, i) => {
+            const listen = c.extraEnv?.LISTEN_PORT ? Number(c.extraEnv.LISTEN_PORT) : undefined;
+            assertSameAsTs(got[vectors.lb.length + i], expectedLb(c.env, listen), `in image: ${c.name}`);
+        });
+    });
+
+    it("router container with a bad ROUTES entry exits non-zero naming it", () => {
+        const r = dockerRun("router-bad", ["--network", "none", "-e", "INTERFACES=eth0,eth1", "-e", "ROUTES=10.0.0.0/33 dev eth1", image("router")]);
+        assert.notStrictEqual(r.status, 0, `exited 0:\n${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, /ROUTES entry "10\.0\.0\.0\/33 dev eth1": /);
+    });
+
+    it("nginx-lb container with a bad SERVERS entry exits non-zero naming it", () => {
+        const r = dockerRun("lb-bad", ["--network", "none", "-e", "SERVERS=10.0.0.1,10.0.0.1:70000", image("nginx-lb")]);
+        assert.notStrictEqual(r.status, 0, `exited 0:\n${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, /SERVERS entry "10\.0\.0\.1:70000": /);
+    });
+
+    it("nginx-lb container whose backend name does not resolve fails nginx -t and exits", () => {
+        // --network none: the lookup fails at once instead of waiting for a DNS timeout.
+        const r = dockerRun("lb-unresolvable", ["--network", "none", "-e", "SERVERS=hvnf-no-such-backend", image("nginx-lb")]);
+        assert.strictEqual(r.status, 3, `${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, /nginx -t/);
+        assert.match(r.stderr, /host not found in upstream "hvnf-no-such-backend:80"/);
+    });
+
+    describe("router container with good env", () => {
+        const name = `${PREFIX}-router`;
+        const caps = ["--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW", "--cap-add", "SYS_ADMIN"];
+        before(async () => {
+            // eth0 is the container's leg on the test network; the next hop is the network's gateway.
+            const r = dockerRun("router", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
+                "-e", `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`, image("router")]);
+            assert.strictEqual(r.status, 0, r.stderr);
+            await waitHealthy(name);
+        });
+
+        it("logs the rendered route lines at start", () => {
+            const logs = docker(["logs", name]);
+            assert.match(logs.stdout, /router: {3}ip route 10\.100\.102\.0\/24 eth0\n/);
+            assert.ok(logs.stdout.includes(`router:   ip route 192.168.250.0/24 ${gateway}\n`), logs.stdout);
+        });
+
+        it("vtysh shows both static routes selected and installed", () => {
+            const out = dockerOk(["exec", name, "vtysh", "-c", "show ip route static"]);
+            assert.match(out, /^S>\* 10\.100\.102\.0\/24 \[1\/0\] is directly connected, eth0/m, out);
+            assert.ok(new RegExp(`^S>\\* 192\\.168\\.250\\.0/24 \\[1/0\\] via ${gateway.replace(/\./g, "\\.")}, eth0`, "m").test(out), out);
+            assert.match(dockerOk(["exec", name, "vtysh", "-c", "show ip route"]), /192\.168\.250\.0\/24/);
+        });
+
+        it("the kernel has the routes with FRR's static protocol (196, shown as 'proto static')", () => {
+            // `ip route show proto static` filters on the kernel's own RTPROT_STATIC (4): iproute2
+            // resolves the name "static" to 4 first, although it prints FRR's 196 as "static" too.
+            const out = dockerOk(["exec", name, "ip", "route", "show", "proto", "196"]);
+            assert.match(out, /^10\.100\.102\.0\/24 .*dev eth0/m, out);
+            assert.ok(out.includes(`192.168.250.0/24 nhid`) && out.includes(`via ${gateway} dev eth0`), out);
+            assert.match(dockerOk(["exec", name, "ip", "route"]), /^192\.168\.250\.0\/24 .*proto static/m);
+        });
+
+        it("the running config is the rendered frr.conf", () => {
+            const out = dockerOk(["exec", name, "vtysh", "-c", "show running-config"]);
+            assert.match(out, /^ip route 10\.100\.102\.0\/24 eth0$/m);
+            assert.match(out, /^service integrated-vtysh-config$/m);
+        });
+
+        it("a dead daemon ends the container (staticd killed -> non-zero exit)", async () => {
+            dockerOk(["exec", name, "sh", "-c", "kill -9 $(cat /var/run/frr/staticd.pid)"]);
+            const code = await waitExited(name);
+            assert.notStrictEqual(code, 0);
+            assert.match(docker(["logs", name]).stderr, /a daemon exited with status 137/);
+        });
+    });
+
+    it("router container stops cleanly on docker stop (signal forwarded to the daemons)", async () => {
+        const name = `${PREFIX}-router-stop`;
+        const r = dockerRun("router-stop", ["-d", "--network", network, "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
+            "--cap-add", "SYS_ADMIN", "-e", `ROUTES=192.168.250.0/24 ${gateway}`, image("router")]);
+        assert.strictEqual(r.status, 0, r.stderr);
+        await waitHealthy(name);
+        const t0 = Date.now();
+        dockerOk(["stop", "-t", "10", name]);
+        assert.ok(Date.now() - t0 < 5000, "stop took the full timeout: SIGTERM was not handled");
+        assert.strictEqual(await waitExited(name), 0);
+    });
+
+    describe("apache backends behind the nginx-lb container", () => {
+        const apache = `${PREFIX}-apache1`;
+        const lb = `${PREFIX}-lb`;
+        let apacheIp = "";
+        let lbIp = "";
+        before(async () => {
+            let r = dockerRun("apache1", ["-d", "--network", network, "-e", "BACKEND_NAME=hvnf-apache-1", image("apache")]);
+            assert.strictEqual(r.status, 0, r.stderr);
+            r = dockerRun("lb", ["-d", "--network", network, "-e", `SERVERS=${apache}`, image("nginx-lb")]);
+            assert.strictEqual(r.status, 0, r.stderr);
+            await waitHealthy(apache);
+            await waitHealthy(lb);
+            const ip = (n: string) => dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", n]);
+            apacheIp = ip(apache);
+            lbIp = ip(lb);
+        });
+
+        it("apache serves a page naming BACKEND_NAME and its IP", async () => {
+            const res = await httpGet(`http://${apacheIp}/`);
+            assert.strictEqual(res.status, 200);
+            assert.match(res.body, /Backend hvnf-apache-1/);
+            assert.ok(res.body.includes(apacheIp), res.body);
+        });
+
+        it("nginx-lb answers /healthz", async () => {
+            const res = await httpGet(`http://${lbIp}/healthz`);
+            assert.deepStrictEqual(res, { status: 200, body: "ok\n" });
+        });
+
+        it("nginx-lb proxies / to the backend", async () => {
+            const res = await httpGet(`http://${lbIp}/`);
+            assert.strictEqual(res.status, 200);
+            assert.match(res.body, /Backend hvnf-apache-1/);
+        });
+    });
+});
