@@ -1,0 +1,77 @@
+// The router's Kubernetes objects, exactly as the plans send them, validated against the real
+// Kubernetes OpenAPI schema models of the `kubernetes-models` package. (Unknown field names are
+// tsc's job: the component is written against @pulumi/kubernetes' typed inputs.)
+import * as assert from "assert";
+import { planStacks, PlannedResource, revealedInputs, StackPlan } from "../harness/plan";
+
+// kubernetes-models is ESM-only; a real dynamic import (not transpiled into require).
+const esmImport = new Function("s", "return import(s)") as (s: string) => Promise<any>;
+
+interface Models {
+    Namespace: any;
+    Deployment: any;
+    Service: any;
+}
+
+const KINDS: Record<string, keyof Models> = {
+    "kubernetes:core/v1:Namespace": "Namespace",
+    "kubernetes:apps/v1:Deployment": "Deployment",
+    "kubernetes:core/v1:Service": "Service",
+};
+
+/** The object as the provider would send it: the inputs, with an auto-name where none was given. */
+function manifest(plan: StackPlan, r: PlannedResource): Record<string, any> {
+    const obj = structuredClone(revealedInputs(plan, r)) as Record<string, any>;
+    obj.metadata = { name: `${r.name}-0a1b2c3d`, ...(obj.metadata ?? {}) };
+    return obj;
+}
+
+function k8sObjects(plan: StackPlan): { r: PlannedResource; obj: Record<string, any>; kind: keyof Models }[] {
+    return plan.resources.filter((r) => KINDS[r.type]).map((r) => ({ r, obj: manifest(plan, r), kind: KINDS[r.type] }));
+}
+
+describe("router Kubernetes objects against the Kubernetes schema (kubernetes-models)", () => {
+    let models: Models;
+    const plans: Record<string, StackPlan> = {};
+    before(async () => {
+        const [core, apps] = await Promise.all([esmImport("kubernetes-models/v1"), esmImport("kubernetes-models/apps/v1")]);
+        models = { Namespace: core.Namespace, Service: core.Service, Deployment: apps.Deployment };
+        const [k8sLocal, swarmLocal, chainLocal] = await planStacks(["k8s-local", "swarm-local", "chain-local"]);
+        plans["chain-local (least privilege)"] = chainLocal;
+        [plans["chain-local privileged"]] = await planStacks(["chain-local"], {
+            previous: [k8sLocal, swarmLocal],
+            overrides: { "chain-local": { "hybrid-vnf:leastPrivilege": false, "hybrid-vnf:routes": ["192.0.2.0/24 10.100.101.1"] } },
+        });
+        [, , plans["chain-dev"]] = await planStacks(["k8s-dev", "swarm-dev", "chain-dev"]);
+    });
+
+    for (const variant of ["chain-local (least privilege)", "chain-local privileged", "chain-dev"]) {
+        it(`${variant}: Namespace, Deployment and Service validate`, () => {
+            const objs = k8sObjects(plans[variant]);
+            assert.deepStrictEqual(objs.map((o) => o.kind).sort(), ["Deployment", "Namespace", "Service"]);
+            for (const { kind, obj } of objs) {
+                assert.strictEqual(obj.apiVersion, models[kind].apiVersion, `${kind} apiVersion`);
+                assert.strictEqual(obj.kind, kind);
+                // validate() throws with the failing path when the object does not fit the schema.
+                new models[kind](obj).validate();
+            }
+        });
+    }
+
+    describe("negative controls: the same objects, broken, are refused", () => {
+        const broken = (kind: keyof Models, mutate: (o: any) => void) => () => {
+            const { obj } = k8sObjects(plans["chain-local (least privilege)"]).find((o) => o.kind === kind)!;
+            mutate(obj);
+            assert.throws(() => new models[kind](obj).validate(), /must be|must have/);
+        };
+        it("a port given as a string", broken("Deployment", (d) => (d.spec.template.spec.containers[0].ports[0].containerPort = "2601")));
+        it("capabilities.add as a string, not a list", broken("Deployment", (d) => (d.spec.template.spec.containers[0].securityContext.capabilities.add = "NET_ADMIN")));
+        it("hostNetwork as a string", broken("Deployment", (d) => (d.spec.template.spec.hostNetwork = "true")));
+        it("a Deployment without a selector", broken("Deployment", (d) => delete d.spec.selector));
+        it("a container without a name", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].name));
+        it("an env var without a name", broken("Deployment", (d) => (d.spec.template.spec.containers[0].env = [{ value: "10.0.0.0/8 dev eth1" }])));
+        it("a probe command as a string", broken("Deployment", (d) => (d.spec.template.spec.containers[0].livenessProbe.exec.command = "start.sh --health")));
+        it("a Service port without a port number", broken("Service", (s) => delete s.spec.ports[0].port));
+        it("namespace labels that are not strings", broken("Namespace", (n) => (n.metadata.labels["hybrid-vnf/vnf"] = true)));
+    });
+});
