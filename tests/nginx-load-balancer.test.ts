@@ -1,5 +1,7 @@
 // NginxLoadBalancer alone, under Pulumi's mock runtime: the Swarm service it sends, and its errors.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
 import { NginxLoadBalancer, NginxLoadBalancerArgs, VNF_SERVICE_LABEL_KEY, backendsOf } from "../components/nginx-load-balancer";
@@ -137,6 +139,12 @@ describe("NginxLoadBalancer", () => {
         await assert.rejects(promiseOf(empty.result.servers), /SERVERS.*the list is empty/);
         const dup = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: backendsOf(["10.0.0.1", "10.0.0.1"], 80) }));
         await assert.rejects(promiseOf(dup.result.servers), /duplicate backend/);
+    });
+
+    it("imports the Docker Service module only (no whole-package import)", () => {
+        const src = fs.readFileSync(path.join(__dirname, "..", "components", "nginx-load-balancer.ts"), "utf8");
+        const from = [...src.matchAll(/from "(@pulumi\/docker[^"]*)"/g)].map((m) => m[1]).sort();
+        assert.deepStrictEqual(from, ["@pulumi/docker/service", "@pulumi/docker/types/input"]);
     });
 
     it("rejects bad numbers and a bad publish mode, naming them", async () => {

@@ -1,5 +1,7 @@
 // QuaggaRouter alone, under Pulumi's mock runtime: the objects it sends, and its plan-time errors.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import {
@@ -174,6 +176,12 @@ describe("QuaggaRouter", () => {
         await assert.rejects(promiseOf(empty.result.routes), /ROUTES.*the list is empty/);
         const dup = await mockRun(() => new QuaggaRouter("router", { ...base, routes: [...parseRoutes("10.1.0.0/16 dev eth1"), ...parseRoutes("10.1.0.0/16 10.0.0.1")] }));
         await assert.rejects(promiseOf(dup.result.routes), /ROUTES entry "10\.1\.0\.0\/16 10\.0\.0\.1": duplicate route/);
+    });
+
+    it("imports only the Kubernetes modules it uses (no whole-package import)", () => {
+        const src = fs.readFileSync(path.join(__dirname, "..", "components", "quagga-router.ts"), "utf8");
+        const from = [...src.matchAll(/from "(@pulumi\/kubernetes[^"]*)"/g)].map((m) => m[1]).sort();
+        assert.deepStrictEqual(from, ["@pulumi/kubernetes/apps/v1", "@pulumi/kubernetes/core/v1", "@pulumi/kubernetes/provider", "@pulumi/kubernetes/types/input"]);
     });
 
     it("rejects a bad interface name at construction", async () => {
