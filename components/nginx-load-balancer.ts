@@ -89,9 +89,11 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
                         labels: labelList(labels),
                         healthcheck: {
                             tests: args.healthCheck ?? ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${targetPort}/healthz`],
-                            interval: "10s",
+                            // As the image's HEALTHCHECK: a new task turns healthy (and a start-first
+                            // update moves on) within seconds.
+                            interval: "5s",
                             timeout: "3s",
-                            startPeriod: "10s",
+                            startPeriod: "5s",
                             retries: 3,
                         },
                         // nginx finishes in-flight requests on SIGQUIT (graceful shutdown).
