@@ -1,0 +1,115 @@
+// Every VM's user-data in the k8s-cluster plans, validated by the real `cloud-init schema`
+// (Debian package cloud-init). A missing tool fails the test, never skips it; a broken
+// document is shown to be rejected, so a passing run means the validator really looked.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { revealedInputs } from "../harness/plan";
+import {
+    k3sInstallerUrl,
+    renderApachePage,
+    renderApacheUserData,
+    renderK3sAgentUserData,
+    renderK3sServerUserData,
+    serializeCloudConfig,
+    SYSCTL_CONTENT,
+} from "../stacks/k8s-cluster/cloud-init";
+import { planDefault, planVariant } from "./fixtures/k8s-plans";
+
+function cloudInitBinary(): string {
+    const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/local/bin"];
+    const found = dirs.map((d) => path.join(d, "cloud-init")).find((p) => fs.existsSync(p));
+    if (!found) assert.fail('cloud-init not found: install the Debian package "cloud-init" (apt-get install -y cloud-init) to validate user-data');
+    return found;
+}
+
+describe("cloud-init user-data of the k8s-cluster VMs", () => {
+    let tmp: string;
+    let n = 0;
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-cloud-init-"));
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    const schema = (text: string) => {
+        const file = path.join(tmp, `user-data-${n++}.yaml`);
+        fs.writeFileSync(file, text, { mode: 0o600 });
+        const r = spawnSync(cloudInitBinary(), ["schema", "--config-file", file], { encoding: "utf8", timeout: 60000 });
+        if (r.error) throw r.error;
+        return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    const assertValid = (label: string, text: string) => {
+        const r = schema(text);
+        assert.strictEqual(r.status, 0, `${label}: cloud-init schema rejected it:\n${r.out}\n--- user-data ---\n${text}`);
+        assert.match(r.out, /Valid cloud-config/, `${label}: ${r.out}`);
+        assert.doesNotMatch(r.out, /deprecations?:[ \t]*\S/i, `${label}: uses deprecated keys:\n${r.out}`);
+    };
+
+    it("negative control: cloud-init schema rejects a broken cloud-config", () => {
+        const broken = serializeCloudConfig({ packages: { apache2: true }, write_files: [{ content: "no path" }], runcmd: "not a list" });
+        const r = schema(broken);
+        assert.notStrictEqual(r.status, 0, `cloud-init accepted a broken document:\n${r.out}`);
+        assert.match(r.out, /schema errors/i);
+    });
+
+    for (const [label, planOf] of [
+        ["example stack k8s-dev", planDefault],
+        ["variant (1 worker, 3 Apache)", planVariant],
+    ] as const) {
+        it(`${label}: every VM's user-data is valid cloud-config`, async function () {
+            const { plan } = await planOf();
+            const vms = plan.resources.filter((r) => r.type === "openstack:compute/instance:Instance");
+            assert.ok(vms.length >= 3, `found ${vms.length} VMs`);
+            for (const vm of vms) {
+                // Secret user-data (the workers' join token) is validated by its real value.
+                const text = String(revealedInputs(plan, vm).userData);
+                assert.ok(text.startsWith("#cloud-config\n"), `${vm.name}: starts with #cloud-config`);
+                assertValid(vm.name, text);
+            }
+        });
+    }
+
+    it("the renderers alone produce valid cloud-config", () => {
+        const common = { hostname: "h", k3sVersion: "v1.31.6+k3s1", nodeLabels: ["role=router"] };
+        assertValid("server", renderK3sServerUserData({ ...common, tlsSans: ["203.0.113.5"] }));
+        assertValid("agent", renderK3sAgentUserData({ ...common, serverUrl: "https://10.0.0.5:6443", token: "K10abc::server:def" }));
+        assertValid("apache", renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" }));
+    });
+});
+
+describe("cloud-init renderers", () => {
+    it("serialize objects with the #cloud-config header and round-trip through YAML", () => {
+        const text = renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: ["203.0.113.5"], nodeLabels: ["role=router"] });
+        assert.ok(text.startsWith("#cloud-config\n"));
+        const doc = parseYaml(text);
+        assert.strictEqual(doc.hostname, "r");
+        const k3s = parseYaml(doc.write_files.find((f: any) => f.path === "/etc/rancher/k3s/config.yaml").content);
+        assert.deepStrictEqual(k3s, { "write-kubeconfig-mode": "0600", "tls-san": ["203.0.113.5"], "node-label": ["role=router"], disable: ["traefik", "servicelb"] });
+        assert.strictEqual(doc.write_files.find((f: any) => f.path.startsWith("/etc/sysctl.d/")).content, SYSCTL_CONTENT);
+        assert.deepStrictEqual(doc.runcmd[0], ["sysctl", "--system"], "forwarding is on before k3s starts and persists in sysctl.d");
+    });
+
+    it("pin the installer to the k3s tag and refuse non-versions", () => {
+        assert.strictEqual(k3sInstallerUrl("v1.31.6+k3s1"), "https://raw.githubusercontent.com/k3s-io/k3s/v1.31.6%2Bk3s1/install.sh");
+        assert.throws(() => k3sInstallerUrl("latest; rm -rf /"), /not a k3s version/);
+    });
+
+    it("keep the agent's token only in the 0600 k3s config, not on a command line", () => {
+        const text = renderK3sAgentUserData({ hostname: "w", k3sVersion: "v1.31.6+k3s1", serverUrl: "https://10.0.0.5:6443", token: "K10secret::server:tok", nodeLabels: [] });
+        const doc = parseYaml(text);
+        assert.ok(!JSON.stringify(doc.runcmd).includes("K10secret"));
+        const cfg = doc.write_files.find((f: any) => f.path === "/etc/rancher/k3s/config.yaml");
+        assert.strictEqual(cfg.permissions, "0600");
+        assert.strictEqual(parseYaml(cfg.content).token, "K10secret::server:tok");
+    });
+
+    it("render an Apache page naming the VM and its IP, HTML-escaped", () => {
+        const page = renderApachePage("web-1", "10.0.2.10");
+        assert.match(page, /<h1>web-1<\/h1>/);
+        assert.match(page, /Served by web-1 at 10\.0\.2\.10/);
+        assert.match(renderApachePage("<b>", "1.2.3.4"), /&#60;b&#62;/);
+    });
+});
