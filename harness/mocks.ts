@@ -28,9 +28,22 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     private readonly portIps = new Map<string, string[]>();
     private floating = 0;
 
+    /** Output names the next registration asked to keep secret (set by the plan's monitor hook). */
+    secretOutputs: string[] = [];
+
     constructor(private readonly refs: StackReferenceSource) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+        const secret = this.secretOutputs;
+        this.secretOutputs = [];
+        const result = this.compute(args);
+        for (const key of secret) {
+            if (key in result.state) result.state[key] = pulumi.secret(result.state[key]);
+        }
+        return result;
+    }
+
+    private compute(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
         const id = mockId(args.type, args.name);
         const inputs: State = args.inputs ?? {};
         switch (args.type) {

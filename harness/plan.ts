@@ -114,8 +114,10 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
         // Record what the program sends: registered resources and read ones (StackReferences).
         for (const method of ["registerResource", "readResource"] as const) {
             const original = monitor[method].bind(monitor);
-            monitor[method] = (req: any, callback: (err: unknown, resp: any) => void) =>
-                original(req, (err: unknown, resp: any) => {
+            monitor[method] = (req: any, callback: (err: unknown, resp: any) => void) => {
+                // The mock monitor ignores additionalSecretOutputs; the engine honours it, so we do too.
+                mocks.secretOutputs = req.getAdditionalsecretoutputsList?.() ?? [];
+                return original(req, (err: unknown, resp: any) => {
                     if (!err) {
                         const { shown, real } = unwrap(req.getObject?.()?.toJavaScript() ?? req.getProperties?.()?.toJavaScript() ?? {});
                         const r: PlannedResource = { type: req.getType(), name: req.getName(), parent: req.getParent() || null, urn: resp.getUrn(), inputs: shown };
@@ -124,6 +126,7 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
                     }
                     callback(err, resp);
                 });
+            };
         }
         pulumi.runtime.setAllConfig(config, file.secretKeys);
 
@@ -148,6 +151,11 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
         const plan: StackPlan = { stack, role, resources, outputs };
         revealed.set(plan, { outputs: realOutputs, secretOutputNames, inputs });
         return plan;
+    } catch (e) {
+        // Let the failed run's in-flight registrations settle here, not in the next stack's run.
+        await settings.waitForRPCs().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 20));
+        throw e;
     } finally {
         process.off("unhandledRejection", onRejection);
     }

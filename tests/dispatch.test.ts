@@ -15,6 +15,7 @@ async function runIndexWith(config: Record<string, string>): Promise<{ registere
     };
     await pulumi.runtime.setMocks(counting, "hybrid-vnf", "dispatch");
     pulumi.runtime.setAllConfig(config);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- index.ts uses `export =`, as Pulumi loads it
     const program = require(path.join(PROJECT_DIR, "index.ts"));
     return { registered, result: program() };
 }

@@ -1,6 +1,8 @@
 // The mock-runtime plan: real index.ts, recorded resources, chained stacks, redacted secrets.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { planStacks, reveal, StackPlan } from "../harness/plan";
@@ -110,6 +112,14 @@ describe("mock provider outputs are computed, not echoed", () => {
         assert.match(fip.state.address, /^203\.0\.113\.\d+$/);
     });
 
+    it("outputs named in additionalSecretOutputs come back secret, as the engine makes them", async () => {
+        mocks.secretOutputs = ["stdout"];
+        const cmd = mocks.newResource({ type: "command:remote:Command", name: "token", inputs: { create: "docker swarm join-token -q worker" } });
+        assert.strictEqual(await pulumi.isSecret(cmd.state.stdout), true);
+        const plain = mocks.newResource({ type: "command:remote:Command", name: "plain", inputs: { create: "docker swarm join-token -q worker" } });
+        assert.match(plain.state.stdout, /^SWMTKN-1-/);
+    });
+
     it("ids are stable and uuid-shaped", () => {
         assert.strictEqual(mockId("t", "n"), mockId("t", "n"));
         assert.match(mockId("t", "n"), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -138,9 +148,9 @@ describe("npm run plan (the CLI)", () => {
     });
 
     it("a bad config exits non-zero with the error and prints no partial plan", () => {
-        const dir = require("fs").mkdtempSync(path.join(require("os").tmpdir(), "hvnf-plan-"));
-        require("fs").copyFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), path.join(dir, "Pulumi.k8s-local.yaml"));
-        require("fs").writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:externalNetwork: public\n  hybrid-vnf:adminCidr: 0.0.0.0/0\n");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-plan-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), path.join(dir, "Pulumi.k8s-local.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:externalNetwork: public\n  hybrid-vnf:adminCidr: 0.0.0.0/0\n");
         const r = runCli("k8s-local", "bad", "--config-dir", dir, "--json");
         assert.notStrictEqual(r.status, 0);
         assert.strictEqual(r.stdout, "");

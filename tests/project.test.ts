@@ -1,6 +1,7 @@
 // Pulumi.yaml is valid for the real CLI, and every config key the program reads is declared.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse as parseYaml } from "yaml";
@@ -109,7 +110,7 @@ describe("example stacks", () => {
     }
 
     it("a typo'd key is refused, naming the file and key", () => {
-        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "hvnf-"));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-"));
         fs.writeFileSync(path.join(dir, "Pulumi.typo.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCuont: 3\n");
         assert.throws(() => readStackFile("typo", dir), /Pulumi\.typo\.yaml: hybrid-vnf:apacheCuont is not declared/);
         fs.writeFileSync(path.join(dir, "Pulumi.typed.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCount: three\n");
