@@ -31,7 +31,13 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     /** Output names the next registration asked to keep secret (set by the plan's monitor hook). */
     secretOutputs: string[] = [];
 
-    constructor(private readonly refs: StackReferenceSource) {}
+    /** `floatingIpsInUse`: addresses earlier stacks of the same plan already hold (one cloud). */
+    constructor(
+        private readonly refs: StackReferenceSource,
+        floatingIpsInUse = 0,
+    ) {
+        this.floating = floatingIpsInUse;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
         const secret = this.secretOutputs;

@@ -92,6 +92,7 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
         else config[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
     const byFullName = new Map(previous.map((p) => [`${ORGANIZATION}/${project.name}/${p.stack}`, p]));
+    const floatingInUse = previous.flatMap((p) => p.resources).filter((r) => r.type === "openstack:networking/floatingIp:FloatingIp").length;
     const mocks = new PlanMocks({
         stackOutputs(fullName) {
             const p = byFullName.get(fullName) ?? previous.find((x) => fullName.endsWith(`/${x.stack}`));
@@ -101,7 +102,7 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
             const r = reveal(p);
             return { outputs: r.outputs, secretOutputNames: r.secretOutputNames };
         },
-    });
+    }, floatingInUse);
 
     const resources: PlannedResource[] = [];
     const inputs = new Map<PlannedResource, Record<string, unknown>>();
