@@ -35,12 +35,15 @@ interface Res {
     urn: string;
     props: Record<string, any>;
     shown: Record<string, any>;
+    /** The resource's additionalSecretOutputs, if the plan records them. */
+    aso?: string[];
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 function resOf(plan: StackPlan, r: PlannedResource): Res {
-    return { plan, r, type: r.type, name: r.name, urn: r.urn, props: clone(revealedInputs(plan, r)), shown: clone(r.inputs) };
+    const aso = (r as { additionalSecretOutputs?: string[] }).additionalSecretOutputs;
+    return { plan, r, type: r.type, name: r.name, urn: r.urn, props: clone(revealedInputs(plan, r)), shown: clone(r.inputs), aso };
 }
 
 /** The engine's wire form of the properties: secret values wrapped in the secret signature. */
@@ -195,7 +198,7 @@ describe("policy pack (policy/)", function () {
             it(stack, async () => {
                 const xs = all(stack);
                 const problems: string[] = [];
-                for (const p of resourcePolicies) for (const x of xs) problems.push(...(await runResourcePolicy(p, x)).map((m) => `${p.name}: ${m}`));
+                for (const p of resourcePolicies) for (const x of xs) problems.push(...(await runResourcePolicy(p, x, x.aso)).map((m) => `${p.name}: ${m}`));
                 for (const p of stackPolicies) problems.push(...(await runStackPolicy(p, xs)).map((v) => `${p.name}: ${v.message}`));
                 assert.deepEqual(problems, []);
             });
