@@ -1,6 +1,7 @@
-// npm run plan -- <stack> [<stack> ...] [--config-dir DIR] [--json]
+// npm run plan -- <stack> [<stack> ...] [--config-dir DIR] [--json] [--diagram FILE]
 // Evaluates the stacks in order under the mock runtime and prints the plans. Exits non-zero,
-// printing nothing on stdout, when any stack fails.
+// printing nothing on stdout, when any stack fails. --diagram writes a picture of the chain
+// (FILE.svg/.png rendered with Graphviz when installed, else DOT; see harness/diagram.ts).
 import { planStacks } from "./plan";
 import { renderPlan } from "./render";
 
@@ -8,6 +9,7 @@ export interface CliArgs {
     stacks: string[];
     configDir?: string;
     json: boolean;
+    diagram?: string;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -18,6 +20,9 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (a === "--config-dir") {
             args.configDir = argv[++i];
             if (!args.configDir) throw new Error("--config-dir needs a directory");
+        } else if (a === "--diagram") {
+            args.diagram = argv[++i];
+            if (!args.diagram) throw new Error("--diagram needs a file, e.g. --diagram chain.svg");
         } else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
         else args.stacks.push(a);
     }
@@ -28,6 +33,11 @@ export function parseArgs(argv: string[]): CliArgs {
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2));
     const plans = await planStacks(args.stacks, { configDir: args.configDir });
+    if (args.diagram) {
+        const { writeDiagram } = await import("./diagram");
+        const d = await writeDiagram(plans, args.diagram);
+        process.stderr.write(`diagram: wrote ${d.file}${d.note ? ` (${d.note})` : ""}\n`);
+    }
     process.stdout.write(args.json ? JSON.stringify(plans, null, 2) + "\n" : plans.map(renderPlan).join("\n"));
 }
 
