@@ -17,9 +17,9 @@ const CHAINS: Record<string, string[]> = {
     "chain-local": ["k8s-local", "swarm-local", "chain-local"],
 };
 
-function timeMs(args: string[]): number {
+function timeMs(args: string[], env: NodeJS.ProcessEnv = {}): number {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8" });
+    const r = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
     return ms;
@@ -31,9 +31,9 @@ export function median(xs: number[]): number {
     return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function sample(args: string[]): number {
-    timeMs(args); // warm the file cache once
-    return median(Array.from({ length: RUNS }, () => timeMs(args)));
+function sample(args: string[], env: NodeJS.ProcessEnv = {}): number {
+    timeMs(args, env); // warm the file cache once
+    return median(Array.from({ length: RUNS }, () => timeMs(args, env)));
 }
 
 function main(): void {
@@ -44,6 +44,10 @@ function main(): void {
     for (const chain of Object.values(CHAINS)) {
         rows.push({ what: `plan ${chain.join(" ")}`, ms: sample([...plan, ...chain, "--json"]) });
     }
+    // What the defaults would cost: ts-node type-checking the program on every run.
+    const typeChecking = { TS_NODE_TYPE_CHECK: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ noCheck: false }) };
+    rows.push({ what: "plan k8s-dev, type-checking on every run (the runtime default)", ms: sample(["-r", "ts-node/register", path.join("harness", "cli.ts"), "k8s-dev", "--json"], typeChecking) });
+    rows.push({ what: "ts-node (transpile-only) + require('@pulumi/pulumi')", ms: sample(["-r", "ts-node/register/transpile-only", "-e", "require('@pulumi/pulumi')"]) });
     // Why the program imports provider submodules only: the whole-package cost, for comparison.
     rows.push({ what: "require @pulumi/openstack (whole package)", ms: sample(["-e", "require('@pulumi/openstack').networking.Network"]) });
     rows.push({ what: "require @pulumi/openstack/networking only", ms: sample(["-e", "require('@pulumi/openstack/networking').Network"]) });
