@@ -1,6 +1,7 @@
 // Cloud-config of a swarm node: pinned Docker Engine, and the cluster-network leg (eth1) with
 // the route to the Apache network through the router VNF, written to disk so it survives a reboot.
-import { stringify } from "yaml";
+// Serialization and the NIC name pinning are shared with the k8s stack (lib/cloud-init).
+import { applyNetworkd, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig } from "../../lib/cloud-init";
 
 export interface SwarmNodeCloudConfig {
     hostname: string;
@@ -18,17 +19,12 @@ export interface SwarmNodeCloudConfig {
 
 export const CLUSTER_LEG = "eth1";
 /** Sorts before netplan's generated 10-netplan-*.network, so networkd uses ours for eth1. */
-export const CLUSTER_LEG_NETWORK_FILE = `/etc/systemd/network/05-swarm-${CLUSTER_LEG}.network`;
-export const CLUSTER_LEG_LINK_FILE = `/etc/systemd/network/05-swarm-${CLUSTER_LEG}.link`;
+export const CLUSTER_LEG_NETWORK_FILE = `${NETWORKD_DIR}/05-swarm-${CLUSTER_LEG}.network`;
+export const CLUSTER_LEG_LINK_FILE = `${NETWORKD_DIR}/05-swarm-${CLUSTER_LEG}.link`;
 
 /** The original design's route, as `ip route` spells it. */
 export function apacheRoute(apacheNetwork: string, routerHost: string): string {
     return `${apacheNetwork} via ${routerHost} dev ${CLUSTER_LEG}`;
-}
-
-/** Pins the name eth1 to the cluster-network port's MAC (applied by udev at boot). */
-export function clusterLegLink(mac: string): string {
-    return [`[Match]`, `MACAddress=${mac}`, ``, `[Link]`, `Name=${CLUSTER_LEG}`, ``].join("\n");
 }
 
 /**
@@ -56,39 +52,26 @@ export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost
     ].join("\n");
 }
 
-/**
- * First boot only: the .link file names the NIC eth1 from the next boot on; rename it now
- * (it carries no traffic yet), then let networkd apply the .network file.
- */
-function bringUpClusterLeg(mac: string): string {
-    return [
-        `cur=$(ip -o link | awk -F': ' -v mac=${mac} '$0 ~ ("link/ether " mac) {print $2; exit}')`,
-        `[ -n "$cur" ] || { echo "no NIC with MAC ${mac}" >&2; exit 1; }`,
-        `if [ "$cur" != ${CLUSTER_LEG} ]; then ip link set "$cur" down && ip link set "$cur" name ${CLUSTER_LEG}; fi`,
-        `networkctl reload`,
-        `networkctl reconfigure ${CLUSTER_LEG}`,
-    ].join("\n");
-}
-
 export function renderSwarmCloudConfig(c: SwarmNodeCloudConfig): string {
-    const config = {
+    const clusterLeg = pinInterfaceName(c.clusterLegMac, CLUSTER_LEG, CLUSTER_LEG_LINK_FILE);
+    return serializeCloudConfig({
         hostname: c.hostname,
         ssh_authorized_keys: [c.sshPublicKey],
         package_update: true,
         // Debian's own package at a pinned version: no third-party apt repository to trust.
         packages: [["docker.io", c.dockerVersion]],
         write_files: [
-            { path: CLUSTER_LEG_LINK_FILE, permissions: "0644", content: clusterLegLink(c.clusterLegMac) },
-            { path: CLUSTER_LEG_NETWORK_FILE, permissions: "0644", content: clusterLegNetwork(c.clusterLegMac, c.apacheNetwork, c.routerHost) },
+            clusterLeg.linkFile,
+            { path: CLUSTER_LEG_NETWORK_FILE, permissions: "0644", content: clusterLegNetwork(clusterLeg.mac, c.apacheNetwork, c.routerHost) },
         ],
         runcmd: [
-            ["sh", "-ec", bringUpClusterLeg(c.clusterLegMac)],
+            // First boot: eth1 under its pinned name, then networkd applies the .network file.
+            ["sh", "-ec", [clusterLeg.renameScript, applyNetworkd([CLUSTER_LEG])].join("\n")],
             // A pinned engine stays pinned: unattended upgrades must not move it under the swarm.
             ["apt-mark", "hold", "docker.io"],
             // dockerHost (ssh://user@host) runs `docker system dial-stdio` as this user.
             ["usermod", "-aG", "docker", c.sshUser],
             ["systemctl", "enable", "--now", "docker"],
         ],
-    };
-    return "#cloud-config\n" + stringify(config, { lineWidth: 0 });
+    });
 }
