@@ -16,17 +16,14 @@ export const VNF_NAMESPACE_LABEL_VALUE = "true";
 /** The node label the k8s-cluster stack puts on the router node. */
 export const ROUTER_NODE_SELECTOR = { role: "router" } as const;
 
-/** What the router needs for routing: set routes (NET_ADMIN), raw sockets (NET_RAW), netns/mount work (SYS_ADMIN). */
-export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
 /**
- * What the image's start script needs besides, once every default capability is dropped:
- * it chowns /var/run/frr and /etc/frr/frr.conf to frr (CHOWN, FOWNER), writes into the
- * frr-owned /etc/frr (DAC_OVERRIDE) and starts zebra/staticd with `-u frr -g frr`, which
- * switches user while keeping the network capabilities (SETUID, SETGID). Measured against
- * hybrid-vnf/router with `docker run --cap-drop ALL --cap-add ...`: each one left out ends
- * the container at start. Pass `setupCapabilities: []` once the image no longer needs them.
+ * All the router gets with leastPrivilege, every other capability dropped: set routes
+ * (NET_ADMIN), raw sockets (NET_RAW), and SYS_ADMIN, without which zebra refuses to start.
+ * The image needs nothing more: it prepares file ownership at build time and runs the daemons
+ * as root without a user switch (no CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID); each of the
+ * three left out ends the container at start (tests/images.test.ts runs it with exactly these).
  */
-export const ROUTER_SETUP_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"] as const;
+export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
 
 /** FRR vty TCP ports: zebra (kernel routes, `show ip route`) and staticd (the static routes). */
 export const ZEBRA_VTY_PORT = 2601;
@@ -44,10 +41,8 @@ export interface QuaggaRouterArgs {
     interfaces: string[];
     /** Static routes (ROUTES), typed; build them with parseRoutes("10.0.0.0/24 dev eth1"). */
     routes: pulumi.Input<Route[]>;
-    /** Run with only the capabilities below instead of `privileged: true`. Default false. */
+    /** Run with only NET_ADMIN, NET_RAW and SYS_ADMIN (ALL others dropped) instead of `privileged: true`. Default false. */
     leastPrivilege?: boolean;
-    /** With leastPrivilege: capabilities the image's start script needs. Default ROUTER_SETUP_CAPABILITIES. */
-    setupCapabilities?: string[];
     /** Node selector of the router node. Default { role: "router" }. */
     nodeSelector?: Record<string, string>;
     /** Container resources. Default requests 50m/64Mi, limits 500m/256Mi. */
@@ -108,7 +103,7 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                   allowPrivilegeEscalation: false,
                   capabilities: {
                       drop: ["ALL"],
-                      add: [...ROUTER_NET_CAPABILITIES, ...(args.setupCapabilities ?? ROUTER_SETUP_CAPABILITIES)],
+                      add: [...ROUTER_NET_CAPABILITIES],
                   },
               }
             : { privileged: true };

@@ -255,6 +255,15 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
     });
 }
 
+/**
+ * What QuaggaRouter's leastPrivilege grants (ROUTER_NET_CAPABILITIES; tests/quagga-router.test.ts
+ * pins the same list), run as Kubernetes would: every other capability dropped, no privilege
+ * escalation (allowPrivilegeEscalation: false).
+ */
+const LEAST_PRIVILEGE_CAPS = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"];
+const CAPS_MASK = "0000000000203000"; // bits 12 (NET_ADMIN), 13 (NET_RAW), 21 (SYS_ADMIN) of /proc/PID/status
+const caps = ["--cap-drop", "ALL", ...LEAST_PRIVILEGE_CAPS.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
+
 /** Shell-quote for the POSIX sh script run inside a container. */
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -355,15 +364,27 @@ describe("images: Docker (build, then run the real containers)", function () {
         assert.match(r.stderr, /host not found in upstream "hvnf-no-such-backend:80"/);
     });
 
-    describe("router container with good env", () => {
+    describe("router container with good env, least privilege: only NET_ADMIN, NET_RAW, SYS_ADMIN", () => {
         const name = `${PREFIX}-router`;
-        const caps = ["--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW", "--cap-add", "SYS_ADMIN"];
         before(async () => {
             // eth0 is the container's leg on the test network; the next hop is the network's gateway.
             const r = dockerRun("router", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
                 "-e", `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`, image("router")]);
             assert.strictEqual(r.status, 0, r.stderr);
             await waitHealthy(name);
+        });
+
+        it("runs with no capability but those three (Docker has dropped all others) and as root", () => {
+            const hc = JSON.parse(dockerOk(["inspect", "-f", "{{json .HostConfig}}", name]));
+            assert.deepStrictEqual(hc.CapDrop, ["ALL"]);
+            assert.deepStrictEqual(hc.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), [...LEAST_PRIVILEGE_CAPS].sort());
+            assert.strictEqual(hc.Privileged, false);
+            // The bounding set of every process, the daemons included, is exactly the three.
+            const status = dockerOk(["exec", name, "sh", "-c", "for p in 1 $(cat /run/frr/zebra.pid) $(cat /run/frr/staticd.pid); do grep -E '^(Uid|CapBnd|CapPrm):' /proc/$p/status; done"]);
+            const bnd = [...status.matchAll(/^CapBnd:\s+([0-9a-f]+)$/gm)].map((m) => m[1]);
+            assert.deepStrictEqual(bnd, [CAPS_MASK, CAPS_MASK, CAPS_MASK], status);
+            for (const m of status.matchAll(/^CapPrm:\s+([0-9a-f]+)$/gm)) assert.strictEqual(BigInt(`0x${m[1]}`) & ~BigInt(`0x${CAPS_MASK}`), 0n, status);
+            for (const m of status.matchAll(/^Uid:\s+(.*)$/gm)) assert.match(m[1], /^0\s+0\s+0\s+0$/, "the daemons run as root (no user switch)");
         });
 
         it("logs the rendered route lines at start", () => {
@@ -401,6 +422,17 @@ describe("images: Docker (build, then run the real containers)", function () {
             assert.match(docker(["logs", name]).stderr, /a daemon exited with status 137/);
         });
     });
+
+    for (const missing of LEAST_PRIVILEGE_CAPS) {
+        it(`router container without ${missing} (only the other two) fails at start, naming what it needs`, () => {
+            const others = LEAST_PRIVILEGE_CAPS.filter((c) => c !== missing);
+            const r = dockerRun(`router-no-${missing.toLowerCase().replace("_", "-")}`, ["--network", network, "--cap-drop", "ALL",
+                ...others.flatMap((c) => ["--cap-add", c]), "-e", `ROUTES=192.168.250.0/24 ${gateway}`, image("router")], 60000);
+            assert.notStrictEqual(r.status, 0, `exited 0 without ${missing}:\n${r.stdout}${r.stderr}`);
+            assert.match(r.stderr, /cap_set_proc failed/, r.stderr);
+            assert.match(r.stderr, /router: zebra died during startup \(it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities\)/, r.stderr);
+        });
+    }
 
     it("router container stops cleanly on docker stop (signal forwarded to the daemons)", async () => {
         const name = `${PREFIX}-router-stop`;

@@ -104,7 +104,7 @@ describe("service-chain on the local stacks (k8s-local → swarm-local → chain
         assert.strictEqual(sc.privileged, false);
         assert.strictEqual(sc.allowPrivilegeEscalation, false);
         assert.deepStrictEqual(sc.capabilities.drop, ["ALL"]);
-        for (const cap of ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]) assert.ok(sc.capabilities.add.includes(cap), cap);
+        assert.deepStrictEqual(sc.capabilities.add, ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"], "exactly these three, nothing else");
         const s = lbService(chain);
         assert.strictEqual(s.endpointSpec.ports[0].publishMode, "host");
         assert.strictEqual(s.updateConfig.order, "stop-first", "host mode: the old task holds the port");
@@ -214,7 +214,7 @@ describe("service-chain on the dev stacks (k8s-dev → swarm-dev → chain-dev)"
         const sc = routerContainer(lp).securityContext;
         assert.strictEqual(sc.privileged, false);
         assert.deepStrictEqual(sc.capabilities.drop, ["ALL"]);
-        assert.deepStrictEqual(sc.capabilities.add.slice(0, 3), ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]);
+        assert.deepStrictEqual(sc.capabilities.add, ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]);
         assert.strictEqual(sc.allowPrivilegeEscalation, false);
     });
 

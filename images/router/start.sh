@@ -13,9 +13,13 @@
 #                                     to stdout, exit 0. Plain POSIX sh is enough for this.
 #   --health                          exit 0 iff zebra and staticd answer on their vty.
 # Bad input: exit 2 with `KEY entry "ENTRY": reason` on stderr.
-# Normal mode (root; caps NET_ADMIN, NET_RAW, SYS_ADMIN): write /etc/frr/frr.conf, check it
-# with `vtysh -C -f`, enable IP forwarding (warn if /proc/sys is read-only), then supervise
-# zebra + staticd in the foreground; the container ends when either daemon exits.
+# Normal mode: write /etc/frr/frr.conf, check it with `vtysh -C -f`, enable IP forwarding
+# (warn if /proc/sys is read-only), then supervise zebra + staticd in the foreground; the
+# container ends when either daemon exits.
+# Privileges: runs as root with ONLY the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities (e.g.
+# `--cap-drop ALL --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN`), or privileged.
+# Nothing here chowns or switches user: the Dockerfile makes /etc/frr, /run/frr, /var/log/frr
+# and /var/tmp/frr root-owned at build time, and the daemons run as root (`-u root -g root`).
 set -eu
 
 # Docker HEALTHCHECK: both daemons must answer on their vty (no env parsing needed).
@@ -62,9 +66,11 @@ fi
 # The supervisor below needs bash (wait -n); re-exec under it when started by plain sh.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 
+# Root-owned at build time; only created here when /run is a fresh tmpfs (no chown needed:
+# the daemons run as root).
 mkdir -p "$FRR_RUN"
-chown frr:frr "$FRR_RUN"
-render_frr_conf > "$FRR_CONF.new"
+# frr.conf is for root only (the daemons and vtysh run as root).
+(umask 077; render_frr_conf > "$FRR_CONF.new")
 # Let FRR's own parser judge the file before any daemon starts.
 if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
   echo "router: the rendered frr.conf fails 'vtysh -C -f': $check" >&2
@@ -72,7 +78,6 @@ if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
   exit 3
 fi
 mv "$FRR_CONF.new" "$FRR_CONF"
-chown frr:frr "$FRR_CONF"; chmod 640 "$FRR_CONF"
 echo "router: frr.conf checked with vtysh -C; static routes:"
 printf '%s\n' "$VNF_ROUTE_LINES" | sed 's/^/router:   /'
 
@@ -114,10 +119,11 @@ wait_vty() { # the daemon's vty socket appears once it is ready for vtysh
 
 # Both daemons run in the foreground (no -d) as children of this shell; the config is then
 # loaded by `vtysh -b` from the integrated frr.conf, as frrinit.sh does.
-# -A 127.0.0.1: the TCP vty stays local; vtysh uses the unix sockets in $FRR_RUN.
-"$FRR_BIN/zebra" --log stdout -A 127.0.0.1 -u frr -g frr &
+# -u root -g root: no user switch, so no SETUID/SETGID; FRR still drops every capability a
+# daemon does not need. -A 127.0.0.1: the TCP vty stays local; vtysh uses the unix sockets.
+"$FRR_BIN/zebra" --log stdout -A 127.0.0.1 -u root -g root &
 pids+=($!); wait_vty zebra
-"$FRR_BIN/staticd" --log stdout -A 127.0.0.1 -u frr -g frr &
+"$FRR_BIN/staticd" --log stdout -A 127.0.0.1 -u root -g root &
 pids+=($!); wait_vty staticd
 vtysh -b >/dev/null || { echo "router: 'vtysh -b' could not apply $FRR_CONF" >&2; stop 1; }
 echo "router: zebra (pid ${pids[0]}) and staticd (pid ${pids[1]}) running with $FRR_CONF"
