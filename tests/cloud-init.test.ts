@@ -8,16 +8,20 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { revealedInputs } from "../harness/plan";
+import { serializeCloudConfig } from "../lib/cloud-init";
 import {
     k3sInstallerUrl,
     renderApachePage,
     renderApacheUserData,
     renderK3sAgentUserData,
     renderK3sServerUserData,
-    serializeCloudConfig,
+    routerLegNetwork,
+    routerLegNetworkPath,
     SYSCTL_CONTENT,
 } from "../stacks/k8s-cluster/cloud-init";
 import { planDefault, planVariant } from "./fixtures/k8s-plans";
+
+const LEGS = { clusterMac: "fa:16:3e:00:00:0a", apacheMac: "fa:16:3e:00:00:0b" };
 
 function cloudInitBinary(): string {
     const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/local/bin"];
@@ -74,7 +78,7 @@ describe("cloud-init user-data of the k8s-cluster VMs", () => {
 
     it("the renderers alone produce valid cloud-config", () => {
         const common = { hostname: "h", k3sVersion: "v1.31.6+k3s1", nodeLabels: ["role=router"] };
-        assertValid("server", renderK3sServerUserData({ ...common, tlsSans: ["203.0.113.5"] }));
+        assertValid("server", renderK3sServerUserData({ ...common, tlsSans: ["203.0.113.5"], legs: LEGS }));
         assertValid("agent", renderK3sAgentUserData({ ...common, serverUrl: "https://10.0.0.5:6443", token: "K10abc::server:def" }));
         assertValid("apache", renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" }));
     });
@@ -82,7 +86,7 @@ describe("cloud-init user-data of the k8s-cluster VMs", () => {
 
 describe("cloud-init renderers", () => {
     it("serialize objects with the #cloud-config header and round-trip through YAML", () => {
-        const text = renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: ["203.0.113.5"], nodeLabels: ["role=router"] });
+        const text = renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: ["203.0.113.5"], nodeLabels: ["role=router"], legs: LEGS });
         assert.ok(text.startsWith("#cloud-config\n"));
         const doc = parseYaml(text);
         assert.strictEqual(doc.hostname, "r");
@@ -90,6 +94,53 @@ describe("cloud-init renderers", () => {
         assert.deepStrictEqual(k3s, { "write-kubeconfig-mode": "0600", "tls-san": ["203.0.113.5"], "node-label": ["role=router"], disable: ["traefik", "servicelb"] });
         assert.strictEqual(doc.write_files.find((f: any) => f.path.startsWith("/etc/sysctl.d/")).content, SYSCTL_CONTENT);
         assert.deepStrictEqual(doc.runcmd[0], ["sysctl", "--system"], "forwarding is on before k3s starts and persists in sysctl.d");
+    });
+
+    it("pin the router node's legs by MAC: eth0 the cluster port, eth1 the Apache port, before k3s is installed", () => {
+        const doc = parseYaml(renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: [], nodeLabels: [], legs: LEGS }));
+        const content = (p: string) => doc.write_files.find((f: any) => f.path === p)?.content;
+        assert.strictEqual(content("/etc/systemd/network/05-hybrid-vnf-eth0.link"), "[Match]\nMACAddress=fa:16:3e:00:00:0a\n\n[Link]\nName=eth0\n");
+        assert.strictEqual(content("/etc/systemd/network/05-hybrid-vnf-eth1.link"), "[Match]\nMACAddress=fa:16:3e:00:00:0b\n\n[Link]\nName=eth1\n");
+        assert.strictEqual(content(routerLegNetworkPath("eth0")), routerLegNetwork("cluster", LEGS.clusterMac));
+        assert.strictEqual(content(routerLegNetworkPath("eth1")), routerLegNetwork("apache", LEGS.apacheMac));
+        // One script: rename both, apply, wait, then install; `sh -e`, so a failed rename stops it.
+        const last = doc.runcmd[doc.runcmd.length - 1];
+        assert.deepStrictEqual(last.slice(0, 2), ["sh", "-ec"]);
+        const steps = [/name eth0/, /name eth1/, /networkctl reload/, /networkctl reconfigure eth0 eth1/, /wait-online -i eth0:routable -i eth1:routable/, /install\.sh server$/];
+        let at = -1;
+        for (const step of steps) {
+            const i = last[2].search(step);
+            assert.ok(i > at, `${step} comes after the step before it in:\n${last[2]}`);
+            at = i;
+        }
+        assert.throws(() => renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: [], nodeLabels: [], legs: { clusterMac: LEGS.clusterMac, apacheMac: LEGS.clusterMac } }), /same MAC/);
+        assert.throws(() => renderK3sServerUserData({ hostname: "r", k3sVersion: "v1.31.6+k3s1", tlsSans: [], nodeLabels: [], legs: { ...LEGS, apacheMac: "eth1" } }), /not a MAC/);
+    });
+
+    it("keep the Apache leg's DHCP to the address: no gateway, no host routes, no DNS; the cluster leg takes them; both take the MTU", () => {
+        const section = (text: string, name: string) => {
+            const m = new RegExp(`^\\[${name}\\]\\n((?:[^\\[\\n].*\\n)*)`, "m").exec(text);
+            assert.ok(m, `[${name}] in:\n${text}`);
+            return m[1].trim().split("\n").filter((l) => l && !l.startsWith("#"));
+        };
+        const apache = routerLegNetwork("apache", LEGS.apacheMac);
+        assert.deepStrictEqual(section(apache, "Match"), ["MACAddress=fa:16:3e:00:00:0b"]);
+        assert.deepStrictEqual(section(apache, "Network"), ["DHCP=ipv4"]);
+        assert.deepStrictEqual(section(apache, "DHCPv4").sort(), ["UseDNS=false", "UseGateway=false", "UseMTU=true", "UseRoutes=false"]);
+        assert.doesNotMatch(apache, /^\[Route\]/m, "no static route either");
+        const cluster = routerLegNetwork("cluster", LEGS.clusterMac);
+        assert.deepStrictEqual(section(cluster, "Match"), ["MACAddress=fa:16:3e:00:00:0a"]);
+        assert.deepStrictEqual(section(cluster, "DHCPv4"), ["UseMTU=true"], "gateway, routes and DNS from DHCP (networkd's defaults)");
+    });
+
+    it("leave the agents' and Apache VMs' network to the image: no .link or .network files, no rename", () => {
+        const agent = parseYaml(renderK3sAgentUserData({ hostname: "w", k3sVersion: "v1.31.6+k3s1", serverUrl: "https://10.0.0.5:6443", token: "t", nodeLabels: [] }));
+        const apache = parseYaml(renderApacheUserData({ hostname: "a", ip: "10.0.2.10" }));
+        for (const doc of [agent, apache]) {
+            assert.ok(!doc.write_files.some((f: any) => f.path.startsWith("/etc/systemd/network/")));
+            assert.doesNotMatch(JSON.stringify(doc.runcmd), /networkctl|ip link/);
+        }
+        assert.deepStrictEqual(agent.runcmd[1][1], "-c", "the agents' install command is unchanged");
     });
 
     it("pin the installer to the k3s tag and refuse non-versions", () => {

@@ -1,6 +1,7 @@
-// User-data of the k8s-cluster VMs, built as cloud-config objects and serialized with `yaml`.
-// Pure: the program passes resolved values in (the floating IP, the node token), so tests can
-// render every document and hand it to the real `cloud-init schema`.
+// User-data of the k8s-cluster VMs, built as cloud-config objects and serialized by
+// lib/cloud-init (shared with the swarm stack, as is the NIC name pinning the router node uses).
+// Pure: the program passes resolved values in (the floating IP, the ports' MACs, the node
+// token), so tests can render every document and hand it to the real `cloud-init schema`.
 //
 // Why k3s: a CNCF-certified conformant Kubernetes in one binary, pinned by an exact release
 // (INSTALL_K3S_VERSION, and the installer fetched from the same tag), installed straight from
@@ -11,6 +12,7 @@
 // (as the router VNF's is) admits privileged, hostNetwork pods. We pass no
 // pod-security-admission-config-file and no other admission config, so nothing tightens that.
 import { stringify } from "yaml";
+import { applyNetworkd, CloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
 
 /** Both k3s roles forward packets; the router node forwards the service chain's traffic. */
 export const SYSCTL_PATH = "/etc/sysctl.d/90-hybrid-vnf-forwarding.conf";
@@ -28,27 +30,24 @@ export const K3S_INSTALLER_PATH = "/usr/local/bin/k3s-install.sh";
 /** Neither is used by the chain; without them nothing listens on the nodes' ports 80/443. */
 export const K3S_DISABLED = ["traefik", "servicelb"];
 
-export type CloudConfig = Record<string, unknown>;
-
-export function serializeCloudConfig(config: CloudConfig): string {
-    return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
-}
-
 /** The installer of the pinned release, from the same git tag (`+` is %2B in the URL). */
 export function k3sInstallerUrl(k3sVersion: string): string {
     if (!/^v[0-9A-Za-z.+-]+$/.test(k3sVersion)) throw new Error(`not a k3s version: ${JSON.stringify(k3sVersion)}`);
     return `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(k3sVersion)}/install.sh`;
 }
 
-function k3sInstallCommand(k3sVersion: string, role: "server" | "agent"): string[] {
-    return [
-        "sh",
-        "-c",
-        `curl -sfL '${k3sInstallerUrl(k3sVersion)}' -o ${K3S_INSTALLER_PATH} && INSTALL_K3S_VERSION='${k3sVersion}' sh ${K3S_INSTALLER_PATH} ${role}`,
-    ];
+function k3sInstallScript(k3sVersion: string, role: "server" | "agent"): string {
+    return `curl -sfL '${k3sInstallerUrl(k3sVersion)}' -o ${K3S_INSTALLER_PATH} && INSTALL_K3S_VERSION='${k3sVersion}' sh ${K3S_INSTALLER_PATH} ${role}`;
 }
 
-function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent", k3sConfig: Record<string, unknown>): CloudConfig {
+/** Files and a first-boot script that must be in place before k3s is installed. */
+interface NodeNetworkSetup {
+    files: WriteFile[];
+    script: string;
+}
+
+function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent", k3sConfig: Record<string, unknown>, network?: NodeNetworkSetup): CloudConfig {
+    const install = k3sInstallScript(k3sVersion, role);
     return {
         hostname,
         package_update: true,
@@ -57,8 +56,74 @@ function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent",
             { path: SYSCTL_PATH, owner: "root:root", permissions: "0644", content: SYSCTL_CONTENT },
             // k3s reads its flags from here; 0600 because an agent's file holds the join token.
             { path: K3S_CONFIG_PATH, owner: "root:root", permissions: "0600", content: stringify(k3sConfig, { lineWidth: 0 }) },
+            ...(network?.files ?? []),
         ],
-        runcmd: [["sysctl", "--system"], k3sInstallCommand(k3sVersion, role)],
+        // With network setup, one `sh -e`: k3s is installed only once the legs have their
+        // names (flannel and the node IP bind to them), and a failed rename fails cloud-init,
+        // which the kubeconfig read then reports, instead of a router with no eth1.
+        runcmd: [["sysctl", "--system"], network ? ["sh", "-ec", `${network.script}\n${install}`] : ["sh", "-c", install]],
+    };
+}
+
+// --- the router node's two legs, named by their ports' MACs ---
+// The service chain's router VNF manages INTERFACES eth0,eth1 and routes `<apacheCidr> dev eth1`
+// (service-chain config: routerInterfaces, routerApacheInterface); Debian 12 would call them
+// ens3/ens4. Port order alone does not fix the names, so each leg is pinned to its port's MAC.
+export const ROUTER_CLUSTER_LEG = "eth0";
+export const ROUTER_APACHE_LEG = "eth1";
+
+export interface RouterNodeLegs {
+    /** MAC of the router node's port on the cluster network. */
+    clusterMac: string;
+    /** MAC of the router node's port on the Apache subnet. */
+    apacheMac: string;
+}
+
+export const routerLegNetworkPath = (leg: string) => `${NETWORKD_DIR}/05-hybrid-vnf-${leg}.network`;
+
+/**
+ * Both legs take their address from DHCP (Neutron serves each port's fixed IP). UseMTU: these
+ * files replace netplan's, which carried the network's MTU (1450 on VXLAN); Neutron's DHCP
+ * advertises it, but networkd only applies it when asked.
+ */
+export function routerLegNetwork(leg: "cluster" | "apache", mac: string): string {
+    const common = [`[Match]`, `MACAddress=${mac}`, ``, `[Network]`, `DHCP=ipv4`, ``, `[DHCPv4]`, `UseMTU=true`];
+    if (leg === "cluster") return [`# ${ROUTER_CLUSTER_LEG}: the node's address, default route and DNS.`, ...common, ``].join("\n");
+    // The Apache subnet's DHCP offers the host routes meant for the Apache VMs (the cluster and
+    // swarm networks via this node's own Apache address) and, with them, a default route via
+    // the subnet gateway (the OpenStack router). Taken here: a second default route, so the
+    // node's own traffic (SSH and the API over the floating IP, k3s, apt) could leave by this
+    // leg, outside the floating IP's NAT; and routes via itself, the cluster one at the same
+    // metric as eth0's connected route (seen with networkd 252). So: the address and the
+    // connected /24 only (the Apache VMs are on-link); eth0 keeps the only default route, and
+    // routing beyond is the router VNF's.
+    return [
+        `# ${ROUTER_APACHE_LEG}: the address only; no gateway, routes or DNS from the Apache subnet's DHCP.`,
+        ...common,
+        `UseGateway=false`,
+        `UseRoutes=false`,
+        `UseDNS=false`,
+        ``,
+    ].join("\n");
+}
+
+/** The .link and .network files of both legs, and the first-boot rename that applies them. */
+export function routerNodeNetwork(legs: RouterNodeLegs): NodeNetworkSetup {
+    const cluster = pinInterfaceName(legs.clusterMac, ROUTER_CLUSTER_LEG);
+    const apache = pinInterfaceName(legs.apacheMac, ROUTER_APACHE_LEG);
+    if (cluster.mac === apache.mac) throw new Error(`the router node's legs have the same MAC ${cluster.mac}`);
+    const network = (pin: typeof cluster, leg: "cluster" | "apache"): WriteFile => ({
+        path: routerLegNetworkPath(pin.name),
+        owner: "root:root",
+        permissions: "0644",
+        content: routerLegNetwork(leg, pin.mac),
+    });
+    const names = [cluster.name, apache.name];
+    return {
+        files: [cluster.linkFile, apache.linkFile, network(cluster, "cluster"), network(apache, "apache")],
+        // Renaming takes the legs down for a moment; k3s is not installed yet, and the wait
+        // holds the install until DHCP has given eth0 its address and default route back.
+        script: [cluster.renameScript, apache.renameScript, applyNetworkd(names), waitOnline(names)].join("\n"),
     };
 }
 
@@ -68,6 +133,8 @@ export interface K3sServerOptions {
     /** Extra names/addresses in the API certificate: the floating IP the kubeconfig points at. */
     tlsSans: string[];
     nodeLabels: string[];
+    /** The router node's ports: pinned to eth0 (cluster) and eth1 (Apache). */
+    legs: RouterNodeLegs;
 }
 
 /** The k3s config of the server (the router node). */
@@ -81,7 +148,7 @@ export function k3sServerConfig(o: K3sServerOptions): Record<string, unknown> {
 }
 
 export function renderK3sServerUserData(o: K3sServerOptions): string {
-    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "server", k3sServerConfig(o)));
+    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "server", k3sServerConfig(o), routerNodeNetwork(o.legs)));
 }
 
 export interface K3sAgentOptions {

@@ -111,9 +111,17 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                 flavorName: cfg.flavor,
                 keyPair: keyPair.name,
                 // Cluster leg first: it carries the default route, k3s' node IP and the API.
+                // (The names come from the MACs in the user-data, not from this order.)
                 networks: [{ port: clusterPort.id }, { port: apachePort.id }],
-                userData: fip.address.apply((address) =>
-                    renderK3sServerUserData({ hostname: routerName, k3sVersion: cfg.k3sVersion, tlsSans: [address], nodeLabels: [ROUTER_NODE_LABEL] }),
+                // The ports' MACs pin the legs' names (eth0, eth1) that the router VNF routes by.
+                userData: pulumi.all([fip.address, clusterPort.macAddress, apachePort.macAddress]).apply(([address, clusterMac, apacheMac]) =>
+                    renderK3sServerUserData({
+                        hostname: routerName,
+                        k3sVersion: cfg.k3sVersion,
+                        tlsSans: [address],
+                        nodeLabels: [ROUTER_NODE_LABEL],
+                        legs: { clusterMac, apacheMac },
+                    }),
                 ),
             },
             { parent: this, dependsOn: [clusterIface, apacheIface] },
