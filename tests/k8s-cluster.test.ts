@@ -5,12 +5,14 @@
 import * as assert from "assert";
 import { parse as parseYaml } from "yaml";
 import { PlannedResource, reveal, revealedInputs, SECRET, StackPlan } from "../harness/plan";
-import { mockId } from "../harness/mocks";
+import { mockId, PlanMocks } from "../harness/mocks";
+import { ConfigReader, mapConfigSource } from "../lib/config-reader";
 import { k8sClusterContract } from "../lib/contract";
 import { apacheAddressPlan, apacheHostRoutes, dhcpPool, routerNodeAddressPairs } from "../stacks/k8s-cluster/addressing";
-import { K3S_CONFIG_PATH, SYSCTL_PATH, vmName } from "../stacks/k8s-cluster/cloud-init";
+import { K3S_CONFIG_PATH, ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG, SYSCTL_PATH, vmName } from "../stacks/k8s-cluster/cloud-init";
 import { apiUrl, readAfterCloudInit, rewriteKubeconfigServer } from "../stacks/k8s-cluster/kubeconfig";
 import { securityGroupSpecs } from "../stacks/k8s-cluster/security";
+import { readServiceChainConfig } from "../stacks/service-chain/config";
 import { K8sPlan, planDefault, planVariant, VARIANT } from "./fixtures/k8s-plans";
 
 const T = {
@@ -45,6 +47,14 @@ const file = (cc: Record<string, any>, path: string) => {
     assert.ok(f, `cloud-config writes ${path}`);
     return f;
 };
+
+/** A port's macAddress output, computed by the plan's own mock runtime (it depends on the name only). */
+const portMac = (name: string): string =>
+    new PlanMocks({ stackOutputs: () => ({ outputs: {}, secretOutputNames: [] }) }).newResource({ type: T.port, name, inputs: {}, custom: true }).state.macAddress;
+
+/** The systemd .link/.network files a cloud-config writes, by file name. */
+const networkdFiles = (cc: Record<string, any>): Record<string, string> =>
+    Object.fromEntries((cc.write_files ?? []).filter((f: any) => f.path.startsWith("/etc/systemd/network/")).map((f: any) => [f.path.split("/").pop(), f.content]));
 
 /** The ports 22 and 6443 are reachable by a rule when its range covers them or it has none. */
 const covers = (rule: Record<string, any>, port: number) =>
@@ -154,6 +164,28 @@ describe("k8s-cluster stack (openstack) under the mock runtime", () => {
                 assert.ok(install.includes("install.sh server"), install);
             });
 
+            it("pins the router node's legs by its ports' MACs, eth0 the cluster port and eth1 the Apache port; the Apache leg takes no gateway or routes from DHCP", () => {
+                const files = networkdFiles(cloudConfig(userData(p, "k8s-router-node")));
+                const clusterMac = portMac("k8s-router-cluster-port");
+                const apacheMac = portMac("k8s-router-apache-port");
+                assert.match(clusterMac, /^fa:16:3e(:[0-9a-f]{2}){3}$/);
+                assert.notStrictEqual(clusterMac, apacheMac);
+                assert.deepStrictEqual(Object.keys(files).sort(), ["05-hybrid-vnf-eth0.link", "05-hybrid-vnf-eth0.network", "05-hybrid-vnf-eth1.link", "05-hybrid-vnf-eth1.network"]);
+                assert.strictEqual(files["05-hybrid-vnf-eth0.link"], `[Match]\nMACAddress=${clusterMac}\n\n[Link]\nName=eth0\n`);
+                assert.strictEqual(files["05-hybrid-vnf-eth1.link"], `[Match]\nMACAddress=${apacheMac}\n\n[Link]\nName=eth1\n`);
+                const eth0 = files["05-hybrid-vnf-eth0.network"];
+                const eth1 = files["05-hybrid-vnf-eth1.network"];
+                assert.match(eth0, new RegExp(`^\\[Match\\]\\nMACAddress=${clusterMac}$`, "m"));
+                assert.doesNotMatch(eth0, /UseGateway|UseRoutes/, "eth0 keeps the default route");
+                assert.match(eth1, new RegExp(`^\\[Match\\]\\nMACAddress=${apacheMac}$`, "m"));
+                assert.match(eth1, /^UseGateway=false$/m);
+                assert.match(eth1, /^UseRoutes=false$/m, "the subnet's host routes (via this node itself) are for the Apache VMs");
+                assert.match(eth1, /^DHCP=ipv4$/m);
+                for (const vm of ofType(p, T.instance).filter((r) => r.name !== "k8s-router-node")) {
+                    assert.deepStrictEqual(networkdFiles(cloudConfig(userData(p, vm.name))), {}, `${vm.name}: one NIC, left to the image`);
+                }
+            });
+
             it("gives every Apache VM a fixed IP and a page naming itself and its IP", () => {
                 const ips = apache().apacheIps;
                 assert.deepStrictEqual(reveal(p).outputs.apacheInfo, { network: c.apacheCidr, ips });
@@ -223,6 +255,25 @@ describe("k8s-cluster stack (openstack) under the mock runtime", () => {
         const everything = JSON.stringify([plan.resources.map((r) => revealedInputs(plan, r)), reveal(plan).outputs]);
         assert.ok(!everything.includes("10.100."), "a default CIDR leaked into the variant");
         assert.ok(!everything.includes("198.51.100."), "the example adminCidr leaked into the variant");
+    });
+});
+
+describe("k8s-cluster and service-chain agree on the router node's interface names", () => {
+    // The chain routes `<apacheCidr> dev <routerApacheInterface>` and manages routerInterfaces;
+    // the router node must have those names, on the right ports, or the route goes nowhere.
+    const chain = readServiceChainConfig(new ConfigReader(mapConfigSource({ k8sStack: "org/hybrid-vnf/k8s-dev", swarmStack: "org/hybrid-vnf/swarm-dev" })));
+
+    it("the chain's default routerApacheInterface is the name pinned to the router node's Apache port, routerInterfaces its two legs", () => {
+        assert.strictEqual(chain.routerApacheInterface, ROUTER_APACHE_LEG);
+        assert.deepStrictEqual(chain.routerInterfaces, [ROUTER_CLUSTER_LEG, ROUTER_APACHE_LEG]);
+    });
+
+    it("in the k8s-dev plan, the router node's user-data gives the Apache port's MAC that name", async () => {
+        const { plan } = await planDefault();
+        const files = networkdFiles(cloudConfig(userData(plan, "k8s-router-node")));
+        const link = files[`05-hybrid-vnf-${chain.routerApacheInterface}.link`];
+        assert.ok(link, `a .link file for ${chain.routerApacheInterface}; have ${Object.keys(files).join(", ")}`);
+        assert.match(link, new RegExp(`^MACAddress=${portMac("k8s-router-apache-port")}\\n[\\s\\S]*^Name=${chain.routerApacheInterface}$`, "m"));
     });
 });
 
