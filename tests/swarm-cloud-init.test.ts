@@ -89,6 +89,7 @@ describe("swarm cloud-config rendering", () => {
         assert.match(network, /^\[Match\]\nMACAddress=fa:16:3e:00:00:01$/m);
         assert.match(network, /\[Route\]\nDestination=10\.100\.102\.0\/24\nGateway=10\.100\.101\.10\n/);
         assert.match(network, /UseGateway=false/);
+        assert.match(network, /UseMTU=true/, "keeps the overlay MTU from DHCP");
         assert.match(doc.write_files[0].content, /MACAddress=fa:16:3e:00:00:01\n\n\[Link\]\nName=eth1/);
         assert.strictEqual(network, clusterLegNetwork(SAMPLE.clusterLegMac, SAMPLE.apacheNetwork, SAMPLE.routerHost));
     });

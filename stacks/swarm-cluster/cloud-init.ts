@@ -44,6 +44,9 @@ export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost
         `[DHCPv4]`,
         `UseGateway=false`,
         `UseDNS=false`,
+        // Our file replaces netplan's, which carried the overlay's MTU (1450 on VXLAN); networkd
+        // ignores the DHCP MTU option unless asked, and a 1500 MTU would black-hole large replies.
+        `UseMTU=true`,
         ``,
         `[Route]`,
         `Destination=${apacheNetwork}`,
