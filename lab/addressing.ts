@@ -1,0 +1,118 @@
+// The lab's addresses, derived from the plan outputs of the local stacks (the same contract
+// the real stacks exchange), plus the checks that the planned specs fit this topology.
+// Pure: no Docker, no I/O.
+import { Address4 } from "ip-address";
+import { cidrContains, hostAddress } from "../lib/net";
+import { LabSpecError, LbSpec, PlanView, RouterSpec } from "./spec";
+
+export interface LabAddressing {
+    swarmCidr: string;
+    clusterCidr: string;
+    apacheCidr: string;
+    /** The swarm host on its own network: managerIp, the gateway of the LB tasks. */
+    managerIp: string;
+    lbPort: number;
+    loadBalancerUrl: string;
+    /** The router node on the cluster network (node eth0). */
+    routerHost: string;
+    /** This host's leg on the cluster network: the node's default gateway. */
+    hostClusterIp: string;
+    /** The router node's leg on the Apache network (a /32, see topology.ts): the Apache gateway. */
+    routerApacheIp: string;
+    apacheIps: string[];
+    /** Smallest prefix covering the three networks: the `unreachable` safety route. */
+    supernet: string;
+    /** Node interface names: [cluster leg, Apache leg]. */
+    nodeIfaces: [string, string];
+    /** An LB instance on the Apache network itself, for the no-router benchmark path. */
+    directLbIp: string;
+}
+
+function output<T>(plans: PlanView[], stack: string, key: string): T {
+    const p = plans.find((x) => x.stack === stack);
+    if (!p) throw new LabSpecError(`the plan has no stack ${stack}`);
+    const v = p.outputs[key];
+    if (v === undefined) throw new LabSpecError(`stack ${stack} has no output ${key}`);
+    return v as T;
+}
+
+/** Smallest CIDR that contains every given CIDR. */
+export function supernetOf(cidrs: string[]): string {
+    if (cidrs.length === 0) throw new Error("supernetOf: no networks");
+    const nets = cidrs.map((c) => new Address4(c));
+    const lo = nets.map((n) => n.startAddress().bigInt()).reduce((a, b) => (a < b ? a : b));
+    const hi = nets.map((n) => n.endAddress().bigInt()).reduce((a, b) => (a > b ? a : b));
+    for (let len = Math.min(...cidrs.map((c) => Number(c.split("/")[1]))); len >= 0; len--) {
+        const mask = len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(32 - len);
+        if ((lo & mask) === (hi & mask)) return `${Address4.fromBigInt(lo & mask).correctForm()}/${len}`;
+    }
+    return "0.0.0.0/0";
+}
+
+/** The first host address of `cidr` that is not in `taken`. */
+export function firstFree(cidr: string, taken: string[]): string {
+    for (let n = 1; ; n++) {
+        const a = hostAddress(cidr, n); // throws when the network is exhausted
+        if (!taken.includes(a)) return a;
+    }
+}
+
+export function labAddressing(plans: PlanView[], router: RouterSpec): LabAddressing {
+    const k8s = "k8s-local";
+    const swarm = "swarm-local";
+    const chain = "chain-local";
+    const clusterCidr = output<{ cidr: string }>(plans, k8s, "clusterNetwork").cidr;
+    const apache = output<{ network: string; ips: string[] }>(plans, k8s, "apacheInfo");
+    const routerHost = output<string>(plans, k8s, "routerHost");
+    const swarmCidr = output<{ cidr: string }>(plans, swarm, "swarmNetwork").cidr;
+    const managerIp = output<string>(plans, swarm, "managerIp");
+    const lbPort = output<number>(plans, swarm, "lbPort");
+    const loadBalancerUrl = output<string>(plans, chain, "loadBalancerUrl");
+    // The Apache leg is the interface of the ROUTES entry for the Apache network (`dev IFACE`);
+    // the cluster leg is the other INTERFACES entry.
+    const apacheRoute = router.routes.find((r) => r.prefix === apache.network);
+    if (!apacheRoute) throw new LabSpecError(`${router.source}: ROUTES has no route for the Apache network ${apache.network}`);
+    if (apacheRoute.via.kind !== "dev") {
+        throw new LabSpecError(`${router.source}: ROUTES reaches ${apache.network} via ${apacheRoute.via.address}; the lab expects "${apache.network} dev IFACE" (the node's leg on it)`);
+    }
+    const apacheIf = apacheRoute.via.iface;
+    const clusterIf = router.interfaces.find((i) => i !== apacheIf) ?? (apacheIf === "eth0" ? "eth1" : "eth0");
+    if (!cidrContains(clusterCidr, routerHost)) throw new LabSpecError(`routerHost ${routerHost} is not in the cluster network ${clusterCidr}`);
+    if (!cidrContains(swarmCidr, managerIp)) throw new LabSpecError(`managerIp ${managerIp} is not in the swarm network ${swarmCidr}`);
+    const routerApacheIp = firstFree(apache.network, apache.ips);
+    return {
+        swarmCidr,
+        clusterCidr,
+        apacheCidr: apache.network,
+        managerIp,
+        lbPort,
+        loadBalancerUrl,
+        routerHost,
+        hostClusterIp: firstFree(clusterCidr, [routerHost]),
+        routerApacheIp,
+        apacheIps: apache.ips,
+        supernet: supernetOf([swarmCidr, clusterCidr, apache.network]),
+        nodeIfaces: [clusterIf, apacheIf],
+        directLbIp: firstFree(apache.network, [...apache.ips, routerApacheIp]),
+    };
+}
+
+/** The planned LB must fit the lab: it publishes lbPort, its backends are the Apache VMs on port 80. */
+export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
+    const fail = (msg: string) => new LabSpecError(`${lb.source}: ${msg}`);
+    const port = lb.ports.find((p) => p.published === a.lbPort);
+    if (!port) throw fail(`publishes no port ${a.lbPort} (the swarm stack's lbPort)`);
+    // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
+    if (port.mode !== "host") throw fail(`publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, set hybrid-vnf:lbPublishMode: host`);
+    const order = /--update-order\s(\S+)/.exec(lb.policyFlags.join(" "))?.[1];
+    if (order === "start-first") {
+        throw fail(`update order start-first with a host-mode port on a one-node swarm never places the new task ("host-mode port already in use"); use stop-first`);
+    }
+    for (const b of lb.servers) {
+        if (!a.apacheIps.includes(b.host)) throw fail(`SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${a.apacheIps.join(", ")}`);
+        if (b.port !== 80) throw fail(`SERVERS entry ${b.host}:${b.port}: the apache image listens on port 80`);
+    }
+    if (`http://${a.managerIp}:${a.lbPort}` !== a.loadBalancerUrl.replace(/\/$/, "")) {
+        throw new LabSpecError(`chain-local: loadBalancerUrl ${a.loadBalancerUrl} is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`);
+    }
+}

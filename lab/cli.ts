@@ -1,0 +1,37 @@
+// npm run lab [-- up|down|status] [--no-build]
+//   up (default): build the images, create the chain from the local stacks' plan, send 200
+//                 requests through it and print the report. Leaves the lab running.
+//   down:         remove everything the lab made (idempotent).
+//   status:       the router's kernel table and one round of requests, if the lab is up.
+import { labDown, labUp, report, smoke, specsFrom, planViews } from "./lab";
+import { load, summary } from "./client";
+import { routerTable } from "./topology";
+
+async function main(argv: string[]): Promise<void> {
+    const cmd = argv.find((a) => !a.startsWith("--")) ?? "up";
+    const unknown = argv.filter((a) => a.startsWith("--") && a !== "--no-build");
+    if (unknown.length || !["up", "down", "status"].includes(cmd)) {
+        throw new Error(`usage: npm run lab [-- up|down|status] [--no-build] (got ${argv.join(" ")})`);
+    }
+    if (cmd === "down") {
+        await labDown();
+        process.stdout.write("lab: down (run it again: nothing left to remove)\n");
+        return;
+    }
+    if (cmd === "status") {
+        const { a } = specsFrom(await planViews());
+        process.stdout.write(`router table:\n${await routerTable()}\n`);
+        process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
+        return;
+    }
+    const lab = await labUp({ install: true, build: !argv.includes("--no-build") });
+    const s = await smoke(lab);
+    process.stdout.write(report(lab, s));
+    if (s.load.failed > 0 || s.routeProblems.length > 0) throw new Error("the chain is up but not healthy (see above)");
+    process.stdout.write("lab: up; remove it with: npm run lab -- down\n");
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+    process.stderr.write(`lab failed: ${e.message}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,106 @@
+// A bounded HTTP client for the lab's checks: a fixed number of requests (or until told to
+// stop, never past a time limit), a fresh connection per request as a new client would
+// open, each with its own timeout. It never retries: every failure it sees is counted.
+import * as http from "http";
+import { backendOf, percentile } from "./measure";
+
+export interface Outcome {
+    ok: boolean;
+    status?: number;
+    backend?: string;
+    ms: number;
+    error?: string;
+}
+
+export function request(url: string, timeoutMs: number): Promise<Outcome> {
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    return new Promise((resolve) => {
+        const req = http.get(url, { agent: false, timeout: timeoutMs, headers: { Connection: "close" } }, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (d: string) => (body += d));
+            res.on("end", () => {
+                const status = res.statusCode ?? 0;
+                resolve({ ok: status >= 200 && status < 300, status, backend: backendOf(body), ms: ms() });
+            });
+            res.on("error", (e) => resolve({ ok: false, status: res.statusCode, ms: ms(), error: e.message }));
+        });
+        req.on("timeout", () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+        req.on("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, ms: ms(), error: e.code ?? e.message }));
+    });
+}
+
+export interface LoadOptions {
+    url: string;
+    /** Stop after this many requests (the bound). */
+    count: number;
+    concurrency?: number; // default 4
+    timeoutMs?: number; // per request, default 5000
+    /** Hard time limit for the whole run, default 60 s. */
+    maxMs?: number;
+    /** Stop early when this returns true (checked before each request). */
+    stop?: () => boolean;
+    /** Pause between requests of one worker, default 0. */
+    pauseMs?: number;
+}
+
+export interface LoadResult {
+    sent: number;
+    ok: number;
+    failed: number;
+    byBackend: Record<string, number>;
+    /** Failure kinds with counts, e.g. { "502": 3, "ECONNREFUSED": 1 }. */
+    failures: Record<string, number>;
+    p50ms: number;
+    p99ms: number;
+    maxMs: number;
+    wallMs: number;
+}
+
+export async function load(o: LoadOptions): Promise<LoadResult> {
+    const t0 = Date.now();
+    const maxMs = o.maxMs ?? 60_000;
+    const r: LoadResult = { sent: 0, ok: 0, failed: 0, byBackend: {}, failures: {}, p50ms: NaN, p99ms: NaN, maxMs: 0, wallMs: 0 };
+    const latencies: number[] = [];
+    const worker = async () => {
+        while (r.sent < o.count && Date.now() - t0 < maxMs && !(o.stop?.() ?? false)) {
+            r.sent++;
+            const x = await request(o.url, o.timeoutMs ?? 5000);
+            latencies.push(x.ms);
+            if (x.ok) {
+                r.ok++;
+                const b = x.backend ?? "(unnamed)";
+                r.byBackend[b] = (r.byBackend[b] ?? 0) + 1;
+            } else {
+                r.failed++;
+                const kind = x.error ?? String(x.status);
+                r.failures[kind] = (r.failures[kind] ?? 0) + 1;
+            }
+            if (o.pauseMs) await new Promise((res) => setTimeout(res, o.pauseMs));
+        }
+    };
+    await Promise.all(Array.from({ length: o.concurrency ?? 4 }, worker));
+    r.p50ms = percentile(latencies, 50);
+    r.p99ms = percentile(latencies, 99);
+    r.maxMs = latencies.length ? Math.max(...latencies) : 0;
+    r.wallMs = Date.now() - t0;
+    return r;
+}
+
+/** Milliseconds until `url` answers 2xx (probing every intervalMs), or throws after timeoutMs. */
+export async function timeToOk(url: string, timeoutMs: number, o: { intervalMs?: number; requestTimeoutMs?: number } = {}): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+        const x = await request(url, o.requestTimeoutMs ?? 1000);
+        if (x.ok) return Date.now() - t0;
+        if (Date.now() - t0 > timeoutMs) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms (last: ${x.error ?? x.status})`);
+        await new Promise((res) => setTimeout(res, o.intervalMs ?? 100));
+    }
+}
+
+export function summary(r: LoadResult): string {
+    const backends = Object.entries(r.byBackend).map(([b, n]) => `${b} ${n} (${((100 * n) / Math.max(1, r.ok)).toFixed(0)}%)`).join(", ");
+    const fails = Object.entries(r.failures).map(([k, n]) => `${k} x${n}`).join(", ");
+    return `${r.sent} requests in ${r.wallMs} ms: ${r.ok} ok, ${r.failed} failed${fails ? ` (${fails})` : ""}; ${backends || "no backend answered"}; p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms`;
+}

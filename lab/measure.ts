@@ -1,0 +1,133 @@
+// Pure helpers for what the lab measures and prints: which backend answered, latency
+// percentiles, the router's kernel routes against ROUTES, wrk output, report tables.
+import { Route } from "../components/vnf-config";
+
+/** The backend named on an Apache page ("Served by <b>NAME</b>"), or undefined. */
+export function backendOf(body: string): string | undefined {
+    return /Served by <b>([A-Za-z0-9._-]+)<\/b>/.exec(body)?.[1];
+}
+
+/** Nearest-rank percentile of a sample (p in 0..100); NaN for an empty sample. */
+export function percentile(values: number[], p: number): number {
+    if (values.length === 0) return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+    return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+/** zebra installs staticd's routes with protocol RTPROT_ZSTATIC (196); `ip -N -j route` prints it numerically. */
+export const ZEBRA_STATIC_PROTO = "196";
+
+export interface KernelRoute {
+    dst: string;
+    dev?: string;
+    gateway?: string;
+    protocol?: string;
+    type?: string;
+}
+
+/**
+ * Which ROUTES entries the kernel table does not hold as zebra static routes. A connected
+ * (proto kernel) route for the same prefix is a finding too: it would shadow the static one.
+ */
+export function missingRoutes(routes: Route[], table: KernelRoute[]): string[] {
+    const problems: string[] = [];
+    for (const r of routes) {
+        const want = r.via.kind === "dev" ? `${r.prefix} dev ${r.via.iface}` : `${r.prefix} via ${r.via.address}`;
+        const hit = table.find(
+            (k) =>
+                k.dst === r.prefix &&
+                k.protocol === ZEBRA_STATIC_PROTO &&
+                (r.via.kind === "dev" ? k.dev === r.via.iface : k.gateway === r.via.address),
+        );
+        if (!hit) problems.push(`${want} is not in the kernel table as proto ${ZEBRA_STATIC_PROTO} (zebra static)`);
+        const connected = table.find((k) => k.dst === r.prefix && k.protocol === "2");
+        if (connected) problems.push(`${r.prefix} is also a connected route on ${connected.dev}, which shadows the static route`);
+    }
+    return problems;
+}
+
+export interface WrkResult {
+    requests: number;
+    seconds: number;
+    rps: number;
+    p50ms: number;
+    p99ms: number;
+    non2xx: number;
+    socketErrors: number;
+}
+
+function toMs(value: string, unit: string): number {
+    const mult: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60000 };
+    if (!(unit in mult)) throw new Error(`wrk: unknown time unit ${unit}`);
+    return Number(value) * mult[unit];
+}
+
+/** Parses `wrk --latency` output. Throws naming the missing line, so a changed wrk fails loudly. */
+export function parseWrk(out: string): WrkResult {
+    const need = (re: RegExp, what: string): RegExpExecArray => {
+        const m = re.exec(out);
+        if (!m) throw new Error(`wrk output has no ${what}:\n${out}`);
+        return m;
+    };
+    const total = need(/(\d+) requests in ([\d.]+)(us|ms|s|m),/, "'N requests in T' line");
+    const p50 = need(/^\s*50(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$/m, "50% latency line (run with --latency)");
+    const p99 = need(/^\s*99(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$/m, "99% latency line (run with --latency)");
+    const rps = need(/Requests\/sec:\s+([\d.]+)/, "Requests/sec line");
+    const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+    return {
+        requests: Number(total[1]),
+        seconds: toMs(total[2], total[3]) / 1000,
+        rps: Number(rps[1]),
+        p50ms: toMs(p50[1], p50[2]),
+        p99ms: toMs(p99[1], p99[2]),
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+        socketErrors: sock ? sock.slice(1, 5).reduce((a, b) => a + Number(b), 0) : 0,
+    };
+}
+
+export interface BenchRow extends WrkResult {
+    path: string;
+    /** Requests/s relative to the first row, and p50 latency relative to it. */
+    rpsRatio: number;
+    p50Ratio: number;
+}
+
+export function withRatios(rows: (WrkResult & { path: string })[]): BenchRow[] {
+    const base = rows[0];
+    return rows.map((r) => ({ ...r, rpsRatio: r.rps / base.rps, p50Ratio: r.p50ms / base.p50ms }));
+}
+
+/** A GitHub-flavoured markdown table (the README quotes it). */
+export function markdownTable(headers: string[], rows: (string | number)[][]): string {
+    const line = (cells: (string | number)[]) => `| ${cells.map(String).join(" | ")} |`;
+    return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** Fixed-width text table for the terminal. */
+export function textTable(headers: string[], rows: (string | number)[][]): string {
+    const all = [headers, ...rows].map((r) => r.map(String));
+    const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+    return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+export function benchTable(rows: BenchRow[]): { headers: string[]; cells: (string | number)[][] } {
+    return {
+        headers: ["path", "requests/s", "p50 ms", "p99 ms", "rps vs chain", "p50 vs chain", "errors"],
+        cells: rows.map((r) => [
+            r.path,
+            r.rps.toFixed(0),
+            r.p50ms.toFixed(2),
+            r.p99ms.toFixed(2),
+            `${r.rpsRatio.toFixed(2)}x`,
+            `${r.p50Ratio.toFixed(2)}x`,
+            r.non2xx + r.socketErrors,
+        ]),
+    };
+}
+
+/** Per-backend share of answered requests, e.g. { "apache-1": 0.5, "apache-2": 0.5 }. */
+export function shares(counts: Record<string, number>): Record<string, number> {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, total === 0 ? 0 : v / total]));
+}

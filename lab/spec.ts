@@ -1,0 +1,324 @@
+// The router and LB workload specs, taken from the program's own plan of the local stacks
+// (never written again by hand), and turned into `docker run` / `docker service create`
+// arguments. Pure: plain plan objects in, argument lists out; every refusal names the
+// resource and the field, so a wrong spec fails the lab with a clear message.
+import { Backend, Route, parseLbEnv, parseRouterEnv } from "../components/vnf-config";
+
+export class LabSpecError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "LabSpecError";
+    }
+}
+
+/** What the lab needs of a planned stack: its outputs and its resources' real inputs. */
+export interface PlanView {
+    stack: string;
+    outputs: Record<string, unknown>;
+    resources: { type: string; name: string; inputs: Record<string, any> }[];
+}
+
+export interface Health {
+    cmd: string[]; // exec form
+    interval?: string;
+    timeout?: string;
+    retries?: number;
+    startPeriod?: string;
+}
+
+/** A container as both Kubernetes and Swarm describe it, in Docker's terms. */
+export interface ContainerSpec {
+    source: string; // "chain-local: kubernetes:apps/v1:Deployment router-deployment"
+    image: string;
+    env: Record<string, string>;
+    entrypoint?: string[];
+    args?: string[];
+    capAdd: string[];
+    capDrop: string[];
+    privileged: boolean;
+    noNewPrivileges: boolean;
+    readOnly: boolean;
+    user?: string;
+    health?: Health;
+    memory?: string; // docker units: 268435456 or 256m
+    cpus?: string;
+    stopSignal?: string;
+    stopTimeout?: string; // docker run: seconds; service: duration
+    /** Fields of the plan this lab does not apply, and why: printed, never silently dropped. */
+    notApplied: string[];
+}
+
+export interface RouterSpec extends ContainerSpec {
+    interfaces: string[];
+    routes: Route[];
+}
+
+export interface PublishedPort {
+    target: number;
+    published?: number;
+    mode: string;
+    protocol: string;
+}
+
+export interface LbSpec extends ContainerSpec {
+    serviceName: string;
+    replicas: number;
+    maxPerNode?: number;
+    ports: PublishedPort[];
+    servers: Backend[];
+    /** `docker service create` flags for update/rollback/restart/resources, in plan order. */
+    policyFlags: string[];
+    serviceLabels: Record<string, string>;
+    containerLabels: Record<string, string>;
+}
+
+const ROUTER_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet"];
+const LB_TYPE = "docker:index/service:Service";
+
+function findOne(plans: PlanView[], types: string[], what: string): { plan: PlanView; r: PlanView["resources"][number] } {
+    const hits = plans.flatMap((plan) => plan.resources.filter((r) => types.includes(r.type)).map((r) => ({ plan, r })));
+    if (hits.length === 0) {
+        throw new LabSpecError(`no ${what} (${types.join(" or ")}) in the plan of ${plans.map((p) => p.stack).join(", ")}`);
+    }
+    if (hits.length > 1) throw new LabSpecError(`more than one ${what} in the plan: ${hits.map((h) => h.r.name).join(", ")}`);
+    return hits[0];
+}
+
+const labelMap = (l: unknown): Record<string, string> =>
+    Object.fromEntries(((Array.isArray(l) ? l : []) as { label: string; value: string }[]).map((x) => [x.label, x.value]));
+
+/** Kubernetes quantities to Docker flags: cpu "500m" -> "0.5", memory "256Mi" -> "256m". */
+export function k8sCpu(q: string): string {
+    const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+    if (!m) throw new LabSpecError(`cpu quantity "${q}" is not understood`);
+    return String(m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]));
+}
+
+export function k8sMemory(q: string): string {
+    const m = /^(\d+)(Ki|Mi|Gi|K|M|G)?$/.exec(q);
+    if (!m) throw new LabSpecError(`memory quantity "${q}" is not understood`);
+    const mult: Record<string, number> = { "": 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1e3, M: 1e6, G: 1e9 };
+    return String(Number(m[1]) * mult[m[2] ?? ""]);
+}
+
+export function extractRouterSpec(plans: PlanView[]): RouterSpec {
+    const { plan, r } = findOne(plans, ROUTER_TYPES, "router workload");
+    const source = `${plan.stack}: ${r.type} ${r.name}`;
+    const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
+    const pod = r.inputs?.spec?.template?.spec;
+    if (!pod) throw fail("has no spec.template.spec");
+    // The router must own the node's network namespace, as the design's hostNetwork pod does.
+    if (pod.hostNetwork !== true) throw fail("spec.template.spec.hostNetwork is not true; the router must run in the node's network namespace");
+    const containers: any[] = pod.containers ?? [];
+    if (containers.length !== 1) throw fail(`has ${containers.length} containers; the lab runs exactly one router container`);
+    const c = containers[0];
+    if (typeof c.image !== "string" || c.image === "") throw fail("container has no image");
+    const env: Record<string, string> = {};
+    for (const e of c.env ?? []) {
+        if (typeof e.value !== "string") throw fail(`env ${e.name} has no literal value (valueFrom is not supported by the lab)`);
+        env[e.name] = e.value;
+    }
+    if (env.ROUTES === undefined) throw fail("container env has no ROUTES");
+    let parsed: { interfaces: string[]; routes: Route[] };
+    try {
+        parsed = parseRouterEnv(env);
+    } catch (e) {
+        throw fail(`container env: ${(e as Error).message}`);
+    }
+    const sc = c.securityContext ?? {};
+    const notApplied: string[] = [];
+    const probe = c.livenessProbe;
+    let health: Health | undefined;
+    if (probe?.exec?.command) {
+        // Docker has one health check: liveness is the check, the startup probe its grace period.
+        const s = c.startupProbe;
+        health = {
+            cmd: probe.exec.command,
+            interval: `${probe.periodSeconds ?? 10}s`,
+            timeout: `${probe.timeoutSeconds ?? 1}s`,
+            retries: probe.failureThreshold ?? 3,
+            startPeriod: s ? `${(s.periodSeconds ?? 10) * (s.failureThreshold ?? 3)}s` : undefined,
+        };
+    }
+    if (c.readinessProbe) notApplied.push("readinessProbe (no kubelet/endpoints in the lab)");
+    if (c.resources?.requests) notApplied.push("resources.requests (no scheduler)");
+    if (pod.nodeSelector) notApplied.push(`nodeSelector ${JSON.stringify(pod.nodeSelector)} (the lab has one node)`);
+    if (c.ports?.length) notApplied.push(`ports ${c.ports.map((p: any) => p.containerPort).join(",")} (host ports of the node namespace)`);
+    return {
+        source,
+        image: c.image,
+        env,
+        entrypoint: c.command,
+        args: c.args,
+        capAdd: sc.capabilities?.add ?? [],
+        capDrop: sc.capabilities?.drop ?? [],
+        privileged: sc.privileged === true,
+        noNewPrivileges: sc.allowPrivilegeEscalation === false,
+        readOnly: sc.readOnlyRootFilesystem === true,
+        user: sc.runAsUser === undefined ? undefined : String(sc.runAsUser),
+        health,
+        memory: c.resources?.limits?.memory ? k8sMemory(c.resources.limits.memory) : undefined,
+        cpus: c.resources?.limits?.cpu ? k8sCpu(String(c.resources.limits.cpu)) : undefined,
+        stopTimeout: pod.terminationGracePeriodSeconds === undefined ? undefined : String(pod.terminationGracePeriodSeconds),
+        notApplied,
+        interfaces: parsed.interfaces,
+        routes: parsed.routes,
+    };
+}
+
+export function extractLbSpec(plans: PlanView[]): LbSpec {
+    const { plan, r } = findOne(plans, [LB_TYPE], "load balancer service");
+    const source = `${plan.stack}: ${r.type} ${r.name}`;
+    const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
+    const i = r.inputs;
+    const cs = i.taskSpec?.containerSpec;
+    if (!cs || typeof cs.image !== "string") throw fail("has no taskSpec.containerSpec.image");
+    const env: Record<string, string> = { ...(cs.env ?? {}) };
+    if (env.SERVERS === undefined) throw fail("containerSpec.env has no SERVERS");
+    let servers: Backend[];
+    try {
+        servers = parseLbEnv(env).backends;
+    } catch (e) {
+        throw fail(`containerSpec.env: ${(e as Error).message}`);
+    }
+    if (i.mode?.global) throw fail("mode global: the lab expects a replicated service");
+    const replicas = i.mode?.replicated?.replicas ?? 1;
+    const ports: PublishedPort[] = (i.endpointSpec?.ports ?? []).map((p: any) => ({
+        target: p.targetPort,
+        published: p.publishedPort,
+        mode: p.publishMode ?? "ingress",
+        protocol: p.protocol ?? "tcp",
+    }));
+    const flags: string[] = [];
+    const add = (flag: string, v: unknown) => v !== undefined && v !== null && v !== "" && flags.push(`--${flag}`, String(v));
+    for (const [kind, c] of [["update", i.updateConfig], ["rollback", i.rollbackConfig]] as const) {
+        add(`${kind}-parallelism`, c?.parallelism);
+        add(`${kind}-delay`, c?.delay);
+        add(`${kind}-order`, c?.order);
+        add(`${kind}-failure-action`, c?.failureAction);
+        add(`${kind}-monitor`, c?.monitor);
+        add(`${kind}-max-failure-ratio`, c?.maxFailureRatio);
+    }
+    const rp = i.taskSpec?.restartPolicy;
+    add("restart-condition", rp?.condition);
+    add("restart-delay", rp?.delay);
+    add("restart-max-attempts", rp?.maxAttempts);
+    add("restart-window", rp?.window);
+    const res = i.taskSpec?.resources;
+    add("limit-memory", res?.limits?.memoryBytes);
+    add("limit-cpu", res?.limits?.nanoCpus === undefined ? undefined : res.limits.nanoCpus / 1e9);
+    add("reserve-memory", res?.reservation?.memoryBytes);
+    add("reserve-cpu", res?.reservation?.nanoCpus === undefined ? undefined : res.reservation.nanoCpus / 1e9);
+    add("endpoint-mode", i.endpointSpec?.mode);
+    for (const c of i.taskSpec?.placement?.constraints ?? []) add("constraint", c);
+    const notApplied: string[] = [];
+    if (i.taskSpec?.networksAdvanced?.length) notApplied.push("taskSpec.networksAdvanced (the lab attaches the swarm hosts' network)");
+    if (i.convergeConfig) notApplied.push("convergeConfig (Pulumi's wait; the lab waits for the task itself)");
+    const hc = cs.healthcheck;
+    let health: Health | undefined;
+    if (hc?.tests?.length) {
+        if (hc.tests[0] === "NONE") health = { cmd: [] };
+        else if (hc.tests[0] === "CMD" || hc.tests[0] === "CMD-SHELL") health = { cmd: hc.tests, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod };
+        else throw fail(`healthcheck.tests must start with CMD, CMD-SHELL or NONE (got ${hc.tests[0]})`);
+    }
+    return {
+        source,
+        image: cs.image,
+        env,
+        entrypoint: cs.commands,
+        args: cs.args,
+        capAdd: cs.capAdds ?? [],
+        capDrop: cs.capDrops ?? [],
+        privileged: false,
+        noNewPrivileges: false,
+        readOnly: cs.readOnly === true,
+        user: cs.user,
+        health,
+        stopSignal: cs.stopSignal,
+        stopTimeout: cs.stopGracePeriod,
+        notApplied,
+        serviceName: i.name ?? r.name,
+        replicas,
+        maxPerNode: i.taskSpec?.placement?.maxReplicas,
+        ports,
+        servers,
+        policyFlags: flags,
+        serviceLabels: labelMap(i.labels),
+        containerLabels: labelMap(cs.labels),
+    };
+}
+
+/** POSIX shell quoting, for the exec-form health check that `--health-cmd` takes as a string. */
+export function shellQuote(words: string[]): string {
+    return words.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
+
+function healthFlags(h: Health | undefined): string[] {
+    if (!h) return [];
+    if (h.cmd.length === 0) return ["--no-healthcheck"];
+    const cmd = h.cmd[0] === "CMD-SHELL" ? h.cmd[1] : shellQuote(h.cmd[0] === "CMD" ? h.cmd.slice(1) : h.cmd);
+    const f = ["--health-cmd", cmd];
+    if (h.interval) f.push("--health-interval", h.interval);
+    if (h.timeout) f.push("--health-timeout", h.timeout);
+    if (h.retries !== undefined) f.push("--health-retries", String(h.retries));
+    if (h.startPeriod) f.push("--health-start-period", h.startPeriod);
+    return f;
+}
+
+/** Flags both `docker run` and `docker service create` understand, in the same spelling. */
+function commonFlags(s: ContainerSpec): string[] {
+    const f: string[] = [];
+    for (const c of s.capDrop) f.push("--cap-drop", c);
+    for (const c of s.capAdd) f.push("--cap-add", c);
+    if (s.readOnly) f.push("--read-only");
+    if (s.user) f.push("--user", s.user);
+    for (const [k, v] of Object.entries(s.env)) f.push("--env", `${k}=${v}`);
+    f.push(...healthFlags(s.health));
+    if (s.stopSignal) f.push("--stop-signal", s.stopSignal);
+    if (s.entrypoint?.length) f.push("--entrypoint", s.entrypoint[0]);
+    return f;
+}
+
+/** The command after the image: the rest of the entrypoint, then args. */
+function tail(s: ContainerSpec): string[] {
+    return [...(s.entrypoint?.slice(1) ?? []), ...(s.args ?? [])];
+}
+
+/** `docker run` arguments (after `docker run`) for the router, in the node's network namespace. */
+export function routerRunArgs(s: RouterSpec, o: { name: string; node: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean }): string[] {
+    if (s.privileged) {
+        throw new LabSpecError(`${s.source}: securityContext.privileged is true, and this machine cannot run privileged containers; set hybrid-vnf:leastPrivilege: true in the chain stack`);
+    }
+    const spec = { ...s, env: { ...s.env, ...(o.env ?? {}) } };
+    const f = [o.detach === false ? "--rm" : "--detach", "--name", o.name, "--network", `container:${o.node}`];
+    if (o.detach !== false) f.push("--restart", "always"); // a Deployment's pod restarts its container
+    for (const [k, v] of Object.entries(o.labels)) f.push("--label", `${k}=${v}`);
+    if (s.noNewPrivileges) f.push("--security-opt", "no-new-privileges");
+    if (s.memory) f.push("--memory", s.memory);
+    if (s.cpus) f.push("--cpus", s.cpus);
+    if (s.stopTimeout) f.push("--stop-timeout", s.stopTimeout);
+    return [...f, ...commonFlags(spec), s.image, ...tail(s)];
+}
+
+/** `docker service create` arguments for the LB, on the lab's swarm network. */
+export function lbServiceArgs(s: LbSpec, o: { name: string; network: string; labels: Record<string, string> }): string[] {
+    const f = ["--detach", "--name", o.name, "--network", o.network, "--replicas", String(s.replicas)];
+    if (s.maxPerNode) f.push("--replicas-max-per-node", String(s.maxPerNode));
+    for (const p of s.ports) {
+        f.push("--publish", [`mode=${p.mode}`, p.published === undefined ? "" : `published=${p.published}`, `target=${p.target}`, `protocol=${p.protocol}`].filter(Boolean).join(","));
+    }
+    for (const [k, v] of Object.entries({ ...s.serviceLabels, ...o.labels })) f.push("--label", `${k}=${v}`);
+    for (const [k, v] of Object.entries({ ...s.containerLabels, ...o.labels })) f.push("--container-label", `${k}=${v}`);
+    if (s.stopTimeout) f.push("--stop-grace-period", s.stopTimeout);
+    return [...f, ...s.policyFlags, ...commonFlags(s), s.image, ...tail(s)];
+}
+
+/** `docker run` arguments for the same LB image and config as a plain container (bench, bad-env test). */
+export function lbRunArgs(s: LbSpec, o: { name: string; network?: string; ip?: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean }): string[] {
+    const spec = { ...s, env: { ...s.env, ...(o.env ?? {}) } };
+    const f = [o.detach === false ? "--rm" : "--detach", "--name", o.name];
+    if (o.network) f.push("--network", o.network);
+    if (o.ip) f.push("--ip", o.ip);
+    for (const [k, v] of Object.entries(o.labels)) f.push("--label", `${k}=${v}`);
+    return [...f, ...commonFlags(spec), s.image, ...tail(s)];
+}

@@ -1,0 +1,203 @@
+// The lab's data plane on one Docker host, in packet-flow order:
+//
+//   client ─► managerIp:lbPort (hvnf-lab-sw, swarm-scoped bridge, host = managerIp)
+//             └► LB task (Swarm service, host-mode port) ─ default via the host
+//   host: <apacheCidr> via <routerHost> dev hvnf-lab-cl          (the swarm host's route)
+//   node netns (container hvnf-lab-node, `ip netns` name hvnf-lab-node):
+//       eth0 <routerHost>/24 on the cluster network, default via the host's leg
+//       eth1 <routerApacheIp>/32 on the Apache bridge: no connected /24, so the only route
+//            to the Apache network is the one zebra installs from ROUTES (proto 196)
+//       router container: --network container:hvnf-lab-node (= hostNetwork)
+//   hvnf-lab-ap (Docker bridge, inhibit_ipv4: the host has NO address or route on it)
+//       Apache backends, default gateway <routerApacheIp>: replies go back through the router
+//
+// Everything made here carries a name or label `hvnf-lab`, host routes carry protocol 233,
+// so `down` finds and removes it without the plan. Only `down` removes the safety route.
+import { LabAddressing } from "./addressing";
+import { KernelRoute, missingRoutes } from "./measure";
+import { LbSpec, RouterSpec, lbServiceArgs, routerRunArgs } from "./spec";
+import { inNetns, pidOf } from "./docker";
+import { out, run, sleep, waitFor } from "./sh";
+import { timeToOk } from "./client";
+
+export const N = {
+    label: "org.hybrid-vnf.lab",
+    comment: "hvnf-lab",
+    swarmNet: "hvnf-lab-swarm",
+    swarmNetCfg: "hvnf-lab-swarm-cfg",
+    swarmBridge: "hvnf-lab-sw",
+    apacheNet: "hvnf-lab-apache",
+    apacheBridge: "hvnf-lab-ap",
+    node: "hvnf-lab-node",
+    router: "hvnf-lab-router",
+    apache: (i: number) => `hvnf-lab-apache-${i + 1}`,
+    lbService: "hvnf-lab-nginx-lb",
+    directLb: "hvnf-lab-lb-direct",
+    hostClusterIf: "hvnf-lab-cl",
+    nodeApachePort: "hvnf-lab-apn",
+};
+/** Protocol number on every host route the lab adds (`ip route show proto 233`). */
+export const LAB_ROUTE_PROTO = "233";
+export const LABELS = { [N.label]: "1" };
+
+export type Log = (s: string) => void;
+export type Step = <T>(name: string, f: () => Promise<T>) => Promise<T>;
+
+const prefixLen = (cidr: string) => cidr.split("/")[1];
+
+/** Safety first: nothing for the lab's networks may leave by the default route. */
+export async function installSafetyRoute(supernet: string): Promise<void> {
+    await run(["ip", "route", "replace", "unreachable", supernet, "proto", LAB_ROUTE_PROTO]);
+}
+
+export async function nodeRoutes(): Promise<KernelRoute[]> {
+    return JSON.parse(await out(inNetns(await pidOf(N.node), ["ip", "-N", "-j", "route", "show", "table", "main"])));
+}
+
+export async function routerTable(): Promise<string> {
+    return out(inNetns(await pidOf(N.node), ["ip", "route", "show", "table", "main"]));
+}
+
+export async function up(a: LabAddressing, router: RouterSpec, lb: LbSpec, apacheImage: string, step: Step, log: Log): Promise<void> {
+    const labelFlags = Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+    await step("networks (swarm hosts' bridge, Apache bridge without a host address)", async () => {
+        // A swarm-scoped bridge takes its subnet, options and labels from a config-only network.
+        await run(["docker", "network", "create", "--config-only", "--subnet", a.swarmCidr, "--gateway", a.managerIp,
+            "-o", `com.docker.network.bridge.name=${N.swarmBridge}`, "-o", "com.docker.network.bridge.enable_ip_masquerade=false", ...labelFlags, N.swarmNetCfg]);
+        await run(["docker", "network", "create", "--driver", "bridge", "--scope", "swarm", "--config-from", N.swarmNetCfg, N.swarmNet]);
+        // inhibit_ipv4: the host gets no address (so no connected route) on the Apache network;
+        // its gateway is the router node's leg, so the backends' replies go through the router.
+        await run(["docker", "network", "create", "--driver", "bridge", "--subnet", a.apacheCidr, "--gateway", a.routerApacheIp,
+            "-o", `com.docker.network.bridge.name=${N.apacheBridge}`, "-o", "com.docker.network.bridge.inhibit_ipv4=true",
+            "-o", "com.docker.network.bridge.enable_ip_masquerade=false", ...labelFlags, N.apacheNet]);
+    });
+    const pid = await step("router node namespace (eth0 cluster leg, eth1 Apache leg /32)", async () => {
+        await run(["docker", "run", "--detach", "--name", N.node, "--network", "none", "--sysctl", "net.ipv4.ip_forward=1",
+            "--no-healthcheck", ...labelFlags, "--entrypoint", "sleep", router.image, "infinity"]);
+        const pid = await pidOf(N.node);
+        const [clusterIf, apacheIf] = a.nodeIfaces;
+        const sh = (cmd: string[]) => run(cmd);
+        await sh(["ip", "link", "add", N.hostClusterIf, "type", "veth", "peer", "name", "hvnf-lab-cln"]);
+        await sh(["ip", "link", "set", "hvnf-lab-cln", "netns", String(pid)]);
+        await sh(["ip", "address", "add", `${a.hostClusterIp}/${prefixLen(a.clusterCidr)}`, "dev", N.hostClusterIf]);
+        await sh(["ip", "link", "set", N.hostClusterIf, "up"]);
+        await sh(["ip", "link", "add", N.nodeApachePort, "type", "veth", "peer", "name", "hvnf-lab-apx"]);
+        await sh(["ip", "link", "set", "hvnf-lab-apx", "netns", String(pid)]);
+        await sh(["ip", "link", "set", N.nodeApachePort, "master", N.apacheBridge, "up"]);
+        const ns = (cmd: string[]) => sh(inNetns(pid, cmd));
+        await ns(["ip", "link", "set", "hvnf-lab-cln", "name", clusterIf]);
+        await ns(["ip", "link", "set", "hvnf-lab-apx", "name", apacheIf]);
+        await ns(["ip", "address", "add", `${a.routerHost}/${prefixLen(a.clusterCidr)}`, "dev", clusterIf]);
+        // A /32, not a /24: a connected Apache route would shadow the static route from ROUTES.
+        await ns(["ip", "address", "add", `${a.routerApacheIp}/32`, "dev", apacheIf]);
+        for (const i of ["lo", clusterIf, apacheIf]) await ns(["ip", "link", "set", i, "up"]);
+        await ns(["ip", "route", "add", "default", "via", a.hostClusterIp, "dev", clusterIf]);
+        await sh(["ip", "netns", "attach", N.node, String(pid)]);
+        return pid;
+    });
+    await step("host route to the Apache network via the router node", async () => {
+        await run(["ip", "route", "replace", a.apacheCidr, "via", a.routerHost, "dev", N.hostClusterIf, "proto", LAB_ROUTE_PROTO]);
+        const get = await out(["ip", "route", "get", a.apacheIps[0]]);
+        if (!get.includes(`via ${a.routerHost} dev ${N.hostClusterIf}`)) throw new Error(`host path to ${a.apacheIps[0]} does not use the router: ${get}`);
+        const addr = await out(["ip", "-4", "-o", "address", "show", "dev", N.apacheBridge]);
+        if (addr !== "") throw new Error(`the host has an address on the Apache bridge (${addr}); packets would bypass the router`);
+    });
+    await step("router container (spec from the plan) and its ROUTES in the kernel", async () => {
+        await run(["docker", "run", ...routerRunArgs(router, { name: N.router, node: N.node, labels: LABELS })]);
+        try {
+            await waitFor("the router's ROUTES in the node's kernel table (proto 196)", async () =>
+                missingRoutes(router.routes, await nodeRoutes()).length === 0 ? true : undefined, 30_000);
+        } catch (e) {
+            throw new Error(`${(e as Error).message}\n${await routerDiagnosis()}`);
+        }
+    });
+    await step("Apache backends (default route via the router)", async () => {
+        for (const [i, ip] of a.apacheIps.entries()) {
+            await run(["docker", "run", "--detach", "--name", N.apache(i), "--network", N.apacheNet, "--ip", ip,
+                "--env", `BACKEND_NAME=apache-${i + 1}`, "--env", `BACKEND_IP=${ip}`, ...labelFlags, apacheImage]);
+        }
+        for (const ip of a.apacheIps) {
+            await waitFor(`apache ${ip} answering (from the node)`, async () =>
+                (await run(inNetns(pid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://${ip}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
+        }
+    });
+    await step("host filters (published port only from this host, SYN hold during LB handoffs)", () => installFilters(a, lb));
+    await step("LB Swarm service (spec from the plan) answering on loadBalancerUrl", async () => {
+        await run(["docker", "service", "create", ...lbServiceArgs(lb, { name: N.lbService, network: N.swarmNet, labels: LABELS })]);
+        await timeToOk(`${a.loadBalancerUrl}/healthz`, 90_000, { intervalMs: 250 });
+        log(`LB task ${await lbTask()} answers on ${a.loadBalancerUrl}`);
+    });
+}
+
+/** Why the router did not come up: its restarts and its last log lines. */
+async function routerDiagnosis(): Promise<string> {
+    const restarts = await out(["docker", "inspect", "-f", "{{.RestartCount}} restarts, status {{.State.Status}}", N.router], { allowFail: true });
+    const logs = await run(["docker", "logs", "--tail", "20", N.router], { allowFail: true });
+    return `router container ${N.router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
+}
+
+async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
+    const c = ["-m", "comment", "--comment", N.comment];
+    const target = String(lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80);
+    // The host-mode port listens on every address; let only this host's own processes in.
+    await run(["iptables", "-I", "DOCKER-USER", "1", "-o", N.swarmBridge, "!", "-i", N.swarmBridge, "-m", "conntrack", "--ctstate", "NEW", ...c, "-j", "DROP"]);
+    if ((await run(["ip6tables", "-S", "INPUT"], { allowFail: true })).code === 0) {
+        await run(["ip6tables", "-I", "INPUT", "1", "!", "-i", "lo", "-p", "tcp", "--dport", String(a.lbPort), ...c, "-j", "DROP"]);
+    }
+    // One node, host-mode port: during a stop-first update or a task restart there is a
+    // moment with no listener. Instead of refusing, hold the SYN (the client retransmits it
+    // ~1 s later), the classic zero-downtime reload trick; it delays, never answers for nginx.
+    //  (1) no DNAT rule yet/anymore: SYNs to managerIp:lbPort reach INPUT unchanged;
+    await run(["iptables", "-I", "INPUT", "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...c, "-j", "DROP"]);
+    //  (2) the task exists but nginx is not listening: drop its RST, if it is the first reply.
+    await run(["iptables", "-I", "INPUT", "1", "-i", N.swarmBridge, "-s", a.swarmCidr, "-p", "tcp", "--sport", target,
+        "--tcp-flags", "SYN,RST,ACK", "RST,ACK", "-m", "connbytes", "--connbytes", "1:1", "--connbytes-dir", "reply", "--connbytes-mode", "packets", ...c, "-j", "DROP"]);
+}
+
+/** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
+export async function heldPackets(): Promise<number> {
+    const s = await out(["iptables", "-w", "-nvxL", "INPUT"]);
+    return s.split("\n").filter((l) => l.includes(N.comment)).reduce((n, l) => n + Number(l.trim().split(/\s+/)[0]), 0);
+}
+
+/** The running LB task container's name (one replica in the lab). */
+export async function lbTask(): Promise<string> {
+    return waitFor("a running LB task", async () => {
+        const names = await out(["docker", "ps", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`, "--filter", "status=running", "--format", "{{.Names}}"]);
+        return names.split("\n").filter(Boolean)[0];
+    }, 60_000);
+}
+
+/** Removes every lab object; each step tolerates "already gone", so it can run any number of times. */
+export async function downTopology(log: Log): Promise<void> {
+    const soft = (argv: string[]) => run(argv, { allowFail: true, timeoutMs: 60_000 });
+    if ((await soft(["docker", "service", "rm", N.lbService])).code === 0) log(`removed service ${N.lbService}`);
+    await waitFor("LB task containers to go", async () =>
+        (await out(["docker", "ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
+    const ids = (await out(["docker", "ps", "-aq", "--filter", `label=${N.label}`], { allowFail: true })).split("\n").filter(Boolean);
+    if (ids.length) {
+        await soft(["docker", "rm", "--force", ...ids]);
+        log(`removed ${ids.length} containers`);
+    }
+    await soft(["ip", "netns", "delete", N.node]);
+    for (const l of [N.hostClusterIf, N.nodeApachePort]) await soft(["ip", "link", "delete", l]);
+    for (const net of [N.apacheNet, N.swarmNet, N.swarmNetCfg]) {
+        // A swarm-scoped network lets go of its config-only network asynchronously.
+        for (let i = 0; i < 40; i++) {
+            const r = await soft(["docker", "network", "rm", net]);
+            if (r.code === 0 || /not found|No such network/i.test(r.stderr)) break;
+            await sleep(500);
+        }
+    }
+    for (const [tool, chain] of [["iptables", "INPUT"], ["iptables", "DOCKER-USER"], ["ip6tables", "INPUT"]]) {
+        const rules = (await soft([tool, "-w", "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
+        for (const rule of rules) await soft([tool, "-w", ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
+        if (rules.length) log(`removed ${rules.length} ${tool} ${chain} rules`);
+    }
+    // Last: the lab's host routes, the unreachable safety route among them.
+    const routes = (await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO])).stdout.trim();
+    if (routes) {
+        await soft(["ip", "route", "flush", "proto", LAB_ROUTE_PROTO]);
+        log(`removed host routes: ${routes.split("\n").join("; ")}`);
+    }
+}
