@@ -1,0 +1,69 @@
+// The lab's measuring and reporting helpers, without Docker.
+import * as assert from "assert";
+import { parseRoutes } from "../components/vnf-config";
+import { backendOf, benchTable, markdownTable, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
+
+const WRK = `Running 5s test @ http://10.100.100.2:8080/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.10ms    1.02ms  21.55ms   88.10%
+    Req/Sec     1.95k   180.22     2.30k    71.00%
+  Latency Distribution
+     50%    1.88ms
+     75%    2.40ms
+     90%    3.10ms
+     99%  612.00us
+  19412 requests in 5.01s, 9.28MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:   3874.65
+Transfer/sec:      1.85MB
+`;
+
+describe("lab measure helpers", () => {
+    it("names the backend from the Apache page", () => {
+        assert.strictEqual(backendOf("<p>Served by <b>apache-2</b> at 10.100.102.11</p>"), "apache-2");
+        assert.strictEqual(backendOf("<html>502 Bad Gateway</html>"), undefined);
+    });
+
+    it("computes nearest-rank percentiles", () => {
+        const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
+        assert.deepStrictEqual([percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([7], 99)], [50, 99, 100, 7]);
+        assert.ok(Number.isNaN(percentile([], 50)));
+    });
+
+    it("parses wrk --latency output, units included", () => {
+        const r = parseWrk(WRK);
+        assert.deepStrictEqual(r, { requests: 19412, seconds: 5.01, rps: 3874.65, p50ms: 1.88, p99ms: 0.612, non2xx: 4, socketErrors: 3 });
+        assert.throws(() => parseWrk(WRK.replace(/ {5}50%.*\n/, "")), /no 50% latency line/);
+    });
+
+    it("finds ROUTES entries missing from the kernel, and connected routes that shadow them", () => {
+        const routes = parseRoutes("10.100.102.0/24 dev eth1,10.9.0.0/16 10.100.101.1");
+        const good = [
+            { dst: "10.100.102.0/24", dev: "eth1", protocol: "196" },
+            { dst: "10.9.0.0/16", gateway: "10.100.101.1", dev: "eth0", protocol: "196" },
+        ];
+        assert.deepStrictEqual(missingRoutes(routes, good), []);
+        // Installed by hand (proto static = 4) is not zebra's.
+        assert.match(missingRoutes(routes, [{ ...good[0], protocol: "4" }, good[1]]).join(), /10.100.102.0\/24 dev eth1 is not in the kernel/);
+        // A connected /24 on eth1 (the pitfall the node's /32 avoids).
+        const shadowed = missingRoutes(routes, [...good, { dst: "10.100.102.0/24", dev: "eth1", protocol: "2" }]);
+        assert.match(shadowed.join(), /also a connected route on eth1/);
+    });
+
+    it("builds the benchmark table with ratios to the chain", () => {
+        const base = parseWrk(WRK);
+        const rows = withRatios([{ ...base, path: "chain" }, { ...base, path: "direct", rps: base.rps * 2, p50ms: base.p50ms / 2 }]);
+        assert.deepStrictEqual(rows.map((r) => [r.rpsRatio, r.p50Ratio]), [[1, 1], [2, 0.5]]);
+        const t = benchTable(rows);
+        const md = markdownTable(t.headers, t.cells);
+        assert.ok(md.startsWith("| path | requests/s |"), md);
+        assert.ok(md.includes("| direct | 7749 | 0.94 | 0.61 | 2.00x | 0.50x | 7 |"), md);
+    });
+
+    it("computes per-backend shares", () => {
+        assert.deepStrictEqual(shares({ a: 30, b: 70 }), { a: 0.3, b: 0.7 });
+        assert.deepStrictEqual(shares({}), {});
+    });
+});
