@@ -3,7 +3,7 @@
 // the image start scripts can be held to the same vectors (tests/vectors/vnf-env.json).
 import { Address4 } from "ip-address";
 
-export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS";
+export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS" | "VTY_PASSWORD";
 export type Route = {
     prefix: string;
     via: { kind: "nexthop"; address: string } | { kind: "dev"; iface: string };
@@ -145,10 +145,41 @@ export function parseServers(s: string): Backend[] {
     });
 }
 
-/** Parse the router container env; INTERFACES may be unset, ROUTES is required. */
-export function parseRouterEnv(env: Readonly<Record<string, string | undefined>>): { interfaces: string[]; routes: Route[] } {
+// ---- VTY_PASSWORD: the vty login password. A secret: never quoted, never printed. ----
+
+/** How errors quote a rejected VTY_PASSWORD (the value itself never appears). */
+export const VTY_PASSWORD_ENTRY = "[hidden]";
+/**
+ * What printed frr.conf text shows in place of the vty password: `start.sh --render-only`, and
+ * renderFrrConfig unless asked to reveal it. FRR accepts it as a password, so the printed
+ * config still passes `vtysh -C` and can be loaded.
+ */
+export const VTY_PASSWORD_PLACEHOLDER = "REDACTED";
+export const VTY_PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * A password FRR takes on `password WORD` and at the vty login prompt: printable ASCII without
+ * whitespace (a trailing newline from a file is an error, not silently part of it), starting
+ * with a letter or digit (FRR refuses other first characters, and `vtysh -C` does not notice),
+ * at most 128 characters.
+ */
+export function parseVtyPassword(s: string): string {
+    if (s === "") throw new VnfConfigError("VTY_PASSWORD", "", "the password is empty (leave VTY_PASSWORD unset for a vty on 127.0.0.1 only)");
+    const fail = (reason: string) => new VnfConfigError("VTY_PASSWORD", VTY_PASSWORD_ENTRY, reason);
+    if (!/^[\x21-\x7e]+$/.test(s)) throw fail("the password must be printable ASCII without spaces or newlines");
+    if (!/^[A-Za-z0-9]/.test(s)) throw fail("the password must start with a letter or digit (FRR refuses others)");
+    if (s.length > VTY_PASSWORD_MAX_LENGTH) throw fail(`the password is longer than ${VTY_PASSWORD_MAX_LENGTH} characters`);
+    return s;
+}
+
+/**
+ * Parse the router container env; INTERFACES may be unset, ROUTES is required, VTY_PASSWORD
+ * is optional (unset: the vty stays on 127.0.0.1; set but empty is an error).
+ */
+export function parseRouterEnv(env: Readonly<Record<string, string | undefined>>): { interfaces: string[]; routes: Route[]; vtyPassword?: string } {
     const interfaces = env.INTERFACES === undefined ? undefined : parseInterfaces(env.INTERFACES);
-    return { interfaces: interfaces ?? [], routes: parseRoutes(env.ROUTES ?? "", interfaces) };
+    const routes = parseRoutes(env.ROUTES ?? "", interfaces);
+    return { interfaces: interfaces ?? [], routes, ...(env.VTY_PASSWORD === undefined ? {} : { vtyPassword: parseVtyPassword(env.VTY_PASSWORD) }) };
 }
 
 export function parseLbEnv(env: Readonly<Record<string, string | undefined>>): { backends: Backend[] } {
@@ -185,10 +216,21 @@ export function renderRouteLines(routes: readonly Route[]): string[] {
     return routes.map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
 }
 
-/** A full frr.conf (integrated config) for zebra/staticd. */
-export function renderFrrConfig(o: { hostname: string; interfaces: readonly string[]; routes: readonly Route[] }): string {
+/**
+ * A full frr.conf (integrated config) for zebra/staticd. With `vtyPassword`, `line vty` gets
+ * ` password VTY_PASSWORD_PLACEHOLDER` (what `--render-only` prints); only
+ * `revealVtyPassword: true` renders the password itself (the file the image writes).
+ */
+export function renderFrrConfig(o: {
+    hostname: string;
+    interfaces: readonly string[];
+    routes: readonly Route[];
+    vtyPassword?: string;
+    revealVtyPassword?: boolean;
+}): string {
     const badHost = hostProblem(o.hostname);
     if (badHost) throw new VnfConfigError("hostname", o.hostname, badHost);
+    const password = o.vtyPassword === undefined ? undefined : parseVtyPassword(o.vtyPassword);
     const lines = [
         "frr defaults traditional",
         `hostname ${o.hostname}`,
@@ -201,6 +243,7 @@ export function renderFrrConfig(o: { hostname: string; interfaces: readonly stri
         ...renderRouteLines(o.routes),
         "!",
         "line vty",
+        ...(password === undefined ? [] : [` password ${o.revealVtyPassword ? password : VTY_PASSWORD_PLACEHOLDER}`]),
         "!",
     ];
     return lines.join("\n") + "\n";

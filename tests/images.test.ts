@@ -9,6 +9,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
 import * as path from "path";
 import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../components/vnf-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
@@ -44,8 +45,8 @@ function run(cmd: string, args: string[], opts: { env?: Env; input?: string; tim
 /** What the TS module says for this env: the rendered config, or the exact error message. */
 function expectedRouter(env: Env): { conf?: string; error?: string } {
     try {
-        const { interfaces, routes } = parseRouterEnv(env);
-        return { conf: renderFrrConfig({ hostname: ROUTER_HOSTNAME, interfaces, routes }) };
+        // What --render-only prints: the vty password (if any) as the placeholder.
+        return { conf: renderFrrConfig({ hostname: ROUTER_HOSTNAME, ...parseRouterEnv(env) }) };
     } catch (e) {
         return { error: (e as Error).message };
     }
@@ -71,7 +72,22 @@ function assertSameAsTs(got: Outcome, want: { conf?: string; error?: string }, w
     }
 }
 
+/** The lines between `line vty` and the `!` that closes it (as tests/vnf-config.test.ts vtyBlock). */
+function vtyBlock(conf: string): string[] {
+    const lines = conf.split("\n");
+    const start = lines.indexOf("line vty");
+    return start < 0 ? [] : lines.slice(start + 1, lines.indexOf("!", start));
+}
+
+/** The vty password never appears in what the script prints, accepted or rejected. */
+function assertPasswordHidden(env: Env, got: Outcome, what: string): void {
+    const pw = env.VTY_PASSWORD?.trim();
+    if (!pw || pw.length < 6) return;
+    assert.ok(!got.stdout.includes(pw) && !got.stderr.includes(pw), `${what}: the password was printed:\n${got.stdout}${got.stderr}`);
+}
+
 function assertVectorRouter(v: RouterVector, got: Outcome, what: string): void {
+    assertPasswordHidden(v.env, got, what);
     if (v.rejects) {
         assert.notStrictEqual(got.status, 0, `${what}: should reject`);
         assert.ok(got.stderr.includes(v.rejects.key), `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`);
@@ -81,6 +97,7 @@ function assertVectorRouter(v: RouterVector, got: Outcome, what: string): void {
         const lines = got.stdout.split("\n");
         assert.deepStrictEqual(lines.filter((l) => l.startsWith("ip route ")), v.routeLines, `${what}: route lines`);
         assert.deepStrictEqual(lines.filter((l) => l.startsWith("interface ")), v.interfaceLines, `${what}: interface lines`);
+        assert.deepStrictEqual(vtyBlock(got.stdout), v.vtyLines ?? [], `${what}: line vty block`);
     }
     assertSameAsTs(got, expectedRouter(v.env), what);
 }
@@ -122,6 +139,12 @@ const extraRouter: Case[] = [
     { name: "INTERFACES only whitespace", env: { INTERFACES: " \t ", ROUTES: "10.1.0.0/16 10.0.0.1" } },
     { name: "bad INTERFACES and bad ROUTES: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "x" } },
     { name: "host bits with /0", env: { ROUTES: "0.0.0.1/0 10.0.0.1" } },
+    { name: "VTY_PASSWORD with a tab", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "Extra\tpass" } },
+    { name: "VTY_PASSWORD with shell and printf metacharacters", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "a%s\\n$(id)`x`'\"*?" } },
+    { name: "VTY_PASSWORD of one digit", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "8" } },
+    { name: "VTY_PASSWORD with a glob that matches files", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "*" } },
+    { name: "VTY_PASSWORD starting with '#'", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "#Extrapass" } },
+    { name: "VTY_PASSWORD bad and INTERFACES bad: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "" } },
 ];
 const extraLb: Case[] = [
     { name: "hostname duplicates differ only in case", env: { SERVERS: "Apache1,apache1:80" } },
@@ -264,6 +287,46 @@ const LEAST_PRIVILEGE_CAPS = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"];
 const CAPS_MASK = "0000000000203000"; // bits 12 (NET_ADMIN), 13 (NET_RAW), 21 (SYS_ADMIN) of /proc/PID/status
 const caps = ["--cap-drop", "ALL", ...LEAST_PRIVILEGE_CAPS.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
 
+/**
+ * A telnet-less vty client: connects to host:port, and for each step waits until the text
+ * received since the previous step matches `until`, then sends `send` (CRLF added). Telnet
+ * option bytes (IAC ...) are dropped. Resolves with everything received (rejects on timeout).
+ */
+function vtySession(host: string, port: number, steps: { until: RegExp; send?: string }[], timeoutMs = 10000): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const sock = net.connect({ host, port });
+        let all = "";
+        let since = "";
+        let i = 0;
+        const timer = setTimeout(() => {
+            sock.destroy();
+            reject(new Error(`vty ${host}:${port}: step ${i} (${steps[i]?.until}) not seen within ${timeoutMs}ms; got:\n${all}`));
+        }, timeoutMs);
+        const done = () => {
+            clearTimeout(timer);
+            sock.destroy();
+            resolve(all);
+        };
+        sock.on("data", (buf: Buffer) => {
+            // IAC (255) + command + option: telnet negotiation, not text.
+            const text = buf.toString("latin1").replace(/\xff[\xfb-\xfe]./gs, "").replace(/\xff./gs, "");
+            all += text;
+            since += text;
+            while (i < steps.length && steps[i].until.test(since)) {
+                since = "";
+                if (steps[i].send !== undefined) sock.write(`${steps[i].send}\r\n`);
+                i++;
+            }
+            if (i === steps.length) done();
+        });
+        sock.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        sock.on("close", () => (i === steps.length ? done() : undefined));
+    });
+}
+
 /** Shell-quote for the POSIX sh script run inside a container. */
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -387,6 +450,17 @@ describe("images: Docker (build, then run the real containers)", function () {
             for (const m of status.matchAll(/^Uid:\s+(.*)$/gm)) assert.match(m[1], /^0\s+0\s+0\s+0$/, "the daemons run as root (no user switch)");
         });
 
+        it("without VTY_PASSWORD the vty listens on 127.0.0.1 only: nothing answers on the container's address", async () => {
+            const listening = dockerOk(["exec", name, "ss", "-Hltn"]);
+            for (const port of [2601, 2616]) {
+                assert.match(listening, new RegExp(`127\\.0\\.0\\.1:${port}\\b`), listening);
+                assert.doesNotMatch(listening, new RegExp(`(0\\.0\\.0\\.0|\\*|\\[::\\]):${port}\\b`), listening);
+            }
+            const ip = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name]);
+            await assert.rejects(vtySession(ip, 2601, [{ until: /Password:/ }], 3000), /ECONNREFUSED/);
+            assert.match(docker(["logs", name]).stdout, /router: vty \(TCP 2601 zebra, 2616 staticd\) on 127\.0\.0\.1 only \(no VTY_PASSWORD\)/);
+        });
+
         it("logs the rendered route lines at start", () => {
             const logs = docker(["logs", name]);
             assert.match(logs.stdout, /router: {3}ip route 10\.100\.102\.0\/24 eth0\n/);
@@ -433,6 +507,69 @@ describe("images: Docker (build, then run the real containers)", function () {
             assert.match(r.stderr, /router: zebra died during startup \(it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities\)/, r.stderr);
         });
     }
+
+    describe("router container with VTY_PASSWORD (least privilege): the vty answers on the network", () => {
+        const name = `${PREFIX}-router-vty`;
+        const password = "Vty-t3st!pw{x}";
+        let ip = "";
+        before(async () => {
+            const r = dockerRun("router-vty", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
+                "-e", "ROUTES=10.100.102.0/24 dev eth0", "-e", `VTY_PASSWORD=${password}`, image("router")]);
+            assert.strictEqual(r.status, 0, r.stderr);
+            await waitHealthy(name);
+            ip = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name]);
+        });
+
+        it("zebra (2601) and staticd (2616) listen on all addresses and ask for the password", async () => {
+            const listening = dockerOk(["exec", name, "ss", "-Hltn"]);
+            for (const port of [2601, 2616]) {
+                assert.match(listening, new RegExp(`0\\.0\\.0\\.0:${port}\\b`), listening);
+                const banner = await vtySession(ip, port, [{ until: /Password: ?$/ }]);
+                assert.match(banner, /User Access Verification/, banner);
+            }
+        });
+
+        it("a TCP login with the password works (show ip route static); a wrong one is refused", async () => {
+            const out = await vtySession(ip, 2601, [
+                { until: /Password: ?$/, send: password },
+                { until: /> ?$/, send: "show ip route static" },
+                { until: /10\.100\.102\.0\/24[^\n]*\n[\s\S]*> ?$/, send: "exit" },
+            ]);
+            assert.match(out, /^S>\* 10\.100\.102\.0\/24 \[1\/0\] is directly connected, eth0/m, out);
+            const wrong = await vtySession(ip, 2601, [{ until: /Password: ?$/, send: "not-the-password" }, { until: /Password: ?$/ }]);
+            assert.doesNotMatch(wrong, /> ?$/, "no prompt after a wrong password");
+        });
+
+        it("vtysh in the container still works (unix sockets, no password)", () => {
+            const out = dockerOk(["exec", name, "vtysh", "-c", "show ip route static"]);
+            assert.match(out, /^S>\* 10\.100\.102\.0\/24 /m, out);
+            assert.match(dockerOk(["exec", name, "ip", "route", "show", "proto", "196"]), /^10\.100\.102\.0\/24 .*dev eth0/m);
+        });
+
+        it("never prints the password: not in the logs, not in --render-only (REDACTED), not in the daemons' env", () => {
+            const logs = docker(["logs", name]);
+            assert.ok(!`${logs.stdout}${logs.stderr}`.includes(password), `the logs hold the password:\n${logs.stdout}${logs.stderr}`);
+            assert.match(logs.stdout, /router: vty \(TCP 2601 zebra, 2616 staticd\) on all addresses, login with VTY_PASSWORD/);
+            const rendered = dockerOk(["exec", name, "/usr/local/bin/start.sh", "--render-only"]);
+            assert.ok(!rendered.includes(password), rendered);
+            assert.match(rendered, /^line vty\n password REDACTED\n!$/m, rendered);
+            const environ = dockerOk(["exec", name, "sh", "-c", "cat /proc/$(cat /run/frr/zebra.pid)/environ /proc/$(cat /run/frr/staticd.pid)/environ | tr '\\0' '\\n'"]);
+            assert.doesNotMatch(environ, /VTY_PASSWORD/, "the daemons do not inherit VTY_PASSWORD");
+        });
+
+        it("frr.conf holds the password under line vty, readable by root only", () => {
+            assert.strictEqual(dockerOk(["exec", name, "stat", "-c", "%a %U:%G", "/etc/frr/frr.conf"]), "600 root:root");
+            const conf = dockerOk(["exec", name, "cat", "/etc/frr/frr.conf"]);
+            assert.ok(conf.split("\n").includes(` password ${password}`), "the file the daemons load has the real password");
+        });
+    });
+
+    it("router container with a bad VTY_PASSWORD exits 2 without printing it", () => {
+        const r = dockerRun("router-bad-vty", ["--network", "none", ...caps, "-e", "ROUTES=10.1.0.0/16 dev eth0", "-e", "VTY_PASSWORD=Bad password!", image("router")]);
+        assert.strictEqual(r.status, 2, `${r.stdout}${r.stderr}`);
+        assert.strictEqual(r.stderr.trim(), 'VTY_PASSWORD entry "[hidden]": the password must be printable ASCII without spaces or newlines');
+        assert.ok(!`${r.stdout}${r.stderr}`.includes("Bad password"));
+    });
 
     it("router container stops cleanly on docker stop (signal forwarded to the daemons)", async () => {
         const name = `${PREFIX}-router-stop`;

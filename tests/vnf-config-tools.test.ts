@@ -58,9 +58,11 @@ describe("vnf-config real tools", () => {
 
         accepting.forEach((v, i) => {
             it(`accepts: ${v.name}`, () => {
-                const { interfaces, routes } = parseRouterEnv(v.env);
-                const r = check(`v${i}`, renderFrrConfig({ hostname: "vnf-router", interfaces, routes }));
-                assert.strictEqual(r.status, 0, r.out);
+                // Both the file the image writes (password revealed) and what it prints (placeholder).
+                for (const revealVtyPassword of [true, false]) {
+                    const r = check(`v${i}`, renderFrrConfig({ hostname: "vnf-router", ...parseRouterEnv(v.env), revealVtyPassword }));
+                    assert.strictEqual(r.status, 0, r.out);
+                }
             });
         });
     });

@@ -3,21 +3,38 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     Backend, Route, VnfConfigError, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
-    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, renderFrrConfig, renderInterfaceLines,
-    renderNginxConfig, renderRouteLines, renderUpstreamServerLines,
+    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, renderFrrConfig, renderInterfaceLines,
+    renderNginxConfig, renderRouteLines, renderUpstreamServerLines, VTY_PASSWORD_PLACEHOLDER,
 } from "../components/vnf-config";
 
 type Env = Record<string, string>;
 type Rejects = { key: string; entry: string };
-export type RouterVector = { name: string; env: Env; routeLines?: string[]; interfaceLines?: string[]; rejects?: Rejects };
+/** vtyLines: the lines inside `line vty` as printed (absent: none). */
+export type RouterVector = { name: string; env: Env; routeLines?: string[]; interfaceLines?: string[]; vtyLines?: string[]; rejects?: Rejects };
+
+/** The lines between `line vty` and the `!` that closes it. */
+export function vtyBlock(conf: string): string[] {
+    const lines = conf.split("\n");
+    const start = lines.indexOf("line vty");
+    assert.ok(start >= 0, `no "line vty" in:\n${conf}`);
+    return lines.slice(start + 1, lines.indexOf("!", start));
+}
+
+/** A password never appears in any output (vector passwords are long enough not to occur by chance). */
+export function assertPasswordHidden(env: Env, ...outputs: string[]): void {
+    const pw = env.VTY_PASSWORD;
+    if (!pw || pw.length < 6) return;
+    for (const out of outputs) assert.ok(!out.includes(pw.trim()), `the password appears in:\n${out}`);
+}
 export type LbVector = { name: string; env: Env; serverLines?: string[]; rejects?: Rejects };
 export const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
     fs.readFileSync(path.join(__dirname, "vectors", "vnf-env.json"), "utf8"),
 );
 
 // The contract shell scripts are held to: message names the key and quotes the entry.
-function assertRejects(fn: () => unknown, r: Rejects): void {
+function assertRejects(fn: () => unknown, r: Rejects, env: Env = {}): void {
     assert.throws(fn, (e: unknown) => {
+        assertPasswordHidden(env, String(e), JSON.stringify(e));
         assert.ok(e instanceof VnfConfigError, `expected VnfConfigError, got ${String(e)}`);
         assert.ok(e.message.includes(r.key), `message ${JSON.stringify(e.message)} should name ${r.key}`);
         assert.ok(e.message.includes(`"${r.entry}"`), `message ${JSON.stringify(e.message)} should quote "${r.entry}"`);
@@ -30,6 +47,7 @@ function assertRejects(fn: () => unknown, r: Rejects): void {
 describe("vnf-config vectors", () => {
     it("is a well-formed vector file (each vector either accepts or rejects)", () => {
         for (const v of vectors.router) assert.ok(!!v.rejects !== !!(v.routeLines && v.interfaceLines), v.name);
+        for (const v of vectors.router) assert.ok(!v.vtyLines || v.env.VTY_PASSWORD !== undefined, `${v.name}: vtyLines without VTY_PASSWORD`);
         for (const v of vectors.lb) assert.ok(!!v.rejects !== !!v.serverLines, v.name);
         for (const group of [vectors.router, vectors.lb]) {
             const names = group.map((v) => v.name);
@@ -40,12 +58,15 @@ describe("vnf-config vectors", () => {
     describe("router", () => {
         for (const v of vectors.router) {
             it(v.name, () => {
-                if (v.rejects) return assertRejects(() => parseRouterEnv(v.env), v.rejects);
-                const { interfaces, routes } = parseRouterEnv(v.env);
+                if (v.rejects) return assertRejects(() => parseRouterEnv(v.env), v.rejects, v.env);
+                const { interfaces, routes, vtyPassword } = parseRouterEnv(v.env);
+                assert.strictEqual(vtyPassword, v.env.VTY_PASSWORD);
                 assert.deepStrictEqual(renderRouteLines(routes), v.routeLines);
                 assert.deepStrictEqual(renderInterfaceLines(interfaces), v.interfaceLines);
-                const conf = renderFrrConfig({ hostname: "router", interfaces, routes });
+                const conf = renderFrrConfig({ hostname: "router", interfaces, routes, vtyPassword });
                 for (const l of [...v.routeLines!, ...v.interfaceLines!]) assert.ok(conf.split("\n").includes(l), l);
+                assert.deepStrictEqual(vtyBlock(conf), v.vtyLines ?? []);
+                assertPasswordHidden(v.env, conf);
             });
         }
     });
@@ -125,6 +146,19 @@ describe("vnf-config unit", () => {
         }
         assert.ok(conf.endsWith("\n"));
         assert.throws(() => renderFrrConfig({ hostname: "bad host", interfaces: [], routes: [] }), /hostname entry "bad host"/);
+    });
+
+    it("renders the vty password as REDACTED unless asked to reveal it, and never quotes it in errors", () => {
+        const o = { hostname: "vnf-router", interfaces: [], routes: parseRoutes("10.1.0.0/16 dev eth0") };
+        assert.deepStrictEqual(vtyBlock(renderFrrConfig(o)), []);
+        assert.deepStrictEqual(vtyBlock(renderFrrConfig({ ...o, vtyPassword: "s3cret-Pw" })), [` password ${VTY_PASSWORD_PLACEHOLDER}`]);
+        assert.deepStrictEqual(vtyBlock(renderFrrConfig({ ...o, vtyPassword: "s3cret-Pw", revealVtyPassword: true })), [" password s3cret-Pw"]);
+        assert.strictEqual(VTY_PASSWORD_PLACEHOLDER, "REDACTED");
+        assert.strictEqual(parseVtyPassword(VTY_PASSWORD_PLACEHOLDER), "REDACTED", "the placeholder is itself a password FRR takes");
+        assert.throws(() => renderFrrConfig({ ...o, vtyPassword: "s3cret Pw", revealVtyPassword: true }),
+            (e: unknown) => e instanceof VnfConfigError && e.message === 'VTY_PASSWORD entry "[hidden]": the password must be printable ASCII without spaces or newlines');
+        assert.throws(() => parseVtyPassword("-s3cret"), /^VnfConfigError: VTY_PASSWORD entry "\[hidden\]": the password must start with a letter or digit/);
+        assert.throws(() => parseVtyPassword(""), /VTY_PASSWORD entry "": the password is empty/);
     });
 
     it("renders the nginx snippet deterministically with retries and healthz", () => {

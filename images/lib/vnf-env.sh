@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# The VNF env contract (INTERFACES / ROUTES / SERVERS) in POSIX sh, rule for rule and
+# The VNF env contract (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD) in POSIX sh, rule for rule and
 # message for message the same as components/vnf-config.ts; both are held to
 # tests/vectors/vnf-env.json, and tests/images.test.ts also compares them on extra inputs.
 # Sourced by the router and nginx-lb start scripts (dash, bash and busybox sh all work).
@@ -9,6 +9,7 @@
 #   vnf_parse_routes LIST      -> VNF_ROUTE_LINES ("ip route P X"); checks `dev` against
 #                                 VNF_IFACES when VNF_IFACES_SET=1
 #   vnf_parse_servers LIST     -> VNF_SERVERS ("host:port")
+#   vnf_parse_vty_password PW  -> VNF_VTY_PASSWORD (never printed: errors quote it as "[hidden]")
 # A bad entry ends the script: exit 2, stderr `KEY entry "ENTRY": reason`.
 #
 # Sourcing this turns off pathname expansion (set -f) for the whole script: entries are
@@ -187,3 +188,16 @@ vnf_server_entry() {
   VNF_SERVERS=$VNF_SERVERS${VNF_SERVERS:+$VNF_NL}$_host:$_port
 }
 vnf_parse_servers() { vnf_split SERVERS "$1" vnf_server_entry; }
+
+# ---- VTY_PASSWORD -------------------------------------------------------------
+# A secret: errors never quote it. Same rules and order as parseVtyPassword: printable ASCII
+# without whitespace, first character a letter or digit (FRR refuses others), 1-128 characters.
+VNF_VTY_PASSWORD=
+VNF_VTY_PASSWORD_PLACEHOLDER=REDACTED # what printed configs show instead (VTY_PASSWORD_PLACEHOLDER)
+vnf_parse_vty_password() {
+  [ -n "$1" ] || vnf_fail VTY_PASSWORD "" "the password is empty (leave VTY_PASSWORD unset for a vty on 127.0.0.1 only)"
+  case $1 in *[!!-~]*) vnf_fail VTY_PASSWORD "[hidden]" "the password must be printable ASCII without spaces or newlines" ;; esac
+  case $1 in [A-Za-z0-9]*) ;; *) vnf_fail VTY_PASSWORD "[hidden]" "the password must start with a letter or digit (FRR refuses others)" ;; esac
+  [ ${#1} -le 128 ] || vnf_fail VTY_PASSWORD "[hidden]" "the password is longer than 128 characters"
+  VNF_VTY_PASSWORD=$1
+}

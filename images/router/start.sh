@@ -8,9 +8,15 @@
 #                    -> `ip route CIDR NEXTHOP` / `ip route CIDR IFACE`.
 #   ROUTER_HOSTNAME  optional frr.conf hostname (default: the container's hostname, or
 #                    "router" when that is not a valid hostname).
+#   VTY_PASSWORD     optional vty login password (a secret: never printed). Unset: the TCP vty
+#                    (zebra 2601, staticd 2616) listens on 127.0.0.1 only. Set: frr.conf gets
+#                    ` password ...` under `line vty` and the vty listens on all addresses.
+#                    Set but empty, or not what FRR takes (printable ASCII, no spaces, first
+#                    character a letter or digit, at most 128): exit 2.
 # Flags:
-#   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (renderFrrConfig's layout)
-#                                     to stdout, exit 0. Plain POSIX sh is enough for this.
+#   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (renderFrrConfig's layout,
+#                                     the password shown as REDACTED) to stdout, exit 0.
+#                                     Plain POSIX sh is enough for this.
 #   --health                          exit 0 iff zebra and staticd answer on their vty.
 # Bad input: exit 2 with `KEY entry "ENTRY": reason` on stderr.
 # Normal mode: write /etc/frr/frr.conf, check it with `vtysh -C -f`, enable IP forwarding
@@ -38,6 +44,9 @@ FRR_BIN=/usr/lib/frr
 # INTERFACES unset: no interface blocks and `dev IFACE` is not checked; set but empty: rejected.
 [ "${INTERFACES+set}" != set ] || vnf_parse_interfaces "$INTERFACES"
 vnf_parse_routes "${ROUTES:-}"
+# VTY_PASSWORD unset: loopback-only vty. The daemons need not inherit it: unset once read.
+[ "${VTY_PASSWORD+set}" != set ] || vnf_parse_vty_password "$VTY_PASSWORD"
+unset VTY_PASSWORD
 
 if [ -n "${ROUTER_HOSTNAME+set}" ]; then
   host=$ROUTER_HOSTNAME
@@ -49,16 +58,20 @@ else
   [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
 fi
 
-# Same layout as renderFrrConfig in components/vnf-config.ts.
+# Same layout as renderFrrConfig in components/vnf-config.ts. $1: what follows `password`
+# under `line vty` when VTY_PASSWORD is set: the placeholder for anything printed, the
+# password itself only for the file the daemons load.
 render_frr_conf() {
   printf '%s\n' "frr defaults traditional" "hostname $host" "log stdout" \
     "service integrated-vtysh-config" "!" "ip forwarding" "!"
   [ -z "$VNF_IFACES" ] || printf 'interface %s\nexit\n!\n' $VNF_IFACES
-  printf '%s\n' "$VNF_ROUTE_LINES" "!" "line vty" "!"
+  printf '%s\n' "$VNF_ROUTE_LINES" "!" "line vty"
+  [ -z "$VNF_VTY_PASSWORD" ] || printf ' password %s\n' "$1"
+  printf '!\n'
 }
 
 if [ "${1:-}" = --render-only ] || [ "${RENDER_ONLY:-0}" = 1 ]; then
-  render_frr_conf
+  render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER"
   exit 0
 fi
 
@@ -69,12 +82,19 @@ fi
 # Root-owned at build time; only created here when /run is a fresh tmpfs (no chown needed:
 # the daemons run as root).
 mkdir -p "$FRR_RUN"
-# frr.conf is for root only (the daemons and vtysh run as root).
-(umask 077; render_frr_conf > "$FRR_CONF.new")
+# FRR's messages quote config lines; anything from FRR that may hold the password goes
+# through this before it is printed.
+redact() {
+  if [ -n "$VNF_VTY_PASSWORD" ]; then printf '%s\n' "${1//"$VNF_VTY_PASSWORD"/$VNF_VTY_PASSWORD_PLACEHOLDER}"
+  else printf '%s\n' "$1"; fi
+}
+
+# frr.conf is for root only (it may hold the vty password; the daemons and vtysh run as root).
+(umask 077; render_frr_conf "$VNF_VTY_PASSWORD" > "$FRR_CONF.new")
 # Let FRR's own parser judge the file before any daemon starts.
 if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
-  echo "router: the rendered frr.conf fails 'vtysh -C -f': $check" >&2
-  cat -n "$FRR_CONF.new" >&2
+  echo "router: the rendered frr.conf fails 'vtysh -C -f': $(redact "$check")" >&2
+  render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER" | cat -n >&2
   exit 3
 fi
 mv "$FRR_CONF.new" "$FRR_CONF"
@@ -120,12 +140,24 @@ wait_vty() { # the daemon's vty socket appears once it is ready for vtysh
 # Both daemons run in the foreground (no -d) as children of this shell; the config is then
 # loaded by `vtysh -b` from the integrated frr.conf, as frrinit.sh does.
 # -u root -g root: no user switch, so no SETUID/SETGID; FRR still drops every capability a
-# daemon does not need. -A 127.0.0.1: the TCP vty stays local; vtysh uses the unix sockets.
-"$FRR_BIN/zebra" --log stdout -A 127.0.0.1 -u root -g root &
+# daemon does not need. -A: the TCP vty's address. Without a password FRR refuses every TCP
+# login, so it stays on 127.0.0.1; with one it listens on all addresses (with hostNetwork: the
+# node's), which is what the vty Service reaches. vtysh always uses the unix sockets.
+if [ -n "$VNF_VTY_PASSWORD" ]; then
+  vty_addr=0.0.0.0
+  echo "router: vty (TCP 2601 zebra, 2616 staticd) on all addresses, login with VTY_PASSWORD"
+else
+  vty_addr=127.0.0.1
+  echo "router: vty (TCP 2601 zebra, 2616 staticd) on 127.0.0.1 only (no VTY_PASSWORD)"
+fi
+"$FRR_BIN/zebra" --log stdout -A "$vty_addr" -u root -g root &
 pids+=($!); wait_vty zebra
-"$FRR_BIN/staticd" --log stdout -A 127.0.0.1 -u root -g root &
+"$FRR_BIN/staticd" --log stdout -A "$vty_addr" -u root -g root &
 pids+=($!); wait_vty staticd
-vtysh -b >/dev/null || { echo "router: 'vtysh -b' could not apply $FRR_CONF" >&2; stop 1; }
+if ! out=$(vtysh -b 2>&1); then
+  echo "router: 'vtysh -b' could not apply $FRR_CONF: $(redact "$out")" >&2
+  stop 1
+fi
 echo "router: zebra (pid ${pids[0]}) and staticd (pid ${pids[1]}) running with $FRR_CONF"
 
 # Whichever daemon exits first ends the container, so the orchestrator restarts it.
