@@ -1,13 +1,14 @@
 // QuaggaRouter: the router VNF (FRRouting, the maintained Quagga fork) on Kubernetes.
 // A privileged-labelled namespace, one router pod pinned to the router node with the node's
 // network (hostNetwork), env INTERFACES/ROUTES in the seed's format, probes on the daemons,
-// and a ClusterIP Service for the vty ports. Invalid routes fail at plan time.
+// and, given a vty password (kept in a Secret), a ClusterIP Service for the vty ports.
+// Invalid routes and passwords fail at plan time.
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
-import { Namespace, Service } from "@pulumi/kubernetes/core/v1";
+import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import { Route, formatInterfaces, formatRoutes } from "./vnf-config";
+import { Route, formatInterfaces, formatRoutes, parseVtyPassword } from "./vnf-config";
 
 /** Namespaces carrying this label may run privileged / hostNetwork pods (the policy pack checks it). */
 export const VNF_NAMESPACE_LABEL_KEY = "hybrid-vnf/vnf";
@@ -29,6 +30,9 @@ export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as 
 export const ZEBRA_VTY_PORT = 2601;
 export const STATICD_VTY_PORT = 2616;
 
+/** The key of the vty password in the component's Secret (env VTY_PASSWORD of the container). */
+export const VTY_PASSWORD_SECRET_KEY = "password";
+
 /** The image's health mode: exit 0 iff zebra and staticd both answer on their vty. */
 export const ROUTER_HEALTH_COMMAND = ["/usr/local/bin/start.sh", "--health"];
 
@@ -43,6 +47,17 @@ export interface QuaggaRouterArgs {
     routes: pulumi.Input<Route[]>;
     /** Run with only NET_ADMIN, NET_RAW and SYS_ADMIN (ALL others dropped) instead of `privileged: true`. Default false. */
     leastPrivilege?: boolean;
+    /**
+     * Password of the FRR vty (telnet to 2601 zebra, 2616 staticd). FRR refuses TCP logins
+     * without one, so the image then keeps the vty on 127.0.0.1 and no Service is created. Given
+     * one: a Secret holds it (always stored as a Pulumi secret), the container gets it as env
+     * VTY_PASSWORD from that Secret, the vty listens on the node's addresses, and a ClusterIP
+     * Service exposes both ports. The login grants full (enable) access, in clear text: for
+     * in-cluster operators only. Printable ASCII, no spaces, first character a letter or digit,
+     * at most 128 (checked at plan time, without echoing it). Changing it replaces the Secret
+     * under a new name, which rolls the pod, so the new password takes effect.
+     */
+    vtyPassword?: pulumi.Input<string>;
     /** Node selector of the router node. Default { role: "router" }. */
     nodeSelector?: Record<string, string>;
     /** Container resources. Default requests 50m/64Mi, limits 500m/256Mi. */
@@ -56,8 +71,8 @@ export class QuaggaRouter extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** Name of the router Deployment. */
     readonly workloadName: pulumi.Output<string>;
-    /** Name of the vty Service. */
-    readonly serviceName: pulumi.Output<string>;
+    /** Name of the vty Service; undefined without a vtyPassword (no Service). */
+    readonly serviceName: pulumi.Output<string | undefined>;
     /** The routes, each `CIDR NEXTHOP` or `CIDR dev IFACE`. */
     readonly routes: pulumi.Output<string[]>;
     /** The container env: INTERFACES and ROUTES in the seed's format. */
@@ -65,7 +80,10 @@ export class QuaggaRouter extends pulumi.ComponentResource {
 
     readonly namespaceResource: Namespace;
     readonly deployment: Deployment;
-    readonly service: Service;
+    /** The vty Service, only with a vtyPassword. */
+    readonly service?: Service;
+    /** The Secret holding the vty password, only with a vtyPassword. */
+    readonly vtySecret?: Secret;
 
     constructor(name: string, args: QuaggaRouterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hybrid-vnf:index:QuaggaRouter", name, {}, opts);
@@ -107,6 +125,25 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                   },
               }
             : { privileged: true };
+
+        if (args.vtyPassword !== undefined) {
+            // Secret whatever the caller passed; checked without ever putting it in a message.
+            const password = pulumi.secret(args.vtyPassword).apply(parseVtyPassword);
+            this.vtySecret = new Secret(
+                `${name}-vty`,
+                {
+                    // Auto-named (router-vty-xxxxxxxx): a new password replaces the Secret under a
+                    // new name, which changes the pod template, so the pod restarts and reads it.
+                    metadata: { namespace, labels: allLabels },
+                    type: "Opaque",
+                    stringData: { [VTY_PASSWORD_SECRET_KEY]: password },
+                },
+                { parent: this, replaceOnChanges: ["stringData"] },
+            );
+        }
+        const vtyEnv: k8sInput.core.v1.EnvVar[] = this.vtySecret
+            ? [{ name: "VTY_PASSWORD", valueFrom: { secretKeyRef: { name: this.vtySecret.metadata.name, key: VTY_PASSWORD_SECRET_KEY } } }]
+            : [];
 
         const probe = (o: Partial<k8sInput.core.v1.Probe>): k8sInput.core.v1.Probe => ({
             exec: { command: ROUTER_HEALTH_COMMAND },
@@ -151,7 +188,10 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                                     env: [
                                         { name: "INTERFACES", value: interfaces },
                                         { name: "ROUTES", value: routes },
+                                        ...vtyEnv,
                                     ],
+                                    // Declared even while the vty is loopback-only: under hostNetwork
+                                    // they are host ports, so no second router lands on the node.
                                     ports: [
                                         { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
                                         { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
@@ -174,25 +214,29 @@ export class QuaggaRouter extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.service = new Service(
-            `${name}-vty`,
-            {
-                metadata: { namespace, labels: allLabels },
-                spec: {
-                    type: "ClusterIP",
-                    selector: labels,
-                    ports: [
-                        { name: "zebra-vty", port: ZEBRA_VTY_PORT, targetPort: ZEBRA_VTY_PORT, protocol: "TCP" },
-                        { name: "staticd-vty", port: STATICD_VTY_PORT, targetPort: STATICD_VTY_PORT, protocol: "TCP" },
-                    ],
+        // Without a password the vty is on 127.0.0.1 only (FRR refuses TCP logins without
+        // one), so a Service would reach nothing: there is none.
+        if (this.vtySecret) {
+            this.service = new Service(
+                `${name}-vty`,
+                {
+                    metadata: { namespace, labels: allLabels },
+                    spec: {
+                        type: "ClusterIP",
+                        selector: labels,
+                        ports: [
+                            { name: "zebra-vty", port: ZEBRA_VTY_PORT, targetPort: ZEBRA_VTY_PORT, protocol: "TCP" },
+                            { name: "staticd-vty", port: STATICD_VTY_PORT, targetPort: STATICD_VTY_PORT, protocol: "TCP" },
+                        ],
+                    },
                 },
-            },
-            { parent: this },
-        );
+                { parent: this },
+            );
+        }
 
         this.namespace = namespace;
         this.workloadName = this.deployment.metadata.name;
-        this.serviceName = this.service.metadata.name;
+        this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
         this.routes = routes.apply((r) => r.split(","));
         this.env = env;
         this.registerOutputs({

@@ -11,12 +11,14 @@ interface Models {
     Namespace: any;
     Deployment: any;
     Service: any;
+    Secret: any;
 }
 
 const KINDS: Record<string, keyof Models> = {
     "kubernetes:core/v1:Namespace": "Namespace",
     "kubernetes:apps/v1:Deployment": "Deployment",
     "kubernetes:core/v1:Service": "Service",
+    "kubernetes:core/v1:Secret": "Secret",
 };
 
 /** The object as the provider would send it: the inputs, with an auto-name where none was given. */
@@ -35,20 +37,32 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
     const plans: Record<string, StackPlan> = {};
     before(async () => {
         const [core, apps] = await Promise.all([esmImport("kubernetes-models/v1"), esmImport("kubernetes-models/apps/v1")]);
-        models = { Namespace: core.Namespace, Service: core.Service, Deployment: apps.Deployment };
+        models = { Namespace: core.Namespace, Service: core.Service, Secret: core.Secret, Deployment: apps.Deployment };
         const [k8sLocal, swarmLocal, chainLocal] = await planStacks(["k8s-local", "swarm-local", "chain-local"]);
         plans["chain-local (least privilege)"] = chainLocal;
         [plans["chain-local privileged"]] = await planStacks(["chain-local"], {
             previous: [k8sLocal, swarmLocal],
             overrides: { "chain-local": { "hybrid-vnf:leastPrivilege": false, "hybrid-vnf:routes": ["192.0.2.0/24 10.100.101.1"] } },
         });
-        [, , plans["chain-dev"]] = await planStacks(["k8s-dev", "swarm-dev", "chain-dev"]);
+        const [k8sDev, swarmDev, chainDev] = await planStacks(["k8s-dev", "swarm-dev", "chain-dev"]);
+        plans["chain-dev"] = chainDev;
+        [plans["chain-dev with a vty password"]] = await planStacks(["chain-dev"], {
+            previous: [k8sDev, swarmDev],
+            overrides: { "chain-dev": { "hybrid-vnf:routerVtyPassword": "Schema-t3st-pw" } },
+        });
     });
 
-    for (const variant of ["chain-local (least privilege)", "chain-local privileged", "chain-dev"]) {
-        it(`${variant}: Namespace, Deployment and Service validate`, () => {
+    // Without a vty password there is no Secret and no Service (the vty is loopback-only).
+    const expectedKinds: Record<string, (keyof Models)[]> = {
+        "chain-local (least privilege)": ["Deployment", "Namespace"],
+        "chain-local privileged": ["Deployment", "Namespace"],
+        "chain-dev": ["Deployment", "Namespace"],
+        "chain-dev with a vty password": ["Deployment", "Namespace", "Secret", "Service"],
+    };
+    for (const [variant, kinds] of Object.entries(expectedKinds)) {
+        it(`${variant}: ${kinds.join(", ")} validate`, () => {
             const objs = k8sObjects(plans[variant]);
-            assert.deepStrictEqual(objs.map((o) => o.kind).sort(), ["Deployment", "Namespace", "Service"]);
+            assert.deepStrictEqual(objs.map((o) => o.kind).sort(), kinds);
             for (const { kind, obj } of objs) {
                 assert.strictEqual(obj.apiVersion, models[kind].apiVersion, `${kind} apiVersion`);
                 assert.strictEqual(obj.kind, kind);
@@ -59,8 +73,8 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
     }
 
     describe("negative controls: the same objects, broken, are refused", () => {
-        const broken = (kind: keyof Models, mutate: (o: any) => void) => () => {
-            const { obj } = k8sObjects(plans["chain-local (least privilege)"]).find((o) => o.kind === kind)!;
+        const broken = (kind: keyof Models, mutate: (o: any) => void, variant = "chain-local (least privilege)") => () => {
+            const { obj } = k8sObjects(plans[variant]).find((o) => o.kind === kind)!;
             mutate(obj);
             assert.throws(() => new models[kind](obj).validate(), /must be|must have/);
         };
@@ -71,7 +85,9 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
         it("a container without a name", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].name));
         it("an env var without a name", broken("Deployment", (d) => (d.spec.template.spec.containers[0].env = [{ value: "10.0.0.0/8 dev eth1" }])));
         it("a probe command as a string", broken("Deployment", (d) => (d.spec.template.spec.containers[0].livenessProbe.exec.command = "start.sh --health")));
-        it("a Service port without a port number", broken("Service", (s) => delete s.spec.ports[0].port));
+        it("a Service port without a port number", broken("Service", (s) => delete s.spec.ports[0].port, "chain-dev with a vty password"));
+        it("Secret stringData that is not a map of strings", broken("Secret", (s) => (s.stringData = { password: 42 }), "chain-dev with a vty password"));
+        it("an env var from a secretKeyRef without a key", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom).valueFrom.secretKeyRef.key, "chain-dev with a vty password"));
         it("namespace labels that are not strings", broken("Namespace", (n) => (n.metadata.labels["hybrid-vnf/vnf"] = true)));
     });
 });

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import {
-    QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE,
+    QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../components/quagga-router";
 import { VnfConfigError, parseRoutes } from "../components/vnf-config";
 
@@ -14,6 +14,9 @@ const settings = require("@pulumi/pulumi/runtime/settings");
 
 type Recorded = { type: string; name: string; inputs: any; provider?: string };
 const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
+/** How the engine marks a secret value in resource inputs (pulumi's rpc specialSigKey / secret sig). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Runs `fn` under mocks; returns what was registered once every registration settled. */
 async function mockRun<T>(fn: () => T): Promise<{ result: T; resources: Recorded[]; rejections: unknown[] }> {
@@ -58,20 +61,24 @@ const byType = (rs: Recorded[], type: string) => {
 const container = (rs: Recorded[]) => byType(rs, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
 
 describe("QuaggaRouter", () => {
-    it("creates a namespace, a Deployment and a Service as its children, with the given provider", async () => {
+    it("creates a namespace and a Deployment as its children, with the given provider; no vty Service without a password", async () => {
         const { result: router, resources } = await mockRun(() => {
             const provider = new Provider("k8s", { kubeconfig: "apiVersion: v1" });
             return new QuaggaRouter("router", base, { provider });
         });
         assert.deepStrictEqual(resources.map((r) => r.type).sort(), [
-            "hybrid-vnf:index:QuaggaRouter", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service", "pulumi:providers:kubernetes",
+            "hybrid-vnf:index:QuaggaRouter", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Namespace", "pulumi:providers:kubernetes",
         ]);
         for (const r of resources.filter((x) => x.type.startsWith("kubernetes:"))) {
             assert.match(r.provider ?? "", /pulumi:providers:kubernetes::k8s::/, `${r.name} uses the explicit provider`);
         }
-        assert.deepStrictEqual(resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.name).sort(), ["router-deployment", "router-namespace", "router-vty"]);
+        assert.deepStrictEqual(resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.name).sort(), ["router-deployment", "router-namespace"]);
         const urn = await promiseOf(router.deployment.urn);
         assert.match(urn, /hybrid-vnf:index:QuaggaRouter\$kubernetes:apps\/v1:Deployment::router-deployment$/, "the Deployment is a child of the component");
+        assert.strictEqual(router.service, undefined);
+        assert.strictEqual(router.vtySecret, undefined);
+        assert.strictEqual(await promiseOf(router.serviceName), undefined);
+        assert.ok(!container(resources).env.some((e: any) => e.name === "VTY_PASSWORD"), "no VTY_PASSWORD: the image keeps the vty on 127.0.0.1");
     });
 
     it("labels the namespace for Pod Security privileged and as a VNF namespace", async () => {
@@ -94,10 +101,8 @@ describe("QuaggaRouter", () => {
         assert.deepStrictEqual(pod.nodeSelector, { role: "router" });
         const tolerated = pod.tolerations.map((t: any) => `${t.key}:${t.operator}:${t.effect}`).sort();
         assert.deepStrictEqual(tolerated, ["node-role.kubernetes.io/control-plane:Exists:NoSchedule", "node-role.kubernetes.io/master:Exists:NoSchedule"]);
-        // The selector picks the pod template's labels, and the Service selects the same pods.
+        // The selector picks the pod template's labels.
         for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) assert.strictEqual(d.spec.template.metadata.labels[k], v);
-        const svc = byType(resources, "kubernetes:core/v1:Service").inputs;
-        assert.deepStrictEqual(svc.spec.selector, d.spec.selector.matchLabels);
     });
 
     it("sets INTERFACES and ROUTES in the seed's format, and exposes them as outputs", async () => {
@@ -110,7 +115,6 @@ describe("QuaggaRouter", () => {
         assert.deepStrictEqual(await promiseOf(router.env), { INTERFACES: "eth0,eth1", ROUTES: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" });
         assert.strictEqual(await promiseOf(router.namespace), "vnf-router");
         assert.strictEqual(await promiseOf(router.workloadName), "router-deployment");
-        assert.strictEqual(await promiseOf(router.serviceName), "router-vty");
     });
 
     it("takes routes as an Output (from another stack)", async () => {
@@ -149,13 +153,59 @@ describe("QuaggaRouter", () => {
         assert.strictEqual(c.image, "hybrid-vnf/router:0.1.0");
     });
 
-    it("has a ClusterIP Service for the zebra (2601) and staticd (2616) vty ports", async () => {
+    it("declares the vty ports on the container (host ports under hostNetwork) with or without a password", async () => {
         const { resources } = await mockRun(() => new QuaggaRouter("router", base));
-        const svc = byType(resources, "kubernetes:core/v1:Service").inputs;
-        assert.strictEqual(svc.spec.type, "ClusterIP");
-        assert.strictEqual(svc.metadata.namespace, "vnf-router");
-        assert.deepStrictEqual(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]), [["zebra-vty", 2601, 2601], ["staticd-vty", 2616, 2616]]);
         assert.deepStrictEqual(container(resources).ports.map((p: any) => p.containerPort), [2601, 2616]);
+    });
+
+    describe("with a vtyPassword", () => {
+        const password = "Unit-t3st-vty!pw";
+
+        it("keeps the password in a Secret in the router namespace, a child of the component", async () => {
+            const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", { ...base, vtyPassword: password }));
+            const secret = byType(resources, "kubernetes:core/v1:Secret");
+            assert.strictEqual(secret.name, "router-vty");
+            assert.strictEqual(secret.inputs.metadata.namespace, "vnf-router");
+            assert.strictEqual(secret.inputs.metadata.name, undefined, "auto-named, so a new password rolls the pod");
+            assert.strictEqual(secret.inputs.type, "Opaque");
+            // The engine's secret wrapper: stringData is encrypted in the state and "[secret]" in plans,
+            // although the password was passed in plain text.
+            assert.deepStrictEqual(secret.inputs.stringData, { [SECRET_SIG]: SECRET_VALUE, value: { [VTY_PASSWORD_SECRET_KEY]: password } });
+            assert.match(await promiseOf(router.vtySecret!.urn), /hybrid-vnf:index:QuaggaRouter\$kubernetes:core\/v1:Secret::router-vty$/);
+        });
+
+        it("gives the container VTY_PASSWORD from the Secret (secretKeyRef), never as a value", async () => {
+            const { resources } = await mockRun(() => new QuaggaRouter("router", { ...base, vtyPassword: pulumi.output(password) }));
+            const env = container(resources).env;
+            assert.deepStrictEqual(env.find((e: any) => e.name === "VTY_PASSWORD"), {
+                name: "VTY_PASSWORD",
+                valueFrom: { secretKeyRef: { name: "router-vty", key: "password" } },
+            });
+            const d = byType(resources, "kubernetes:apps/v1:Deployment").inputs;
+            assert.ok(!JSON.stringify(d).includes(password), "the Deployment does not carry the password");
+        });
+
+        it("exposes zebra (2601) and staticd (2616) through a ClusterIP Service selecting the router pod", async () => {
+            const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", { ...base, vtyPassword: password }));
+            const svc = byType(resources, "kubernetes:core/v1:Service").inputs;
+            assert.strictEqual(svc.spec.type, "ClusterIP");
+            assert.strictEqual(svc.metadata.namespace, "vnf-router");
+            assert.deepStrictEqual(svc.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]), [["zebra-vty", 2601, 2601], ["staticd-vty", 2616, 2616]]);
+            const d = byType(resources, "kubernetes:apps/v1:Deployment").inputs;
+            assert.deepStrictEqual(svc.spec.selector, d.spec.selector.matchLabels);
+            assert.strictEqual(await promiseOf(router.serviceName), "router-vty");
+        });
+
+        it("fails at plan time on a password FRR would refuse, without echoing it", async () => {
+            const bad = "bad pw-with-space";
+            const { result: router, resources, rejections } = await mockRun(() => new QuaggaRouter("router", { ...base, vtyPassword: bad }));
+            assert.ok(!resources.some((r) => r.type === "kubernetes:core/v1:Secret"), "no Secret is sent with a bad password");
+            assert.ok(rejections.length > 0, "the failure reaches the engine");
+            const messages = rejections.map((e) => String(e)).join("\n");
+            assert.match(messages, /VTY_PASSWORD entry "\[hidden\]": the password must be printable ASCII without spaces or newlines/);
+            assert.ok(!messages.includes(bad), messages);
+            void router;
+        });
     });
 
     it("fails at plan time on a route whose dev is not in INTERFACES, naming the entry", async () => {

@@ -95,7 +95,7 @@ describe("service-chain on the local stacks (k8s-local → swarm-local → chain
     it("puts the router and LB under their components, the LB after the router", () => {
         const router = one(chain, "hybrid-vnf:index:QuaggaRouter");
         const lb = one(chain, "hybrid-vnf:index:NginxLoadBalancer");
-        for (const t of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service"]) assert.strictEqual(one(chain, t).parent, router.urn, t);
+        for (const t of ["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment"]) assert.strictEqual(one(chain, t).parent, router.urn, t);
         assert.strictEqual(one(chain, "docker:index/service:Service").parent, lb.urn);
     });
 
@@ -244,6 +244,54 @@ describe("service-chain on the dev stacks (k8s-dev → swarm-dev → chain-dev)"
     it("loadBalancerUrl is the swarm manager's public address (from dockerHost) and lbPort", () => {
         const { dockerHost, lbPort } = swarm.outputs as any;
         assert.strictEqual(chain.outputs.loadBalancerUrl, `http://${/@([^:/]+)/.exec(dockerHost)![1]}:${lbPort}`);
+    });
+
+    it("without routerVtyPassword (the stack files): no vty Secret, no vty Service, no VTY_PASSWORD", () => {
+        for (const t of ["kubernetes:core/v1:Secret", "kubernetes:core/v1:Service"]) assert.ok(!chain.resources.some((r) => r.type === t), t);
+        assert.ok(!routerContainer(chain).env.some((e: any) => e.name === "VTY_PASSWORD"));
+    });
+
+    describe("with routerVtyPassword (pulumi config set --secret hybrid-vnf:routerVtyPassword)", () => {
+        const password = "Chain-t3st-vty!pw";
+        let vty: StackPlan;
+        before(async () => {
+            [vty] = await planStacks(["chain-dev"], { previous: [k8s, swarm], overrides: { "chain-dev": { "hybrid-vnf:routerVtyPassword": password } } });
+        });
+
+        it("a Secret in the router namespace holds it, shown only as [secret] in the plan", () => {
+            const router = one(vty, "hybrid-vnf:index:QuaggaRouter");
+            const secret = one(vty, "kubernetes:core/v1:Secret");
+            assert.strictEqual(secret.parent, router.urn);
+            assert.strictEqual((secret.inputs as any).metadata.namespace, "vnf-router");
+            assert.strictEqual((secret.inputs as any).stringData, SECRET);
+            assert.deepStrictEqual(revealedInputs(vty, secret).stringData, { password });
+        });
+
+        it("the router gets VTY_PASSWORD from that Secret; the password appears in no plain input or output", () => {
+            const env = routerContainer(vty).env.find((e: any) => e.name === "VTY_PASSWORD");
+            assert.deepStrictEqual(env, { name: "VTY_PASSWORD", valueFrom: { secretKeyRef: { name: "router-vty", key: "password" } } });
+            // Everything the plan shows (inputs with secrets as [secret], outputs) is free of it.
+            assert.ok(!JSON.stringify(vty).includes(password), "the printable plan holds the password");
+        });
+
+        it("a ClusterIP Service exposes the vty ports of the router pod", () => {
+            const svc = real(vty, "kubernetes:core/v1:Service");
+            assert.strictEqual(svc.spec.type, "ClusterIP");
+            assert.deepStrictEqual(svc.spec.ports.map((p: any) => p.port), [2601, 2616]);
+            assert.deepStrictEqual(svc.spec.selector, real(vty, "kubernetes:apps/v1:Deployment").spec.selector.matchLabels);
+            assert.strictEqual(one(vty, "kubernetes:core/v1:Service").parent, one(vty, "hybrid-vnf:index:QuaggaRouter").urn);
+        });
+
+        it("a password FRR would refuse fails the plan, naming the key but not the value", async () => {
+            await assert.rejects(
+                planStacks(["chain-dev"], { previous: [k8s, swarm], overrides: { "chain-dev": { "hybrid-vnf:routerVtyPassword": "-hunter2-vty" } } }),
+                (e: Error) => {
+                    assert.match(e.message, /VTY_PASSWORD entry "\[hidden\]": the password must start with a letter or digit/);
+                    assert.doesNotMatch(e.message, /hunter2/);
+                    return true;
+                },
+            );
+        });
     });
 
     it("a malformed sshPrivateKey fails, naming the key but not its value", async () => {

@@ -11,6 +11,8 @@ export interface ServiceChainConfig {
     lbImage: string;
     /** Capabilities NET_ADMIN, NET_RAW, SYS_ADMIN instead of a privileged container. */
     leastPrivilege: boolean;
+    /** The router's vty password (secret); undefined: loopback-only vty, no vty Service. */
+    routerVtyPassword: pulumi.Output<string> | undefined;
     /** The router node's interface on the Apache subnet (target of the default route). */
     routerApacheInterface: string;
     /** Interfaces the router manages, in the seed's INTERFACES format. */
@@ -80,6 +82,8 @@ export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
         routerImage: parseImageRef(r.name("routerImage"), r.string("routerImage", "hybrid-vnf/router:0.1.0")),
         lbImage: parseImageRef(r.name("lbImage"), r.string("lbImage", "hybrid-vnf/nginx-lb:0.1.0")),
         leastPrivilege: r.bool("leastPrivilege", false),
+        // Checked by QuaggaRouter at plan time (without echoing it).
+        routerVtyPassword: r.optionalSecret("routerVtyPassword"),
         routerApacheInterface,
         routerInterfaces,
         extraRoutes,

@@ -49,6 +49,7 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
             interfaces: cfg.routerInterfaces,
             routes: apacheInfo.apply((a) => chainRoutes(cfg, a.network)),
             leastPrivilege: cfg.leastPrivilege,
+            vtyPassword: cfg.routerVtyPassword,
         },
         { provider: kubernetes },
     );
