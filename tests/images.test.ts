@@ -571,6 +571,27 @@ describe("images: Docker (build, then run the real containers)", function () {
         assert.ok(!`${r.stdout}${r.stderr}`.includes("Bad password"));
     });
 
+    it("router container comes back with its routes after docker restart (stale sockets are not taken for ready daemons)", async () => {
+        const name = `${PREFIX}-router-restart`;
+        const r = dockerRun("router-restart", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
+            "-e", `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`, image("router")]);
+        assert.strictEqual(r.status, 0, r.stderr);
+        await waitHealthy(name);
+        // Take a route away first, so only a correct restart brings it back.
+        dockerOk(["exec", name, "vtysh", "-c", "configure terminal", "-c", "no ip route 10.100.102.0/24 eth0"]);
+        dockerOk(["restart", "-t", "10", name]);
+        await waitHealthy(name);
+        const deadline = Date.now() + 10000;
+        let routes = "";
+        while (Date.now() < deadline) {
+            routes = dockerOk(["exec", name, "ip", "route", "show", "proto", "196"]);
+            if (/^10\.100\.102\.0\/24 /m.test(routes) && routes.includes("192.168.250.0/24")) break;
+            await sleep(200);
+        }
+        assert.match(routes, /^10\.100\.102\.0\/24 .*dev eth0/m, `after the restart:\n${routes}\n${docker(["logs", name]).stdout}`);
+        assert.ok(routes.includes(`192.168.250.0/24 nhid`), routes);
+    });
+
     it("router container stops cleanly on docker stop (signal forwarded to the daemons)", async () => {
         const name = `${PREFIX}-router-stop`;
         const r = dockerRun("router-stop", ["-d", "--network", network, "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",

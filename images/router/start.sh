@@ -82,6 +82,10 @@ fi
 # Root-owned at build time; only created here when /run is a fresh tmpfs (no chown needed:
 # the daemons run as root).
 mkdir -p "$FRR_RUN"
+# A restarted container (docker restart) keeps its files: the last run's sockets would make
+# wait_vty see a daemon as ready before it is (staticd then starts without zebra and its routes
+# are never installed). Nothing else runs yet, so whatever is there is stale.
+rm -f "$FRR_RUN/zebra.vty" "$FRR_RUN/staticd.vty" "$FRR_RUN/zserv.api" "$FRR_RUN/zebra.pid" "$FRR_RUN/staticd.pid"
 # FRR's messages quote config lines; anything from FRR that may hold the password goes
 # through this before it is printed.
 redact() {
