@@ -8,6 +8,7 @@ import { LbSpec, PlanView, RouterSpec, extractLbSpec, extractRouterSpec } from "
 import { LAB_ROUTE_PROTO, Log, N, downTopology, installSafetyRoute, nodeRoutes, routerTable, up } from "./topology";
 import { LoadResult, load, summary } from "./client";
 import { missingRoutes } from "./measure";
+import { acquireLabLock, releaseLabLock } from "./lock";
 
 export const LOCAL_STACKS = ["k8s-local", "swarm-local", "chain-local"];
 
@@ -53,11 +54,22 @@ export interface UpOptions {
     install: boolean;
     /** Run images/build.sh (default true). */
     build?: boolean;
+    /** How long to wait for another lab run on this machine to finish (default 10 min). */
+    lockWaitMs?: number;
     log?: Log;
 }
 
 export async function labUp(o: UpOptions): Promise<Lab> {
     const log = o.log ?? ((s: string) => process.stderr.write(`lab: ${s}\n`));
+    await acquireLabLock(o.lockWaitMs ?? 600_000, log);
+    try {
+        return await labUpLocked(o, log);
+    } finally {
+        releaseLabLock();
+    }
+}
+
+async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
     const steps: Lab["steps"] = [];
     const step = stepper(steps, log);
     await step("Docker Engine", async () => log(`Docker ${await ensureDocker({ install: o.install, log })}`));
@@ -81,8 +93,13 @@ export async function labUp(o: UpOptions): Promise<Lab> {
 
 export async function labDown(o: { log?: Log; engine?: boolean } = {}): Promise<void> {
     const log = o.log ?? ((s: string) => process.stderr.write(`lab: ${s}\n`));
-    await downTopology(log);
-    if (o.engine !== false) await undoEngineChanges(log);
+    await acquireLabLock(600_000, log);
+    try {
+        await downTopology(log);
+        if (o.engine !== false) await undoEngineChanges(log);
+    } finally {
+        releaseLabLock();
+    }
 }
 
 export interface SmokeReport {

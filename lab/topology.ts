@@ -147,8 +147,12 @@ async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
     // One node, host-mode port: during a stop-first update or a task restart there is a
     // moment with no listener. Instead of refusing, hold the SYN (the client retransmits it
     // ~1 s later), the classic zero-downtime reload trick; it delays, never answers for nginx.
-    //  (1) no DNAT rule yet/anymore: SYNs to managerIp:lbPort reach INPUT unchanged;
-    await run(["iptables", "-I", "INPUT", "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...c, "-j", "DROP"]);
+    //  (1) no DNAT rule yet/anymore: SYNs to managerIp:lbPort pass nat unchanged. Drop them
+    //      before conntrack confirms the connection (OUTPUT for this host's clients, INPUT for
+    //      others), else the retransmitted SYN would keep the no-DNAT decision for good;
+    for (const chain of ["OUTPUT", "INPUT"]) {
+        await run(["iptables", "-I", chain, "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...c, "-j", "DROP"]);
+    }
     //  (2) the task exists but nginx is not listening: drop its RST, if it is the first reply.
     await run(["iptables", "-I", "INPUT", "1", "-i", N.swarmBridge, "-s", a.swarmCidr, "-p", "tcp", "--sport", target,
         "--tcp-flags", "SYN,RST,ACK", "RST,ACK", "-m", "connbytes", "--connbytes", "1:1", "--connbytes-dir", "reply", "--connbytes-mode", "packets", ...c, "-j", "DROP"]);
@@ -156,8 +160,12 @@ async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
 
 /** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
 export async function heldPackets(): Promise<number> {
-    const s = await out(["iptables", "-w", "-nvxL", "INPUT"]);
-    return s.split("\n").filter((l) => l.includes(N.comment)).reduce((n, l) => n + Number(l.trim().split(/\s+/)[0]), 0);
+    let n = 0;
+    for (const chain of ["INPUT", "OUTPUT"]) {
+        const s = await out(["iptables", "-w", "-nvxL", chain]);
+        n += s.split("\n").filter((l) => l.includes(N.comment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
+    }
+    return n;
 }
 
 /** The running LB task container's name (one replica in the lab). */
@@ -189,7 +197,7 @@ export async function downTopology(log: Log): Promise<void> {
             await sleep(500);
         }
     }
-    for (const [tool, chain] of [["iptables", "INPUT"], ["iptables", "DOCKER-USER"], ["ip6tables", "INPUT"]]) {
+    for (const [tool, chain] of [["iptables", "INPUT"], ["iptables", "OUTPUT"], ["iptables", "DOCKER-USER"], ["ip6tables", "INPUT"]]) {
         const rules = (await soft([tool, "-w", "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
         for (const rule of rules) await soft([tool, "-w", ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
         if (rules.length) log(`removed ${rules.length} ${tool} ${chain} rules`);
