@@ -15,30 +15,15 @@
 // so `down` finds and removes it without the plan. Only `down` removes the safety route.
 import { LabAddressing } from "./addressing";
 import { KernelRoute, missingRoutes } from "./measure";
-import { LbSpec, RouterSpec, lbServiceArgs, routerRunArgs } from "./spec";
+import { LbSpec, RouterSpec } from "./spec";
+import { lbServiceArgs, routerRunArgs } from "./docker-args";
 import { inNetns, pidOf } from "./docker";
 import { out, run, sleep, waitFor } from "./sh";
 import { timeToOk } from "./client";
+import { FILTER_CHAINS, installFilters } from "./front";
+import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
 
-export const N = {
-    label: "org.hybrid-vnf.lab",
-    comment: "hvnf-lab",
-    swarmNet: "hvnf-lab-swarm",
-    swarmNetCfg: "hvnf-lab-swarm-cfg",
-    swarmBridge: "hvnf-lab-sw",
-    apacheNet: "hvnf-lab-apache",
-    apacheBridge: "hvnf-lab-ap",
-    node: "hvnf-lab-node",
-    router: "hvnf-lab-router",
-    apache: (i: number) => `hvnf-lab-apache-${i + 1}`,
-    lbService: "hvnf-lab-nginx-lb",
-    directLb: "hvnf-lab-lb-direct",
-    hostClusterIf: "hvnf-lab-cl",
-    nodeApachePort: "hvnf-lab-apn",
-};
-/** Protocol number on every host route the lab adds (`ip route show proto 233`). */
-export const LAB_ROUTE_PROTO = "233";
-export const LABELS = { [N.label]: "1" };
+export { LABELS, LAB_ROUTE_PROTO, N };
 
 export type Log = (s: string) => void;
 export type Step = <T>(name: string, f: () => Promise<T>) => Promise<T>;
@@ -136,38 +121,6 @@ async function routerDiagnosis(): Promise<string> {
     return `router container ${N.router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
 }
 
-async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
-    const c = ["-m", "comment", "--comment", N.comment];
-    const target = String(lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80);
-    // The host-mode port listens on every address; let only this host's own processes in.
-    await run(["iptables", "-I", "DOCKER-USER", "1", "-o", N.swarmBridge, "!", "-i", N.swarmBridge, "-m", "conntrack", "--ctstate", "NEW", ...c, "-j", "DROP"]);
-    if ((await run(["ip6tables", "-S", "INPUT"], { allowFail: true })).code === 0) {
-        await run(["ip6tables", "-I", "INPUT", "1", "!", "-i", "lo", "-p", "tcp", "--dport", String(a.lbPort), ...c, "-j", "DROP"]);
-    }
-    // One node, host-mode port: during a stop-first update or a task restart there is a
-    // moment with no listener. Instead of refusing, hold the SYN (the client retransmits it
-    // ~1 s later), the classic zero-downtime reload trick; it delays, never answers for nginx.
-    //  (1) no DNAT rule yet/anymore: SYNs to managerIp:lbPort pass nat unchanged. Drop them
-    //      before conntrack confirms the connection (OUTPUT for this host's clients, INPUT for
-    //      others), else the retransmitted SYN would keep the no-DNAT decision for good;
-    for (const chain of ["OUTPUT", "INPUT"]) {
-        await run(["iptables", "-I", chain, "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...c, "-j", "DROP"]);
-    }
-    //  (2) the task exists but nginx is not listening: drop its RST, if it is the first reply.
-    await run(["iptables", "-I", "INPUT", "1", "-i", N.swarmBridge, "-s", a.swarmCidr, "-p", "tcp", "--sport", target,
-        "--tcp-flags", "SYN,RST,ACK", "RST,ACK", "-m", "connbytes", "--connbytes", "1:1", "--connbytes-dir", "reply", "--connbytes-mode", "packets", ...c, "-j", "DROP"]);
-}
-
-/** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
-export async function heldPackets(): Promise<number> {
-    let n = 0;
-    for (const chain of ["INPUT", "OUTPUT"]) {
-        const s = await out(["iptables", "-w", "-nvxL", chain]);
-        n += s.split("\n").filter((l) => l.includes(N.comment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
-    }
-    return n;
-}
-
 /** The running LB task container's name (one replica in the lab). */
 export async function lbTask(): Promise<string> {
     return waitFor("a running LB task", async () => {
@@ -197,10 +150,10 @@ export async function downTopology(log: Log): Promise<void> {
             await sleep(500);
         }
     }
-    for (const [tool, chain] of [["iptables", "INPUT"], ["iptables", "OUTPUT"], ["iptables", "DOCKER-USER"], ["ip6tables", "INPUT"]]) {
-        const rules = (await soft([tool, "-w", "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
-        for (const rule of rules) await soft([tool, "-w", ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
-        if (rules.length) log(`removed ${rules.length} ${tool} ${chain} rules`);
+    for (const [tool, table, chain] of FILTER_CHAINS) {
+        const rules = (await soft([tool, "-w", "-t", table, "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
+        for (const rule of rules) await soft([tool, "-w", "-t", table, ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
+        if (rules.length) log(`removed ${rules.length} ${tool} ${table} ${chain} rules`);
     }
     // Last: the lab's host routes, the unreachable safety route among them.
     const routes = (await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO])).stdout.trim();

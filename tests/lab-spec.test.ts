@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import { planViews, specsFrom } from "../lab/lab";
 import { checkLbFits, firstFree, labAddressing, supernetOf } from "../lab/addressing";
-import { LabSpecError, PlanView, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory, lbRunArgs, lbServiceArgs, routerRunArgs, shellQuote } from "../lab/spec";
+import { LabSpecError, PlanView, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../lab/spec";
+import { lbRunArgs, lbServiceArgs, routerRunArgs, shellQuote } from "../lab/docker-args";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 

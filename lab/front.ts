@@ -1,0 +1,109 @@
+// The lab's front door for the LB: what the routing mesh or an external load balancer does
+// in a real multi-node deployment, and a one-node swarm with a host-mode port lacks.
+//  - The host-mode port listens on every address: only this host's own processes may use it.
+//  - SYN hold: while the port has no listener (a task restarting), SYNs are dropped instead of
+//    refused, so clients retransmit ~1 s later instead of failing.
+//  - Drain: a stop-first rolling update stops the old task while new connections still arrive;
+//    nginx closing its listener resets connections queued in it (measured: 1 in ~24,000 during
+//    an update). Like the mesh deregistering a task before stopping it, the lab holds new
+//    connections for the handoff and lets them through once the new task answers.
+import { LabAddressing } from "./addressing";
+import { LbSpec } from "./spec";
+import { N } from "./names";
+import { out, run, waitFor } from "./sh";
+import { request } from "./client";
+
+/** Every [tool, table, chain] the lab adds rules to (all rules carry the comment hvnf-lab). */
+export const FILTER_CHAINS: [string, string, string][] = [
+    ["iptables", "filter", "INPUT"],
+    ["iptables", "filter", "OUTPUT"],
+    ["iptables", "filter", "DOCKER-USER"],
+    ["iptables", "raw", "OUTPUT"],
+    ["iptables", "raw", "PREROUTING"],
+    ["ip6tables", "filter", "INPUT"],
+];
+
+const comment = ["-m", "comment", "--comment", N.comment];
+
+export async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
+    const target = String(lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80);
+    await run(["iptables", "-w", "-I", "DOCKER-USER", "1", "-o", N.swarmBridge, "!", "-i", N.swarmBridge, "-m", "conntrack", "--ctstate", "NEW", ...comment, "-j", "DROP"]);
+    if ((await run(["ip6tables", "-S", "INPUT"], { allowFail: true })).code === 0) {
+        await run(["ip6tables", "-w", "-I", "INPUT", "1", "!", "-i", "lo", "-p", "tcp", "--dport", String(a.lbPort), ...comment, "-j", "DROP"]);
+    }
+    // SYN hold (1): no DNAT rule yet/anymore, so SYNs to managerIp:lbPort pass nat unchanged.
+    // Drop them before conntrack confirms the connection (OUTPUT for this host's clients,
+    // INPUT for others), else the retransmitted SYN would keep the no-DNAT decision for good.
+    for (const chain of ["OUTPUT", "INPUT"]) {
+        await run(["iptables", "-w", "-I", chain, "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...comment, "-j", "DROP"]);
+    }
+    // SYN hold (2): the task exists but nginx is not listening: drop its RST if it is the first
+    // reply; conntrack sees it, so the retransmitted SYN is NATed afresh.
+    await run(["iptables", "-w", "-I", "INPUT", "1", "-i", N.swarmBridge, "-s", a.swarmCidr, "-p", "tcp", "--sport", target,
+        "--tcp-flags", "SYN,RST,ACK", "RST,ACK", "-m", "connbytes", "--connbytes", "1:1", "--connbytes-dir", "reply", "--connbytes-mode", "packets", ...comment, "-j", "DROP"]);
+}
+
+/** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
+export async function heldPackets(): Promise<number> {
+    let n = 0;
+    for (const [table, chain] of [["filter", "INPUT"], ["filter", "OUTPUT"], ["raw", "OUTPUT"], ["raw", "PREROUTING"]]) {
+        const s = await out(["iptables", "-w", "-t", table, "-nvxL", chain]);
+        n += s.split("\n").filter((l) => l.includes(N.comment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
+    }
+    return n;
+}
+
+/** Raw-table rules: before conntrack, so a held SYN leaves no connection state behind. */
+function drainRules(a: LabAddressing): string[][] {
+    return ["OUTPUT", "PREROUTING"].map((chain) => ["-t", "raw", chain, "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...comment, "-j", "DROP"]);
+}
+
+async function taskIps(): Promise<Map<string, string>> {
+    const ids = (await out(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`, "--filter", "status=running"])).split("\n").filter(Boolean);
+    const m = new Map<string, string>();
+    for (const id of ids) {
+        const [env, ip] = (await out(["docker", "inspect", "-f", `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${N.swarmNet}").IPAddress}}`, id])).split("|");
+        m.set(ip, env);
+    }
+    return m;
+}
+
+export interface UpdateResult {
+    updateMs: number;
+    /** How long new connections were held at the front, and how many SYNs were held. */
+    drainMs: number;
+    heldSyns: number;
+}
+
+/**
+ * `docker service update --env-add KEY=VALUE` with the plan's update policy, drained at the
+ * front: new connections wait from just before the old task stops until a new task with the
+ * new env answers on its own address.
+ */
+export async function rollingUpdate(a: LabAddressing, lb: LbSpec, envAdd: string, timeoutMs = 170_000): Promise<UpdateResult> {
+    const target = lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
+    const t = Date.now();
+    for (const r of drainRules(a)) await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
+    let drainMs = 0;
+    let held = 0;
+    const held0 = await heldPackets();
+    const update = run(["docker", "service", "update", "--detach=false", "--env-add", envAdd, N.lbService], { timeoutMs });
+    const settled = update.then(() => undefined, () => undefined); // its error is rethrown below
+    try {
+        await Promise.race([
+            settled,
+            waitFor(`a task with ${envAdd} answering`, async () => {
+                for (const [ip, env] of await taskIps()) {
+                    if (env.includes(JSON.stringify(envAdd)) && (await request(`http://${ip}:${target}/healthz`, 500)).ok) return true;
+                }
+                return undefined;
+            }, 60_000, 50),
+        ]);
+    } finally {
+        held = await heldPackets(); // before the drain rules (and their counters) go
+        for (const r of drainRules(a)) await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
+        drainMs = Date.now() - t;
+    }
+    await update;
+    return { updateMs: Date.now() - t, drainMs, heldSyns: held - held0 };
+}

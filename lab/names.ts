@@ -1,0 +1,20 @@
+// Names of everything the lab makes: `down` finds it all by these, without the plan.
+export const N = {
+    label: "org.hybrid-vnf.lab",
+    comment: "hvnf-lab",
+    swarmNet: "hvnf-lab-swarm",
+    swarmNetCfg: "hvnf-lab-swarm-cfg",
+    swarmBridge: "hvnf-lab-sw",
+    apacheNet: "hvnf-lab-apache",
+    apacheBridge: "hvnf-lab-ap",
+    node: "hvnf-lab-node",
+    router: "hvnf-lab-router",
+    apache: (i: number) => `hvnf-lab-apache-${i + 1}`,
+    lbService: "hvnf-lab-nginx-lb",
+    directLb: "hvnf-lab-lb-direct",
+    hostClusterIf: "hvnf-lab-cl",
+    nodeApachePort: "hvnf-lab-apn",
+};
+/** Protocol number on every host route the lab adds (`ip route show proto 233`). */
+export const LAB_ROUTE_PROTO = "233";
+export const LABELS = { [N.label]: "1" };
