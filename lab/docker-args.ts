@@ -58,7 +58,8 @@ export function routerRunArgs(s: RouterSpec, o: { name: string; node?: string; l
 
 /** `docker service create` arguments for the LB, on the lab's swarm network. */
 export function lbServiceArgs(s: LbSpec, o: { name: string; network: string; labels: Record<string, string> }): string[] {
-    const f = ["--detach", "--name", o.name, "--network", o.network, "--replicas", String(s.replicas)];
+    // --no-resolve-image: no registry here; the CLI would spend seconds failing to pin a digest.
+    const f = ["--detach", "--no-resolve-image", "--name", o.name, "--network", o.network, "--replicas", String(s.replicas)];
     if (s.maxPerNode) f.push("--replicas-max-per-node", String(s.maxPerNode));
     for (const p of s.ports) {
         f.push("--publish", [`mode=${p.mode}`, p.published === undefined ? "" : `published=${p.published}`, `target=${p.target}`, `protocol=${p.protocol}`].filter(Boolean).join(","));

@@ -87,7 +87,7 @@ export async function rollingUpdate(a: LabAddressing, lb: LbSpec, envAdd: string
     let drainMs = 0;
     let held = 0;
     const held0 = await heldPackets();
-    const update = run(["docker", "service", "update", "--detach=false", "--env-add", envAdd, N.lbService], { timeoutMs });
+    const update = run(["docker", "service", "update", "--detach=false", "--no-resolve-image", "--env-add", envAdd, N.lbService], { timeoutMs });
     const settled = update.then(() => undefined, () => undefined); // its error is rethrown below
     try {
         await Promise.race([

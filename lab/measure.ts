@@ -86,6 +86,17 @@ export function parseWrk(out: string): WrkResult {
     };
 }
 
+/** Field-wise median of several wrk runs of one path (the figures of a noisy shared machine). */
+export function medianOf(runs: WrkResult[]): WrkResult {
+    const med = (f: (r: WrkResult) => number) => {
+        const xs = runs.map(f).sort((a, b) => a - b);
+        const m = Math.floor(xs.length / 2);
+        return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+    };
+    const sum = (f: (r: WrkResult) => number) => runs.reduce((n, r) => n + f(r), 0);
+    return { requests: sum((r) => r.requests), seconds: sum((r) => r.seconds), rps: med((r) => r.rps), p50ms: med((r) => r.p50ms), p99ms: med((r) => r.p99ms), non2xx: sum((r) => r.non2xx), socketErrors: sum((r) => r.socketErrors) };
+}
+
 export interface BenchRow extends WrkResult {
     path: string;
     /** Requests/s relative to the first row, and p50 latency relative to it. */

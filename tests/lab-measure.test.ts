@@ -1,7 +1,8 @@
 // The lab's measuring and reporting helpers, without Docker.
 import * as assert from "assert";
 import { parseRoutes } from "../components/vnf-config";
-import { backendOf, benchTable, markdownTable, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
+import { parseBenchArgs } from "../lab/bench";
+import { backendOf, benchTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
   2 threads and 8 connections
@@ -62,8 +63,22 @@ describe("lab measure helpers", () => {
         assert.ok(md.includes("| direct | 7749 | 0.94 | 0.61 | 2.00x | 0.50x | 7 |"), md);
     });
 
+    it("takes the field-wise median of rounds, and sums counts and errors", () => {
+        const base = parseWrk(WRK);
+        const m = medianOf([{ ...base, rps: 100, p50ms: 3 }, { ...base, rps: 300, p50ms: 1 }, { ...base, rps: 200, p50ms: 2 }]);
+        assert.deepStrictEqual([m.rps, m.p50ms, m.requests, m.non2xx], [200, 2, 3 * 19412, 12]);
+        assert.strictEqual(medianOf([{ ...base, rps: 100 }, { ...base, rps: 200 }]).rps, 150);
+    });
+
     it("computes per-backend shares", () => {
         assert.deepStrictEqual(shares({ a: 30, b: 70 }), { a: 0.3, b: 0.7 });
         assert.deepStrictEqual(shares({}), {});
+    });
+
+    it("keeps the benchmark load bounded", () => {
+        assert.deepStrictEqual(parseBenchArgs([]), { duration: 5, connections: 8, threads: 2, rounds: 3, keep: false });
+        assert.strictEqual(parseBenchArgs(["--duration", "10", "--keep"]).duration, 10);
+        assert.throws(() => parseBenchArgs(["--duration", "600"]), /--duration must be an integer 1-30/);
+        assert.throws(() => parseBenchArgs(["--url", "http://example.com"]), /unknown argument --url/);
     });
 });

@@ -1,0 +1,106 @@
+// npm run bench:lab [-- --keep] [--duration 5] [--connections 8] [--threads 2] [--rounds 3]
+// One run, one client (wrk), the same duration per path: requests/s and p50/p99 latency for
+//   chain          client -> LB -> router -> Apache   (wrk in the LB task's namespace)
+//   LB, no router  client -> LB -> Apache            (same LB image and env, on the Apache network)
+//   Apache         client -> Apache                  (one backend, from that LB's namespace)
+//   published port host -> managerIp:lbPort -> LB -> router -> Apache (what a client of the stack uses)
+// Writes bench/results/lab.json and lab.md (README quotes it). Reports figures; never pass/fails on speed.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { labDown, labUp } from "./lab";
+import { lbRunArgs } from "./docker-args";
+import { inNetns, pidOf, REPO } from "./docker";
+import { LABELS, N, lbTask } from "./topology";
+import { WrkResult, benchTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./measure";
+import { out, run, waitFor } from "./sh";
+import { acquireLabLock, releaseLabLock } from "./lock";
+
+interface Opts { duration: number; connections: number; threads: number; rounds: number; keep: boolean }
+
+export function parseBenchArgs(argv: string[]): Opts {
+    const o: Opts = { duration: 5, connections: 8, threads: 2, rounds: 3, keep: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--keep") o.keep = true;
+        else if (a === "--duration" || a === "--connections" || a === "--threads" || a === "--rounds") {
+            const v = Number(argv[++i]);
+            const max = a === "--duration" ? 30 : a === "--rounds" ? 5 : 64; // bounded load, always
+            if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${a} must be an integer 1-${max}`);
+            o[a.slice(2) as "duration" | "connections" | "threads" | "rounds"] = v;
+        } else throw new Error(`unknown argument ${a}; usage: npm run bench:lab [-- --keep] [--duration S] [--connections N] [--threads N] [--rounds N]`);
+    }
+    return o;
+}
+
+async function wrk(netnsPid: number | undefined, url: string, o: Opts, seconds = o.duration): Promise<WrkResult> {
+    const cmd = ["wrk", "-t", String(o.threads), "-c", String(o.connections), "-d", `${seconds}s`, "--timeout", "5s", "--latency", url];
+    const r = await run(netnsPid ? inNetns(netnsPid, cmd) : cmd, { timeoutMs: (seconds + 20) * 1000 });
+    return parseWrk(r.stdout);
+}
+
+async function main(): Promise<void> {
+    const o = parseBenchArgs(process.argv.slice(2));
+    const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+    if ((await run(["sh", "-c", "command -v wrk"], { allowFail: true })).code !== 0) throw new Error("wrk is not installed (apt-get install wrk)");
+    await acquireLabLock(600_000, log);
+    try {
+        const lab = await labUp({ install: true, log });
+        const a = lab.a;
+        // The same LB image, env and command as the planned service, on the Apache network itself.
+        await run(["docker", "run", ...lbRunArgs(lab.lb, { name: N.directLb, network: N.apacheNet, ip: a.directLbIp, labels: LABELS })]);
+        const directPid = await pidOf(N.directLb);
+        const lbPid = await pidOf(await lbTask());
+        const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
+        await waitFor("the direct LB answering", async () =>
+            (await run(inNetns(directPid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://127.0.0.1:${target}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
+        const paths: { path: string; pid?: number; url: string }[] = [
+            { path: "client -> LB -> router -> Apache (chain)", pid: lbPid, url: `http://127.0.0.1:${target}/` },
+            { path: "client -> LB -> Apache (no router hop)", pid: directPid, url: `http://127.0.0.1:${target}/` },
+            { path: "client -> Apache (one backend)", pid: directPid, url: `http://${a.apacheIps[0]}/` },
+            { path: "host -> published port -> LB -> router -> Apache", url: `${a.loadBalancerUrl}/` },
+        ];
+        for (const p of paths) await wrk(p.pid, p.url, o, 1); // warm-up: connections, caches, nginx upstream state
+        // Rounds with the path order rotated, so a slow moment of this shared machine does not
+        // land on one path only; each figure is the median over the rounds.
+        const runs: WrkResult[][] = paths.map(() => []);
+        for (let round = 0; round < o.rounds; round++) {
+            for (let k = 0; k < paths.length; k++) {
+                const i = (k + round) % paths.length;
+                const r = await wrk(paths[i].pid, paths[i].url, o);
+                log(`round ${round + 1}: ${paths[i].path}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${r.requests} requests, ${r.non2xx + r.socketErrors} errors`);
+                runs[i].push(r);
+            }
+        }
+        const table = withRatios(paths.map((p, i) => ({ ...medianOf(runs[i]), path: p.path })));
+        const t = benchTable(table);
+        const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]) };
+        const client = { tool: (await out(["sh", "-c", "wrk --version 2>&1 | head -1"])).split(" Copyright")[0], threads: o.threads, connections: o.connections, durationS: o.duration };
+        const dir = path.join(REPO, "bench", "results");
+        fs.mkdirSync(dir, { recursive: true });
+        const when = new Date().toISOString();
+        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS }, rows: table, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
+        const md = [
+            `Lab data-plane benchmark (\`npm run bench:lab\`, ${when.slice(0, 10)}): ${client.tool}, ${o.threads} threads, ${o.connections} connections, ${o.duration} s per path and round, ${o.rounds} rounds (median) after a 1 s warm-up;`,
+            `one machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}) running client, LB, router and backends, so the figures compare paths, not capacity.`,
+            "Ratios are against the chain (first row). The LB rows use the planned image and env; the chain's LB is the Swarm task.",
+            "",
+            markdownTable(t.headers, t.cells),
+        ].join("\n");
+        fs.writeFileSync(path.join(dir, "lab.md"), md);
+        process.stdout.write(textTable(t.headers, t.cells));
+        process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(dir, "lab.json"))} and lab.md\n`);
+    } finally {
+        // Torn down even when a path failed; --keep leaves the chain up (without the bench-only LB).
+        if (!o.keep) await labDown({ log });
+        else await run(["docker", "rm", "--force", N.directLb], { allowFail: true });
+        releaseLabLock();
+    }
+}
+
+if (require.main === module) {
+    main().catch((e: Error) => {
+        process.stderr.write(`bench:lab failed: ${e.message}\n`);
+        process.exit(1);
+    });
+}
