@@ -40,33 +40,55 @@ async function engineUp(): Promise<boolean> {
     return (await run(["docker", "info", "-f", "{{.ServerVersion}}"], { allowFail: true, timeoutMs: 20_000 })).code === 0;
 }
 
+export interface DockerFacts {
+    root: boolean;
+    debian: boolean;
+    cli: boolean;
+    dockerd: boolean;
+    engine: boolean;
+}
+
+/** What to do about Docker, or exactly what is missing. Pure, so every branch is tested. */
+export function dockerPlan(f: DockerFacts, install: boolean): { actions: ("install" | "start")[] } | { missing: string } {
+    if (!f.root) return { missing: "the lab needs root (network namespaces, veth pairs, routes, iptables); run it as root" };
+    if (f.engine) return { actions: [] };
+    const canInstall = install && f.debian;
+    if (!f.cli || !f.dockerd) {
+        if (canInstall) return { actions: ["install", "start"] };
+        return { missing: `Docker is not installed (${f.cli ? "no dockerd" : "no docker CLI"}); on Debian as root: apt-get install -y docker.io, then start dockerd` };
+    }
+    if (install) return { actions: ["start"] };
+    return { missing: "the Docker Engine does not answer on /var/run/docker.sock; start it (as root: dockerd >/var/log/dockerd.log 2>&1 &)" };
+}
+
 /**
  * Docker must answer. With `install` (npm run lab, as root on Debian) a missing docker.io is
  * installed and a stopped dockerd started; otherwise (the tests) the error says what is missing.
  */
 export async function ensureDocker(o: { install: boolean; log?: (s: string) => void }): Promise<string> {
     const log = o.log ?? (() => undefined);
-    const root = process.getuid?.() === 0;
-    const debian = fs.existsSync("/etc/debian_version");
-    if (!(await has("docker"))) {
-        if (!o.install || !root || !debian) {
-            throw new Error(`the docker CLI is not installed; on Debian as root: apt-get install -y docker.io${root ? "" : " (the lab also needs root)"}`);
-        }
+    const facts: DockerFacts = {
+        root: process.getuid?.() === 0,
+        debian: fs.existsSync("/etc/debian_version"),
+        cli: await has("docker"),
+        dockerd: await has("dockerd"),
+        engine: false,
+    };
+    facts.engine = facts.cli && (await engineUp());
+    const plan = dockerPlan(facts, o.install);
+    if ("missing" in plan) throw new Error(plan.missing);
+    if (plan.actions.includes("install")) {
         log("installing docker.io (apt-get)");
         await run(["apt-get", "update"], { timeoutMs: 300_000 });
         await run(["sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io"], { timeoutMs: 600_000 });
     }
-    if (!(await engineUp())) {
-        if (!o.install || !root || !(await has("dockerd"))) {
-            throw new Error("the Docker Engine does not answer on /var/run/docker.sock; start it (as root: dockerd >/var/log/dockerd.log 2>&1 &)");
-        }
+    if (plan.actions.includes("start") && !(await engineUp())) {
         log("starting dockerd (log: /var/log/dockerd.log)");
         const logFd = fs.openSync("/var/log/dockerd.log", "a");
         spawn("dockerd", [], { detached: true, stdio: ["ignore", logFd, logFd] }).unref();
         for (let i = 0; i < 60 && !(await engineUp()); i++) await sleep(500);
         if (!(await engineUp())) throw new Error("dockerd was started but does not answer after 30 s; see /var/log/dockerd.log");
     }
-    if (!root) throw new Error("the lab needs root (network namespaces, veth pairs, routes, iptables)");
     const missing: string[] = [];
     for (const [cmd, pkg] of [["ip", "iproute2"], ["iptables", "iptables"], ["nsenter", "util-linux"], ["curl", "curl"]]) {
         if (!(await has(cmd))) missing.push(`${cmd} (apt-get install ${pkg})`);

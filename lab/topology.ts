@@ -162,3 +162,20 @@ export async function downTopology(log: Log): Promise<void> {
         log(`removed host routes: ${routes.split("\n").join("; ")}`);
     }
 }
+
+/** Anything of the lab still on this host (empty after `down`). */
+export async function labLeftovers(): Promise<string[]> {
+    const soft = async (argv: string[]) => (await run(argv, { allowFail: true })).stdout.trim();
+    const found: string[] = [];
+    const add = (what: string, s: string) => s && found.push(`${what}: ${s.split("\n").join(", ")}`);
+    add("containers", await soft(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"]));
+    add("services", await soft(["docker", "service", "ls", "--filter", `name=${N.lbService}`, "--format", "{{.Name}}"]));
+    add("networks", await soft(["docker", "network", "ls", "--filter", "name=hvnf-lab", "--format", "{{.Name}}"]));
+    add("links", (await soft(["ip", "-o", "link", "show"])).split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n.startsWith("hvnf-lab")).join("\n"));
+    add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(N.node)).join("\n"));
+    add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
+    for (const [tool, table, chain] of FILTER_CHAINS) {
+        add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${N.comment}`)).join("\n"));
+    }
+    return found;
+}

@@ -2,6 +2,7 @@
 // local stacks, and against small hand-made plans for each refusal.
 import * as assert from "assert";
 import { planViews, specsFrom } from "../lab/lab";
+import { dockerPlan } from "../lab/docker";
 import { checkLbFits, firstFree, labAddressing, supernetOf } from "../lab/addressing";
 import { LabSpecError, PlanView, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../lab/spec";
 import { lbRunArgs, lbServiceArgs, routerRunArgs, shellQuote } from "../lab/docker-args";
@@ -119,5 +120,21 @@ describe("lab addressing (pure)", () => {
     it("picks free host addresses, and says when a network is full", () => {
         assert.strictEqual(firstFree("10.100.102.0/24", ["10.100.102.1", "10.100.102.2"]), "10.100.102.3");
         assert.throws(() => firstFree("10.0.0.0/30", ["10.0.0.1", "10.0.0.2"]), /has no host number 3/);
+    });
+});
+
+describe("lab Docker preflight (pure)", () => {
+    const ok = { root: true, debian: true, cli: true, dockerd: true, engine: true };
+    it("installs and starts Docker only when asked (npm run lab), as root on Debian", () => {
+        assert.deepStrictEqual(dockerPlan(ok, false), { actions: [] });
+        assert.deepStrictEqual(dockerPlan({ ...ok, cli: false, dockerd: false, engine: false }, true), { actions: ["install", "start"] });
+        assert.deepStrictEqual(dockerPlan({ ...ok, engine: false }, true), { actions: ["start"] });
+    });
+    it("says exactly what is missing otherwise (the tests fail with it, never skip)", () => {
+        const missing = (f: Partial<typeof ok>, install: boolean) => (dockerPlan({ ...ok, ...f }, install) as { missing: string }).missing;
+        assert.match(missing({ root: false }, true), /needs root/);
+        assert.match(missing({ cli: false, dockerd: false, engine: false }, false), /no docker CLI.*apt-get install -y docker.io/);
+        assert.match(missing({ cli: false, dockerd: false, engine: false, debian: false }, true), /not installed/);
+        assert.match(missing({ engine: false }, false), /does not answer on \/var\/run\/docker.sock.*dockerd/);
     });
 });

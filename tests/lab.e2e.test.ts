@@ -3,7 +3,7 @@
 // (CI installs and starts it first), never skipped.
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../lab/lab";
-import { N, lbTask, nodeRoutes, routerTable } from "../lab/topology";
+import { N, labLeftovers, lbTask, nodeRoutes, routerTable } from "../lab/topology";
 import { UpdateResult, rollingUpdate } from "../lab/front";
 import { load, summary, timeToOk } from "../lab/client";
 import { missingRoutes, shares } from "../lab/measure";
@@ -191,5 +191,15 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         assert.ok(router.stderr.includes(badRoute) && router.stderr.includes("ROUTES"), router.stderr);
         assert.notStrictEqual(lb.code, 0);
         assert.ok(lb.stderr.includes(badServer) && lb.stderr.includes("SERVERS"), lb.stderr);
+    });
+
+    it("down removes every container, service, network, namespace, route and rule, and is idempotent", async () => {
+        for (const round of [1, 2]) {
+            const t = Date.now();
+            await labDown({ log, engine: false });
+            const left = await labLeftovers();
+            log(`down #${round}: ${Date.now() - t} ms, left: ${left.length ? left.join("; ") : "nothing"}`);
+            assert.deepStrictEqual(left, []);
+        }
     });
 });
