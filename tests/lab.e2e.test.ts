@@ -18,7 +18,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
     this.timeout(180_000);
     let lab: Lab;
     let url: string;
-    const t0 = Date.now();
+    let t0 = 0;
     const through = (count: number, extra: Partial<Parameters<typeof load>[0]> = {}) =>
         load({ url, count, concurrency: 4, timeoutMs: 10_000, maxMs: 90_000, ...extra });
     /** Both backends back in rotation (nginx forgets a failed peer after its fail_timeout). */
@@ -29,6 +29,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
 
     before(async function () {
         this.timeout(1_500_000); // a first image build on a fresh machine takes minutes
+        t0 = Date.now();
         // The whole suite holds the machine-wide lab lock: a concurrent run would kill our tasks.
         await acquireLabLock(900_000, log);
         lab = await labUp({ install: false, log });
