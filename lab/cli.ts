@@ -32,6 +32,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-    process.stderr.write(`lab failed: ${e.message}\n`);
+    process.stderr.write(`lab failed: ${e.message}\n(what was made so far stays for inspection; remove it with: npm run lab -- down)\n`);
     process.exit(1);
 });
