@@ -31,7 +31,9 @@ describe(".github/workflows/preview.yml", () => {
         assert.ok(i >= 0, `no step ${what}`);
         return i;
     };
-    const runs = (cmd: string) => (s: Step) => (s.run ?? "").split("\n").some((l) => l.trim() === cmd);
+    // A command, alone on its line, possibly run as root (`sudo -E env "PATH=$PATH" npm test`).
+    const runs = (cmd: string) => (s: Step) =>
+        (s.run ?? "").split("\n").some((l) => l.trim() === cmd || new RegExp(`^sudo -E env "PATH=\\$PATH" ${cmd}$`).test(l.trim()));
 
     it("runs on pull requests and may comment on them", () => {
         assert.ok("pull_request" in wf.on, "on: pull_request");
