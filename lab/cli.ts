@@ -6,6 +6,8 @@
 import { labDown, labUp, report, smoke, specsFrom, planViews } from "./lab";
 import { load, summary } from "./client";
 import { routerTable } from "./topology";
+import { N } from "./names";
+import { run } from "./sh";
 
 async function main(argv: string[]): Promise<void> {
     const cmd = argv.find((a) => !a.startsWith("--")) ?? "up";
@@ -19,6 +21,10 @@ async function main(argv: string[]): Promise<void> {
         return;
     }
     if (cmd === "status") {
+        if ((await run(["docker", "inspect", N.node], { allowFail: true })).code !== 0) {
+            process.stdout.write("lab: not up (start it with: npm run lab)\n");
+            return;
+        }
         const { a } = specsFrom(await planViews());
         process.stdout.write(`router table:\n${await routerTable()}\n`);
         process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
