@@ -45,3 +45,15 @@ describe("README", () => {
         assert.ok(checked >= 15, `checked ${checked} defaults`);
     });
 });
+
+describe("README benchmark figures", () => {
+    // The figures README quotes are the ones the benchmarks wrote, not retyped numbers.
+    for (const [marker, file] of [["bench-lab", "lab.md"], ["bench-plan", "plan.md"]]) {
+        it(`quotes bench/results/${file} verbatim`, () => {
+            const section = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)\\n<!-- ${marker}:end -->`).exec(readme);
+            assert.ok(section, `README has the ${marker} markers`);
+            const measured = fs.readFileSync(path.join(PROJECT_DIR, "bench", "results", file), "utf8").trim();
+            assert.strictEqual(section[1].trim(), measured);
+        });
+    }
+});
