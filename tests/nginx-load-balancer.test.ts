@@ -7,37 +7,7 @@ import { Provider } from "@pulumi/docker/provider";
 import { NginxLoadBalancer, NginxLoadBalancerArgs, VNF_SERVICE_LABEL_KEY, backendsOf } from "../components/nginx-load-balancer";
 import { VnfConfigError } from "../components/vnf-config";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings");
-
-type Recorded = { type: string; name: string; inputs: any; provider?: string };
-const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
-
-async function mockRun<T>(fn: () => T): Promise<{ result: T; resources: Recorded[] }> {
-    const resources: Recorded[] = [];
-    const onRejection = () => undefined; // asserted through the outputs
-    process.on("unhandledRejection", onRejection);
-    try {
-        await pulumi.runtime.setMocks(
-            {
-                newResource: (a) => {
-                    resources.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
-                    return { id: `${a.name}-id`, state: a.inputs };
-                },
-                call: (a) => a.inputs,
-            },
-            "hybrid-vnf",
-            "unit",
-            false,
-        );
-        const result = fn();
-        await settings.waitForRPCs();
-        await new Promise((r) => setImmediate(r));
-        return { result, resources };
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
-}
+import { mockRun, promiseOf, Recorded } from "./fixtures/component-mocks";
 
 const base: NginxLoadBalancerArgs = {
     image: "hybrid-vnf/nginx-lb:0.1.0",

@@ -8,44 +8,10 @@ import {
     QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../components/quagga-router";
 import { VnfConfigError, parseRoutes } from "../components/vnf-config";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings");
-
-type Recorded = { type: string; name: string; inputs: any; provider?: string };
-const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
+import { mockRun, promiseOf, Recorded } from "./fixtures/component-mocks";
 /** How the engine marks a secret value in resource inputs (pulumi's rpc specialSigKey / secret sig). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Runs `fn` under mocks; returns what was registered once every registration settled. */
-async function mockRun<T>(fn: () => T): Promise<{ result: T; resources: Recorded[]; rejections: unknown[] }> {
-    const resources: Recorded[] = [];
-    const rejections: unknown[] = [];
-    const onRejection = (e: unknown) => rejections.push(e);
-    process.on("unhandledRejection", onRejection);
-    try {
-        await pulumi.runtime.setMocks(
-            {
-                newResource: (a) => {
-                    resources.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider });
-                    const state = a.type.startsWith("kubernetes:") ? { ...a.inputs, metadata: { name: a.name, ...(a.inputs.metadata ?? {}) } } : a.inputs;
-                    return { id: `${a.name}-id`, state };
-                },
-                call: (a) => a.inputs,
-            },
-            "hybrid-vnf",
-            "unit",
-            false,
-        );
-        const result = fn();
-        await settings.waitForRPCs();
-        await new Promise((r) => setImmediate(r));
-        return { result, resources, rejections };
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
-}
 
 const base: QuaggaRouterArgs = {
     image: "hybrid-vnf/router:0.1.0",
