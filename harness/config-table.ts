@@ -1,5 +1,6 @@
-// The README's config reference, generated from the declarations in Pulumi.yaml so the two
-// cannot drift (tests/readme.test.ts checks README holds this exact table).
+// The README's config reference, generated from the declarations in Pulumi.yaml and
+// stacks/config-keys.yaml (readProjectFile's union) so the two cannot drift (tests/readme.test.ts
+// checks README holds this exact table).
 import * as fs from "fs";
 import { readProjectFile } from "./stack-files";
 

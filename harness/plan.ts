@@ -3,7 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlanMocks } from "./mocks";
-import { PROJECT_DIR, readProjectFile, readStackFile } from "./stack-files";
+import { PROJECT_DIR, checkRequiredConfig, readProjectFile, readStackFile } from "./stack-files";
 
 // Internal SDK helpers: wait until every registration RPC is answered.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,6 +91,8 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
         if (v === undefined) delete config[k];
         else config[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
+    // The engine refuses to run the program without every key Pulumi.yaml requires.
+    checkRequiredConfig(stack, config, project);
     const byFullName = new Map(previous.map((p) => [`${ORGANIZATION}/${project.name}/${p.stack}`, p]));
     const floatingInUse = previous.flatMap((p) => p.resources).filter((r) => r.type === "openstack:networking/floatingIp:FloatingIp").length;
     const mocks = new PlanMocks({

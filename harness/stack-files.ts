@@ -1,21 +1,26 @@
 // Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI does, for the mock-runtime plan:
-// every project key must be declared in Pulumi.yaml and have the declared type.
+// every project key must be declared and have the declared type, and every key the engine
+// requires (declared in Pulumi.yaml without default or value) must be set by the stack.
+// Declarations live in two files: Pulumi.yaml's `config:` block holds only the keys every stack
+// must set (the engine requires each one declared there without a default), and
+// <stackConfigDir>/config-keys.yaml holds the per-role keys, in the same format, which the CLI
+// never reads. The harness reads their union.
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/** Where the declarations the engine does not see live, relative to stackConfigDir. */
+export const CONFIG_KEYS_FILE = "config-keys.yaml";
+
 export interface ConfigDeclaration {
     type: "string" | "integer" | "boolean" | "array";
+    items?: { type: string };
     description?: string;
     secret?: boolean;
-}
-
-export interface ProjectFile {
-    name: string;
-    stackConfigDir: string;
-    config: Record<string, ConfigDeclaration>;
+    default?: unknown;
+    value?: unknown;
 }
 
 export interface StackFile {
@@ -27,9 +32,61 @@ export interface StackFile {
     secretKeys: string[];
 }
 
+export interface ProjectFile {
+    name: string;
+    stackConfigDir: string;
+    /** Every declared key: Pulumi.yaml's config block, then stacks/config-keys.yaml's. */
+    config: Record<string, ConfigDeclaration>;
+    /** Keys the engine requires every stack to set: in Pulumi.yaml's config block, in the project's namespace, with no default or value. */
+    requiredKeys: string[];
+}
+
+function configBlock(file: string): Record<string, unknown> {
+    const doc = parseYaml(fs.readFileSync(file, "utf8"));
+    return doc?.config ?? {};
+}
+
+/** Pulumi's rule (sdk/go/common/workspace/config.go, mergeConfig): declared without default or value, in the project's namespace. */
+function engineRequires(projectName: string, key: string, decl: unknown): boolean {
+    // A bare string, number or boolean is a value (`key: value` shorthand).
+    if (typeof decl !== "object" || decl === null) return false;
+    const hasDefault = (decl as ConfigDeclaration).default !== undefined && (decl as ConfigDeclaration).default !== null;
+    const hasValue = (decl as ConfigDeclaration).value !== undefined && (decl as ConfigDeclaration).value !== null;
+    const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : projectName;
+    return !hasDefault && !hasValue && namespace === projectName;
+}
+
 export function readProjectFile(dir = PROJECT_DIR): ProjectFile {
     const doc = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
-    return { name: doc.name, stackConfigDir: doc.stackConfigDir ?? ".", config: doc.config ?? {} };
+    const name: string = doc.name;
+    const stackConfigDir: string = doc.stackConfigDir ?? ".";
+    const engine: Record<string, unknown> = doc.config ?? {};
+    const keysFile = path.join(dir, stackConfigDir, CONFIG_KEYS_FILE);
+    const extra = fs.existsSync(keysFile) ? configBlock(keysFile) : {};
+    const twice = Object.keys(extra).filter((k) => k in engine);
+    if (twice.length > 0) throw new Error(`${twice.join(", ")}: declared both in Pulumi.yaml and in ${path.join(stackConfigDir, CONFIG_KEYS_FILE)}; keep one`);
+    const config = { ...engine, ...extra } as Record<string, ConfigDeclaration>;
+    const requiredKeys = Object.entries(engine)
+        .filter(([key, decl]) => engineRequires(name, key, decl))
+        .map(([key]) => key);
+    return { name, stackConfigDir, config, requiredKeys };
+}
+
+/** Pulumi's own wording (sdk/go/common/workspace/config.go, missingStackConfigurationKeysError). */
+export function missingConfigMessage(stack: string, missing: string[]): string {
+    const keys = [...missing].sort().map((k) => `'${k}'`);
+    const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(", ")} and ${keys[keys.length - 1]}`;
+    return `Stack '${stack}' is missing configuration value${keys.length === 1 ? "" : "s"} ${list}`;
+}
+
+/**
+ * Fails as `pulumi preview` does, before the program runs, when the stack's config (full keys)
+ * lacks a key the engine requires.
+ */
+export function checkRequiredConfig(stack: string, config: Record<string, unknown>, project = readProjectFile()): void {
+    const fullKey = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
+    const missing = project.requiredKeys.filter((k) => config[fullKey(k)] === undefined);
+    if (missing.length > 0) throw new Error(`validating stack config: ${missingConfigMessage(stack, missing)}`);
 }
 
 /**
@@ -69,7 +126,7 @@ export function readStackFile(stack: string, configDir?: string, project = readP
         const isSecure = typeof value === "object" && value !== null && "secure" in value;
         if (key.startsWith(prefix)) {
             const decl = project.config[key.slice(prefix.length)];
-            if (!decl) throw new Error(`${path.basename(file)}: ${key} is not declared in Pulumi.yaml (a typo?)`);
+            if (!decl) throw new Error(`${path.basename(file)}: ${key} is not declared in Pulumi.yaml or ${path.join(project.stackConfigDir, CONFIG_KEYS_FILE)} (a typo?)`);
             const actual = isSecure ? "string" : typeOf(value);
             if (actual !== decl.type) {
                 throw new Error(`${path.basename(file)}: ${key}: ${JSON.stringify(value)} is not of the declared type ${decl.type}`);

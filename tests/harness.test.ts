@@ -157,6 +157,36 @@ describe("npm run plan (the CLI)", () => {
         assert.match(r.stderr, /stack bad: hybrid-vnf:adminCidr: "0.0.0.0\/0"/);
     });
 
+    it("a stack file without a key the engine requires fails as pulumi preview does, before the program runs", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-req-"));
+        try {
+            // k8s-local without its role: the CLI stops with "validating stack config: ...".
+            const local = fs.readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), "utf8");
+            const noRole = local.replace(/^ {2}hybrid-vnf:role: .*\n/m, "");
+            assert.notStrictEqual(noRole, local);
+            fs.writeFileSync(path.join(dir, "Pulumi.norole.yaml"), noRole);
+            await assert.rejects(planStacks(["norole"], { configDir: dir }), (e: Error) => {
+                assert.strictEqual(e.message, "stack norole: validating stack config: Stack 'norole' is missing configuration value 'role'");
+                return true;
+            });
+            // Removing it with an override (pulumi config rm) is refused the same way.
+            fs.writeFileSync(path.join(dir, "Pulumi.k8s-local.yaml"), local);
+            await assert.rejects(
+                planStacks(["k8s-local"], { configDir: dir, overrides: { "k8s-local": { "hybrid-vnf:role": undefined } } }),
+                /Stack 'k8s-local' is missing configuration value 'role'/,
+            );
+            // Per-role keys (declared in stacks/config-keys.yaml) are not required: the same dir plans.
+            const [plan] = await planStacks(["k8s-local"], { configDir: dir });
+            assert.strictEqual(plan.role, "k8s-cluster");
+            const r = runCli("norole", "--config-dir", dir);
+            assert.notStrictEqual(r.status, 0);
+            assert.strictEqual(r.stdout, "");
+            assert.match(r.stderr, /Stack 'norole' is missing configuration value 'role'/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("usage errors are explained", () => {
         assert.match(runCli().stderr, /name at least one stack/);
         assert.match(runCli("k8s-local", "--yaml").stderr, /unknown option --yaml/);

@@ -1,4 +1,5 @@
-// Pulumi.yaml is valid for the real CLI, and every config key the program reads is declared.
+// Pulumi.yaml is valid for the real CLI, every config key the program reads is declared (in
+// Pulumi.yaml or stacks/config-keys.yaml), and every stack sets the keys the engine requires.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -9,7 +10,7 @@ import { ConfigReader, ConfigSource, mapConfigSource } from "../lib/config-reade
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
 import { readSwarmClusterConfig } from "../stacks/swarm-cluster/config";
 import { readServiceChainConfig } from "../stacks/service-chain/config";
-import { readProjectFile, readStackFile, PROJECT_DIR } from "../harness/stack-files";
+import { CONFIG_KEYS_FILE, checkRequiredConfig, missingConfigMessage, readProjectFile, readStackFile, PROJECT_DIR } from "../harness/stack-files";
 
 // Pulumi's published schema, as shared/ beside the checkout holds it; a vendored copy (kept
 // identical, see below) lets a clone without shared/ run the same check.
@@ -17,6 +18,11 @@ const SHARED_SCHEMA = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "pulu
 const VENDORED_SCHEMA = path.join(PROJECT_DIR, "tests", "fixtures", "pulumi-project.schema.json");
 const SCHEMA = fs.existsSync(SHARED_SCHEMA) ? SHARED_SCHEMA : VENDORED_SCHEMA;
 const STACKS = ["k8s-dev", "swarm-dev", "chain-dev", "k8s-local", "swarm-local", "chain-local"];
+const STACKS_DIR = path.join(PROJECT_DIR, "stacks");
+const CONFIG_KEYS = path.join(STACKS_DIR, CONFIG_KEYS_FILE);
+/** Every stack file in stacks/, as the CLI finds them (Pulumi.<stack>.yaml). */
+const stackFiles = () => fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+const loadSchema = () => JSON.parse(fs.readFileSync(SCHEMA, "utf8"));
 
 /** A config source that remembers which keys the loaders asked for. */
 function recording(values: Record<string, unknown>): { source: ConfigSource; keys: Set<string> } {
@@ -64,16 +70,42 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(project.stackConfigDir, "stacks");
     });
 
+    it(`${CONFIG_KEYS_FILE}: each declaration validates against the schema's configTypeDeclaration`, () => {
+        const keys = parseYaml(fs.readFileSync(CONFIG_KEYS, "utf8"));
+        assert.deepStrictEqual(Object.keys(keys), ["config"], "only a config block");
+        const ajv = new Ajv2020({ strict: false, allErrors: true });
+        const schema = loadSchema();
+        ajv.addSchema(schema);
+        const validate = ajv.getSchema(`${schema.$id}#/$defs/configTypeDeclaration`)!;
+        assert.ok(validate, "the schema defines configTypeDeclaration");
+        assert.ok(Object.keys(keys.config).length >= 30, "the per-role keys are here");
+        for (const [key, decl] of Object.entries(keys.config)) {
+            assert.ok(validate(decl), `${key}: ${JSON.stringify(validate.errors, null, 2)}`);
+        }
+        // Negative controls: an unknown type, an array without items, a misspelt field.
+        assert.ok(!validate({ type: "number" }));
+        assert.ok(!validate({ type: "array" }));
+        assert.ok(!validate({ type: "string", descripton: "typo" }));
+    });
+
+    it(`each key is declared once, in Pulumi.yaml or ${CONFIG_KEYS_FILE}`, () => {
+        const extra = parseYaml(fs.readFileSync(CONFIG_KEYS, "utf8")).config;
+        assert.deepStrictEqual(Object.keys(extra).filter((k) => k in project.config), []);
+        assert.deepStrictEqual(Object.keys(readProjectFile().config), [...Object.keys(project.config), ...Object.keys(extra)]);
+        assert.deepStrictEqual(readProjectFile().config.apacheIps, extra.apacheIps, "the harness reads them unchanged");
+    });
+
     it("declares every key with a type and a description", () => {
-        for (const [key, decl] of Object.entries<any>(project.config)) {
+        for (const [key, decl] of Object.entries<any>(readProjectFile().config)) {
             assert.ok(decl.type, `${key} has a type`);
             assert.ok(typeof decl.description === "string" && decl.description.length > 10, `${key} has a description`);
         }
     });
 
     it("marks the private key and the kubeconfig secret", () => {
-        assert.strictEqual(project.config.sshPrivateKey.secret, true);
-        assert.strictEqual(project.config.kubeconfig.secret, true);
+        const declared = readProjectFile().config;
+        assert.strictEqual(declared.sshPrivateKey.secret, true);
+        assert.strictEqual(declared.kubeconfig.secret, true);
     });
 
     it("the runtime does not type-check again: tsconfig sets noCheck, CI runs tsc --noCheck false", () => {
@@ -107,6 +139,66 @@ describe("Pulumi.yaml", () => {
     });
 });
 
+describe("keys the engine requires", () => {
+    // Pulumi requires every key declared in Pulumi.yaml's config block without a default or value,
+    // for every stack, before the program runs. Computed here from the raw file, not by the harness.
+    const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    const withoutDefault = Object.entries<any>(project.config ?? {})
+        .filter(([, d]) => typeof d === "object" && d !== null && d.default === undefined && d.value === undefined)
+        .map(([k]) => k);
+
+    it("are the keys of Pulumi.yaml's config block without a default: role only", () => {
+        assert.deepStrictEqual(withoutDefault, ["role"]);
+        assert.deepStrictEqual(readProjectFile().requiredKeys, withoutDefault);
+    });
+
+    it("the example stacks are all the stack files in stacks/", () => {
+        assert.deepStrictEqual(stackFiles().sort(), STACKS.map((s) => `Pulumi.${s}.yaml`).sort());
+    });
+
+    it("every stack file in stacks/ sets every key Pulumi.yaml declares without a default", () => {
+        const files = stackFiles();
+        assert.ok(files.length >= 6);
+        for (const file of files) {
+            const config = parseYaml(fs.readFileSync(path.join(STACKS_DIR, file), "utf8"))?.config ?? {};
+            const missing = withoutDefault.filter((k) => config[`${project.name}:${k}`] === undefined);
+            assert.deepStrictEqual(missing, [], `${file} leaves out keys the engine requires; give them a default or move their declaration to stacks/${CONFIG_KEYS_FILE}`);
+            const stack = file.replace(/^Pulumi\.(.+)\.yaml$/, "$1");
+            assert.doesNotThrow(() => checkRequiredConfig(stack, readStackFile(stack).config));
+        }
+    });
+
+    it("the harness words a missing key as Pulumi does", () => {
+        assert.strictEqual(missingConfigMessage("s", ["role"]), "Stack 's' is missing configuration value 'role'");
+        assert.strictEqual(missingConfigMessage("s", ["c", "a", "b"]), "Stack 's' is missing configuration values 'a', 'b' and 'c'");
+        assert.throws(
+            () => checkRequiredConfig("k8s-local", { "hybrid-vnf:target": "existing" }),
+            /^Error: validating stack config: Stack 'k8s-local' is missing configuration value 'role'$/,
+        );
+    });
+
+    it("a temp project whose Pulumi.yaml declares per-role keys without defaults is caught (negative control)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-req-"));
+        try {
+            fs.mkdirSync(path.join(dir, "stacks"));
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                "name: hybrid-vnf\nruntime: nodejs\nstackConfigDir: stacks\nconfig:\n  role: {type: string}\n  apacheCount: {type: integer}\n  lbPort: {type: integer, default: 80}\n  aws:region: {type: string}\n",
+            );
+            fs.writeFileSync(path.join(dir, "stacks", CONFIG_KEYS_FILE), "config:\n  routerImage: {type: string}\n");
+            const p = readProjectFile(dir);
+            assert.deepStrictEqual(p.requiredKeys, ["role", "apacheCount"], "defaulted, other-namespace and config-keys.yaml keys are not required");
+            assert.deepStrictEqual(Object.keys(p.config), ["role", "apacheCount", "lbPort", "aws:region", "routerImage"]);
+            assert.throws(() => checkRequiredConfig("x", { "hybrid-vnf:role": "k8s-cluster" }, p), /Stack 'x' is missing configuration value 'apacheCount'/);
+            assert.throws(() => checkRequiredConfig("x", {}, p), /Stack 'x' is missing configuration values 'apacheCount' and 'role'/);
+            fs.writeFileSync(path.join(dir, "stacks", CONFIG_KEYS_FILE), "config:\n  role: {type: string}\n");
+            assert.throws(() => readProjectFile(dir), /role: declared both in Pulumi.yaml and in stacks\/config-keys.yaml/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe("example stacks", () => {
     for (const stack of STACKS) {
         it(`${stack}: keys declared, values of the declared types, no real secrets`, () => {
@@ -124,6 +216,7 @@ describe("example stacks", () => {
         assert.throws(() => readStackFile("typo", dir), /Pulumi\.typo\.yaml: hybrid-vnf:apacheCuont is not declared/);
         fs.writeFileSync(path.join(dir, "Pulumi.typed.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCount: three\n");
         assert.throws(() => readStackFile("typed", dir), /hybrid-vnf:apacheCount: "three" is not of the declared type integer/);
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 });
 
