@@ -1,8 +1,10 @@
 #!/bin/sh
-# Provide the base image debian:bookworm-slim without a container registry.
-# If the image is already present (pulled or built before), do nothing; otherwise
-# build a minimal Debian bookworm rootfs with debootstrap from the same apt mirror
-# this machine uses, and `docker import` it under that name.
+# Provide the base image debian:bookworm-slim, with or without a container registry.
+# If the image is already present (pulled or built before), do nothing; else, where a
+# registry answers (a hosted CI runner, a workstation), `docker pull` it, bounded in time;
+# only where none answers, build a minimal Debian bookworm rootfs with debootstrap from
+# the same apt mirror this machine uses, and `docker import` it under that name.
+#   BOOTSTRAP_PULL_TIMEOUT   seconds the pull may take (default 120; 0 skips the pull)
 set -eu
 
 IMAGE=debian:bookworm-slim
@@ -15,6 +17,22 @@ log() { echo "bootstrap-base: $*" >&2; }
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
   log "$IMAGE already present ($(docker image inspect -f '{{.Id}}' "$IMAGE")), nothing to do"
   exit 0
+fi
+
+# A registry that is refused or unresolvable fails the pull at once (where no registry is
+# reachable, as on the project's machines, in well under a second); one that drops packets
+# is cut off by the timeout. Either way we fall through to debootstrap.
+PULL_TIMEOUT=${BOOTSTRAP_PULL_TIMEOUT:-120}
+if [ "$PULL_TIMEOUT" != 0 ]; then
+  log "pulling $IMAGE (at most ${PULL_TIMEOUT}s)"
+  if out=$(timeout "$PULL_TIMEOUT" docker pull -q "$IMAGE" 2>&1); then
+    log "pulled $IMAGE ($(docker image inspect -f '{{.Id}}' "$IMAGE")) in $(( $(date +%s) - start ))s"
+    exit 0
+  elif [ $? = 124 ]; then
+    log "no answer from the registry in ${PULL_TIMEOUT}s, building it instead"
+  else
+    log "no registry answered ($(printf '%s\n' "$out" | tail -1)), building it instead"
+  fi
 fi
 
 command -v debootstrap >/dev/null || { log "debootstrap is not installed (apt-get install debootstrap)"; exit 1; }

@@ -1,13 +1,25 @@
 // The PR workflow README promises: on pull requests, npm ci, the type-check and npm test, then
 // `pulumi preview` of every dev stack with pulumi/actions, commenting on the PR, with the
 // backend and credentials from repository secrets and the policy pack on every preview.
+// Every workflow is also held to GitHub's workflow schema by action-validator.
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { deployOrder } from "../ops/stacks";
 
-const FILE = path.join(__dirname, "..", ".github", "workflows", "preview.yml");
+const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
+const FILE = path.join(WORKFLOWS, "preview.yml");
+
+/** action-validator (the npm package's wasm build of the Rust validator; no network) on one file. */
+function validate(file: string): { ok: boolean; output: string } {
+    const cli = path.join(path.dirname(require.resolve("@action-validator/cli/package.json")), "cli.mjs");
+    const r = spawnSync(process.execPath, [cli, file], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, timeout: 30_000 });
+    assert.equal(r.error, undefined, `action-validator did not run: ${r.error}`);
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
+}
 
 interface Step {
     name?: string;
@@ -68,6 +80,33 @@ describe(".github/workflows/preview.yml", () => {
         assert.equal(step.with?.["comment-on-pr"], true);
         assert.equal(step.with?.policyPacks, "policy");
         assert.ok(fs.existsSync(path.join(__dirname, "..", String(step.with?.policyPacks), "PulumiPolicy.yaml")), "the policy pack path exists");
+    });
+
+    it("every .github/workflows/*.yml is valid against the workflow schema (action-validator)", () => {
+        const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+        assert.ok(files.includes("preview.yml"), `workflows found: ${files.join(", ")}`);
+        const bad = files.map((f) => ({ f, ...validate(path.join(WORKFLOWS, f)) })).filter((r) => !r.ok);
+        assert.deepEqual(bad.map((r) => r.f), [], bad.map((r) => `${r.f}:\n${r.output}`).join("\n"));
+    });
+
+    it("negative control: the validator rejects preview.yml with a job without runs-on, or with an unknown key", () => {
+        const text = fs.readFileSync(FILE, "utf8");
+        const broken: Record<string, string> = {
+            "no-runs-on.yml": text.replace(/^ {4}runs-on: .*\n/m, ""),
+            "unknown-key.yml": text.replace(/^ {4}runs-on: (.*)$/m, "    runs-on: $1\n    run-on: $1"),
+        };
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-schema-"));
+        try {
+            for (const [name, yml] of Object.entries(broken)) {
+                assert.notEqual(yml, text, `${name}: the deliberate error was not made`);
+                fs.writeFileSync(path.join(dir, name), yml);
+                const r = validate(path.join(dir, name));
+                assert.equal(r.ok, false, `${name} was accepted`);
+                assert.match(r.output, /runs-on|run-on/, `${name}: the validator's output names the error:\n${r.output}`);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("takes the backend and credentials from repository secrets, never from literals", () => {
