@@ -37,6 +37,11 @@ export interface NginxLoadBalancerArgs {
     healthCheck?: string[];
     /** Extra service labels. */
     labels?: Record<string, string>;
+    /**
+     * Swarm networks (names or IDs) the tasks join. Default none: tasks use the node's default
+     * bridge, and reach the backends through the node's routes.
+     */
+    networks?: pulumi.Input<string>[];
 }
 
 export class NginxLoadBalancer extends pulumi.ComponentResource {
@@ -107,6 +112,7 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
                     },
                     // Two tasks cannot bind one host-mode port on the same node.
                     ...(publishMode === "host" ? { placement: { maxReplicas: 1 } } : {}),
+                    ...(args.networks?.length ? { networksAdvanceds: args.networks.map((name) => ({ name })) } : {}),
                 },
                 mode: { replicated: { replicas } },
                 endpointSpec: {

@@ -104,3 +104,15 @@ describe("config validation", () => {
         it("publish mode", () => rejects(() => chain({ lbPublishMode: "dnsrr" }), "lbPublishMode", "dnsrr", /ingress, host/));
     });
 });
+
+describe("service-chain lbNetworks", () => {
+    it("defaults to none and keeps the given names in order", () => {
+        assert.deepStrictEqual(chain({}).lbNetworks, []);
+        assert.deepStrictEqual(chain({ lbNetworks: ["lb-net", "0a1b2c3d"] }).lbNetworks, ["lb-net", "0a1b2c3d"]);
+    });
+    it("refuses a name Docker would refuse, and a name listed twice", () => {
+        rejects(() => chain({ lbNetworks: ["bad name"] }), "lbNetworks", "bad name", /not a Docker network name/);
+        rejects(() => chain({ lbNetworks: ["-x"] }), "lbNetworks", "-x");
+        rejects(() => chain({ lbNetworks: ["a", "a"] }), "lbNetworks", "a", /twice/);
+    });
+});

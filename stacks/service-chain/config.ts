@@ -23,6 +23,8 @@ export interface ServiceChainConfig {
     backendPort: number;
     lbReplicas: number;
     lbPublishMode: "ingress" | "host";
+    /** Swarm networks the LB tasks join; empty: the nodes' default bridge. */
+    lbNetworks: string[];
     /** Key for the Docker provider's SSH connection; unused for unix:// Docker hosts. */
     sshPrivateKey: pulumi.Output<string> | undefined;
 }
@@ -64,6 +66,16 @@ export function parseRouteEntries(key: string, values: string[], interfaces: rea
 }
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Docker's rule for network names (and IDs are hex, which it admits). */
+const DOCKER_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
+/** lbNetworks: Docker network names or IDs, each once. */
+export function parseNetworkNames(key: string, values: string[]): string[] {
+    for (const v of values) if (!DOCKER_NETWORK_NAME.test(v)) throw new ConfigError(key, v, "is not a Docker network name or ID");
+    const twice = values.find((v, i) => values.indexOf(v) !== i);
+    if (twice) throw new ConfigError(key, twice, "is listed twice");
+    return values;
+}
 
 export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
     const routerNamespace = r.string("routerNamespace", "vnf-router");
@@ -91,6 +103,7 @@ export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
         backendPort: r.int("backendPort", 80, 1, 65535),
         lbReplicas: r.int("lbReplicas", 2, 1, 20),
         lbPublishMode: r.oneOf("lbPublishMode", ["ingress", "host"] as const, "ingress"),
+        lbNetworks: parseNetworkNames(r.name("lbNetworks"), r.list("lbNetworks")),
         sshPrivateKey: r.optionalSecret("sshPrivateKey"),
     };
 }

@@ -65,6 +65,7 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
             publishMode: cfg.lbPublishMode,
             replicas: cfg.lbReplicas,
             serviceName: "nginx-lb",
+            networks: cfg.lbNetworks,
         },
         // Packet order: the router is in place before the LB sends traffic through it.
         { provider: docker, dependsOn: [router] },
