@@ -76,30 +76,39 @@ fi
 # install_plugin NAME BUILD_FUNCTION STEP_FILE [MODULE_FILES...]: the resource plugin NAME at the
 # version its locked SDK asks for, from a workstation's plugin cache or built, then installed.
 install_plugin() {
-    local name=$1 fn=$2 version
+    local name=$1 fn=$2 version key
     shift 2
     version=$(locked "@pulumi/$name")
+    key="$version-$(recipe "$@")"
     local bin="pulumi-resource-$name" installed="$PULUMI_HOME/plugins/resource-$name-v$version"
-    if [ -x "$installed/$bin" ]; then
+    local from="${HOME}/.pulumi/plugins/resource-$name-v$version/$bin"
+    [ -x "$from" ] && key=workstation
+    # The key it was installed from: a changed recipe reinstalls.
+    if [ -x "$installed/$bin" ] && [ "$(cat "$installed/.hybrid-vnf-key" 2>/dev/null)" = "$key" ]; then
         echo "== $name plugin $version: installed in $PULUMI_HOME, nothing to do"
         return
     fi
-    local from="${HOME}/.pulumi/plugins/resource-$name-v$version/$bin"
-    if [ ! -x "$from" ]; then
-        provide "$name-provider" "$version-$(recipe "$@")" "$fn"
-        from="$CACHE/$name-provider-$version-$(recipe "$@")/bin/$bin"
-    else
+    if [ "$key" = workstation ]; then
         echo "== $name plugin $version: using the workstation's $from, nothing built"
+    else
+        provide "$name-provider" "$key" "$fn"
+        from="$CACHE/$name-provider-$key/bin/$bin"
     fi
     local t0=$SECONDS
+    "$CACHE/bin/pulumi" plugin rm resource "$name" "$version" --yes >/dev/null 2>&1 || true
     "$CACHE/bin/pulumi" plugin install resource "$name" "$version" --file "$from" >/dev/null
+    echo "$key" > "$installed/.hybrid-vnf-key"
     echo "== $name plugin $version: installed in $((SECONDS - t0))s"
 }
 
+# The steps stamp the plugins with the versions the locked SDKs ask for.
+KUBERNETES_PROVIDER_PLUGIN_VERSION=$(locked @pulumi/kubernetes)
+DOCKER_PROVIDER_VERSION=$(locked @pulumi/docker)
+export KUBERNETES_PROVIDER_PLUGIN_VERSION DOCKER_PROVIDER_VERSION
 wanted kubernetes-provider && install_plugin kubernetes build_kubernetes_provider "$ENGINE_DIR/steps/kubernetes-provider.sh"
 if wanted docker-provider; then
     if declare -F build_docker_provider >/dev/null; then
-        install_plugin docker build_docker_provider "$ENGINE_DIR/steps/docker-provider.sh" "$ENGINE_DIR"/modules/docker-provider/*
+        install_plugin docker build_docker_provider "$ENGINE_DIR/steps/docker-provider.sh" $(find "$ENGINE_DIR/modules/docker-provider" -type f | sort)
     else
         echo "== docker plugin: no recipe (the provider cannot be built from the Go proxy; see README)"
     fi

@@ -22,7 +22,7 @@ build_pulumi_cli() (
     local outdir=${1:?usage: build_pulumi_cli OUTDIR}
     : "${PULUMI_VERSION:?not set (source engine/versions.env)}"
     cd "$ENGINE_MODULES/pulumi"
-    grep -q "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION\$" go.mod ||
+    grep -qE "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION( |$)" go.mod ||
         { echo "engine/modules/pulumi/go.mod does not require pkg/v3 v$PULUMI_VERSION (PULUMI_VERSION)" >&2; exit 1; }
     GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -tags osusergo,grpcnotrace \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
