@@ -105,7 +105,9 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
                         stopSignal: "SIGQUIT",
                         stopGracePeriod: "15s",
                     },
-                    restartPolicy: { condition: "any", delay: "5s", maxAttempts: 0, window: "60s" },
+                    // Durations in Docker's own spelling ("1m", not "60s"): it reports them back that way, and
+                    // any other spelling is a diff on every preview.
+                    restartPolicy: { condition: "any", delay: "5s", maxAttempts: 0, window: "1m" },
                     resources: {
                         reservation: { memoryBytes: 32 * 1024 * 1024, nanoCpus: 50_000_000 },
                         limits: { memoryBytes: 256 * 1024 * 1024, nanoCpus: 1_000_000_000 },

@@ -4,6 +4,7 @@
 import { Address4 } from "ip-address";
 import { cidrContains, hostAddress } from "../lib/net";
 import { LabSpecError, LbSpec, PlanView, RouterSpec } from "./spec";
+import { N } from "./names";
 
 export interface LabAddressing {
     swarmCidr: string;
@@ -104,6 +105,8 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
     if (!port) throw fail(`publishes no port ${a.lbPort} (the swarm stack's lbPort)`);
     // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
     if (port.mode !== "host") throw fail(`publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, set hybrid-vnf:lbPublishMode: host`);
+    // The swarm hosts' stand-in network: the tasks' gateway is the host (managerIp), as on a swarm host.
+    if (!lb.networks.includes(N.swarmNet)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${N.swarmNet}; set hybrid-vnf:lbNetworks: [${N.swarmNet}] in chain-local`);
     const order = /--update-order\s(\S+)/.exec(lb.policyFlags.join(" "))?.[1];
     if (order === "start-first") {
         throw fail(`update order start-first with a host-mode port on a one-node swarm never places the new task ("host-mode port already in use"); use stop-first`);

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         // The same LB image, env and command as the planned service, on the Apache network itself.
         await run(["docker", "run", ...lbRunArgs(lab.lb, { name: N.directLb, network: N.apacheNet, ip: a.directLbIp, labels: LABELS })]);
         const directPid = await pidOf(N.directLb);
-        const lbPid = await pidOf(await lbTask());
+        const lbPid = await pidOf(await lbTask(lab.lb.serviceName));
         const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
         await waitFor("the direct LB answering", async () =>
             (await run(inNetns(directPid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://127.0.0.1:${target}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);

@@ -1,9 +1,14 @@
-// npm run lab [-- up|down|status] [--no-build]
-//   up (default): build the images, create the chain from the local stacks' plan, send 200
-//                 requests through it and print the report. Leaves the lab running.
-//   down:         remove everything the lab made (idempotent).
+// npm run lab [-- up|down|status|env] [--no-build]
+//   up (default): build the images and the hosts' stand-ins, start the control plane and the
+//                 router node's agent, `pulumi up` the local stacks with the real engine, send
+//                 200 requests through the chain and print the report. Leaves the lab running.
+//   down:         pulumi destroy (chain, swarm, k8s), stop the control plane, remove everything
+//                 the lab made (idempotent).
 //   status:       the router's kernel table and one round of requests, if the lab is up.
+//   env:          shell lines for `eval "$(npm run --silent lab -- env)"`: pulumi, kubectl and
+//                 docker pointed at the lab.
 import { labDown, labUp, report, smoke, specsFrom, planViews } from "./lab";
+import { LAB_PATHS, labToolEnv, shellExports } from "./engine-stacks";
 import { load, summary } from "./client";
 import { routerTable } from "./topology";
 import { N } from "./names";
@@ -12,8 +17,13 @@ import { run } from "./sh";
 async function main(argv: string[]): Promise<void> {
     const cmd = argv.find((a) => !a.startsWith("--")) ?? "up";
     const unknown = argv.filter((a) => a.startsWith("--") && a !== "--no-build");
-    if (unknown.length || !["up", "down", "status"].includes(cmd)) {
-        throw new Error(`usage: npm run lab [-- up|down|status] [--no-build] (got ${argv.join(" ")})`);
+    if (unknown.length || !["up", "down", "status", "env"].includes(cmd)) {
+        throw new Error(`usage: npm run lab [-- up|down|status|env] [--no-build] (got ${argv.join(" ")})`);
+    }
+    if (cmd === "env") {
+        process.stdout.write(`# hybrid-vnf lab: pulumi, kubectl and docker against the lab (its project copy is ${LAB_PATHS.project})\n`);
+        process.stdout.write(shellExports(labToolEnv()));
+        return;
     }
     if (cmd === "down") {
         await labDown();

@@ -58,8 +58,8 @@ function drainRules(a: LabAddressing): string[][] {
     return ["OUTPUT", "PREROUTING"].map((chain) => ["-t", "raw", chain, "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...comment, "-j", "DROP"]);
 }
 
-async function taskIps(): Promise<Map<string, string>> {
-    const ids = (await out(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`, "--filter", "status=running"])).split("\n").filter(Boolean);
+async function taskIps(service: string): Promise<Map<string, string>> {
+    const ids = (await out(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "status=running"])).split("\n").filter(Boolean);
     const m = new Map<string, string>();
     for (const id of ids) {
         const [env, ip] = (await out(["docker", "inspect", "-f", `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${N.swarmNet}").IPAddress}}`, id])).split("|");
@@ -76,34 +76,40 @@ export interface UpdateResult {
 }
 
 /**
- * `docker service update --env-add KEY=VALUE` with the plan's update policy, drained at the
- * front: new connections wait from just before the old task stops until a new task with the
- * new env answers on its own address.
+ * A rolling update of the LB service (by `update`: `pulumi up`, or `docker service update`),
+ * drained at the front: new connections wait from just before the old task stops until a new
+ * task whose env has `expectEnv` (KEY=VALUE) answers on its own address.
  */
-export async function rollingUpdate(a: LabAddressing, lb: LbSpec, envAdd: string, timeoutMs = 170_000): Promise<UpdateResult> {
+export async function drainedUpdate(a: LabAddressing, lb: LbSpec, expectEnv: string, update: () => Promise<unknown>): Promise<UpdateResult> {
     const target = lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
     const t = Date.now();
     for (const r of drainRules(a)) await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
     let drainMs = 0;
     let held = 0;
     const held0 = await heldPackets();
-    const update = run(["docker", "service", "update", "--detach=false", "--no-resolve-image", "--env-add", envAdd, N.lbService], { timeoutMs });
-    const settled = update.then(() => undefined, () => undefined); // its error is rethrown below
+    const updating = update();
+    const settled = updating.then(() => undefined, () => undefined); // its error is rethrown below
     try {
         await Promise.race([
             settled,
-            waitFor(`a task with ${envAdd} answering`, async () => {
-                for (const [ip, env] of await taskIps()) {
-                    if (env.includes(JSON.stringify(envAdd)) && (await request(`http://${ip}:${target}/healthz`, 500)).ok) return true;
+            waitFor(`a task with ${expectEnv} answering`, async () => {
+                for (const [ip, env] of await taskIps(lb.serviceName)) {
+                    if (env.includes(JSON.stringify(expectEnv)) && (await request(`http://${ip}:${target}/healthz`, 500)).ok) return true;
                 }
                 return undefined;
-            }, 60_000, 50),
+            }, 120_000, 50),
         ]);
     } finally {
         held = await heldPackets(); // before the drain rules (and their counters) go
         for (const r of drainRules(a)) await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
         drainMs = Date.now() - t;
     }
-    await update;
+    await updating;
     return { updateMs: Date.now() - t, drainMs, heldSyns: held - held0 };
+}
+
+/** `docker service update --env-add KEY=VALUE` with the service's update policy, drained at the front. */
+export function rollingUpdate(a: LabAddressing, lb: LbSpec, envAdd: string, timeoutMs = 170_000): Promise<UpdateResult> {
+    return drainedUpdate(a, lb, envAdd, () =>
+        run(["docker", "service", "update", "--detach=false", "--no-resolve-image", "--env-add", envAdd, lb.serviceName], { timeoutMs }));
 }

@@ -1,16 +1,26 @@
-// `npm run lab` as a library (the CLI, the E2E tests and the benchmark share it): plan the
-// local stacks in-process, take the router and LB specs from the plan, build the topology,
-// send requests through the chain and report, with the time of every step.
+// `npm run lab` as a library (the CLI, the E2E tests and the benchmark share it): build the
+// hosts and networks the clouds would give (topology.ts), start a Kubernetes control plane and
+// the router node's agent, `pulumi up` the local stacks with the real engine, then send requests
+// through the chain and report, with the time of every step.
+import * as fs from "fs";
+import * as path from "path";
 import { planStacks, reveal, revealedInputs } from "../harness/plan";
 import { LabAddressing, checkLbFits, labAddressing } from "./addressing";
-import { buildImages, ensureDocker, ensureSwarm, imageExists, imageTags, undoEngineChanges } from "./docker";
+import { REPO, buildImages, ensureDocker, ensureSwarm, imageExists, imageTags, undoEngineChanges } from "./docker";
 import { LbSpec, PlanView, RouterSpec, extractLbSpec, extractRouterSpec } from "./spec";
-import { LAB_ROUTE_PROTO, Log, N, downTopology, installSafetyRoute, nodeRoutes, routerTable, up } from "./topology";
-import { LoadResult, load, summary } from "./client";
+import { LAB_ROUTE_PROTO, Log, N, apacheAnswering, downTopology, installSafetyRoute, lbTask, nodeRoutes, routerDiagnosis, routerTable, upTopology } from "./topology";
+import { LoadResult, load, summary, timeToOk } from "./client";
 import { missingRoutes } from "./measure";
+import { waitFor } from "./sh";
 import { acquireLabLock, releaseLabLock } from "./lock";
+import { alivePid, startControlPlane, startDetached, stopControlPlane, stopDetached } from "./control-plane";
+import { LAB_PATHS, LOCAL_STACKS, labStateHasStacks, labToolEnv, prepareLabProject, runLabStacks, setLabConfig } from "./engine-stacks";
+import { NodeAgentConfig } from "./node-agent-main";
+import { ROUTER_NODE_SELECTOR } from "../components/quagga-router";
+import { toolchainEnv } from "../engine/toolchain";
 
-export const LOCAL_STACKS = ["k8s-local", "swarm-local", "chain-local"];
+export { LOCAL_STACKS };
+const AGENT = "node-agent";
 
 export interface Lab {
     a: LabAddressing;
@@ -54,6 +64,8 @@ export interface UpOptions {
     install: boolean;
     /** Run images/build.sh (default true). */
     build?: boolean;
+    /** Set hybrid-vnf:routerVtyPassword (secret) on chain-local: a Secret and a vty Service too. */
+    vtyPassword?: string;
     /** How long to wait for another lab run on this machine to finish (default 10 min). */
     lockWaitMs?: number;
     log?: Log;
@@ -73,8 +85,9 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
     const steps: Lab["steps"] = [];
     const step = stepper(steps, log);
     await step("Docker Engine", async () => log(`Docker ${await ensureDocker({ install: o.install, log })}`));
+    await step("engine toolchain (npm run engine)", async () => log(`PULUMI_HOME=${toolchainEnv().PULUMI_HOME}`));
     const { a, router, lb } = await step("plan k8s-local, swarm-local, chain-local; take the router and LB specs", async () => specsFrom(await planViews()));
-    await step("clear leftovers of an earlier lab", () => downTopology(log));
+    await step("clear leftovers of an earlier lab", () => downLocked(log));
     // Before any lab packet: the lab's supernet is unreachable from this host except by the
     // more specific routes the lab adds itself, so nothing can leave by the default route.
     await step(`safety route: unreachable ${a.supernet}`, () => installSafetyRoute(a.supernet));
@@ -86,16 +99,66 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
         }
     });
     await step("swarm mode", async () => log(await ensureSwarm()));
-    await up(a, router, lb, apacheImage, step, log);
-    for (const x of [...router.notApplied.map((s) => `router: ${s}`), ...lb.notApplied.map((s) => `lb: ${s}`)]) log(`not applied from the plan: ${x}`);
+    await upTopology(a, lb, apacheImage, step);
+    const cp = await step("Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)", () =>
+        startControlPlane(LAB_PATHS.controlPlane, log));
+    await step(`router node ${N.node} in the API (labelled ${JSON.stringify(ROUTER_NODE_SELECTOR)}), run by the lab's node agent`, async () => {
+        const config: NodeAgentConfig = {
+            kubeconfigPath: cp.kubeconfigPath,
+            nodeName: N.node,
+            nodeLabels: { ...ROUTER_NODE_SELECTOR },
+            nodeIp: a.routerHost,
+            netnsContainer: N.node,
+            containerName: N.router,
+            containerLabels: { [N.label]: "1" },
+        };
+        startDetached(LAB_PATHS.dir, AGENT, [process.execPath, "-r", "ts-node/register/transpile-only", path.join(REPO, "lab", "node-agent-main.ts"), JSON.stringify(config)]);
+    });
+    const env = labToolEnv(cp.kubeconfigPath);
+    await step("project copy in .lab/project, kubeconfig as the secret hybrid-vnf:kubeconfig of k8s-local", async () => {
+        prepareLabProject();
+        await setLabConfig(env, LOCAL_STACKS[0], "hybrid-vnf:kubeconfig", cp.kubeconfig, true);
+        if (o.vtyPassword !== undefined) await setLabConfig(env, LOCAL_STACKS[2], "hybrid-vnf:routerVtyPassword", o.vtyPassword, true);
+    });
+    await step(`pulumi up ${LOCAL_STACKS.join(", ")} (real engine, policy pack hybrid-vnf)`, () => runLabStacks("deploy", env, log));
+    await step("router pod's ROUTES in the node's kernel table (proto 196)", async () => {
+        try {
+            await waitFor("the router's ROUTES in the node's kernel table (proto 196)", async () =>
+                missingRoutes(router.routes, await nodeRoutes()).length === 0 ? true : undefined, 30_000);
+        } catch (e) {
+            throw new Error(`${(e as Error).message}\n${await routerDiagnosis()}`);
+        }
+        await apacheAnswering(a);
+    });
+    await step("LB Swarm service (made by the docker provider) answering on loadBalancerUrl", async () => {
+        await timeToOk(`${a.loadBalancerUrl}/healthz`, 90_000, { intervalMs: 250 });
+        log(`LB task ${await lbTask(lb.serviceName)} answers on ${a.loadBalancerUrl}`);
+    });
+    for (const x of [...router.notApplied.map((s) => `router: ${s}`), ...lb.notApplied.map((s) => `lb: ${s}`)]) log(`not applied: ${x}`);
     return { a, router, lb, apacheImage, steps };
+}
+
+/** pulumi destroy (chain, swarm, k8s), then the agent, the control plane and the topology. */
+async function downLocked(log: Log): Promise<void> {
+    if (labStateHasStacks()) {
+        if (alivePid(path.join(LAB_PATHS.controlPlane, "kube-apiserver.pid")) === undefined) {
+            log("the lab's state holds stacks but its control plane is gone: the state is dropped (its objects went with the control plane)");
+        } else {
+            await runLabStacks("destroy", labToolEnv(), log);
+        }
+    }
+    if (await stopDetached(LAB_PATHS.dir, AGENT)) log("node agent stopped");
+    await stopControlPlane(LAB_PATHS.controlPlane, log);
+    fs.rmSync(LAB_PATHS.state, { recursive: true, force: true });
+    fs.rmSync(LAB_PATHS.project, { recursive: true, force: true });
+    await downTopology(log);
 }
 
 export async function labDown(o: { log?: Log; engine?: boolean } = {}): Promise<void> {
     const log = o.log ?? ((s: string) => process.stderr.write(`lab: ${s}\n`));
     await acquireLabLock(600_000, log);
     try {
-        await downTopology(log);
+        await downLocked(log);
         if (o.engine !== false) await undoEngineChanges(log);
     } finally {
         releaseLabLock();
@@ -119,7 +182,7 @@ export function report(lab: Lab, s: SmokeReport): string {
     const a = lab.a;
     const lines = [
         "hybrid-vnf lab: the service chain on this machine",
-        `  client -> ${a.loadBalancerUrl} (LB Swarm service ${N.lbService}, host-mode port on ${N.swarmBridge} ${a.swarmCidr}, host = ${a.managerIp})`,
+        `  client -> ${a.loadBalancerUrl} (LB Swarm service ${lab.lb.serviceName}, host-mode port on ${N.swarmBridge} ${a.swarmCidr}, host = ${a.managerIp})`,
         `  host route ${a.apacheCidr} via ${a.routerHost} dev ${N.hostClusterIf} (host leg ${a.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
         `  router node netns ${N.node}: ${a.nodeIfaces[0]} ${a.routerHost} (cluster ${a.clusterCidr}), ${a.nodeIfaces[1]} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); router container ${N.router}`,
         `  Apache backends ${a.apacheIps.join(", ")} on ${N.apacheBridge} (no host address), default via ${a.routerApacheIp}`,

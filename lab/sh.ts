@@ -22,12 +22,15 @@ export interface RunOptions {
     allowFail?: boolean;
     /** Print the command before running it. */
     verbose?: boolean;
+    /** Environment (default: this process's) and working directory. */
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
 }
 
 export function run(argv: string[], o: RunOptions = {}): Promise<RunResult> {
     if (o.verbose) process.stderr.write(`lab$ ${argv.join(" ")}\n`);
     return new Promise((resolve, reject) => {
-        execFile(argv[0], argv.slice(1), { timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
+        execFile(argv[0], argv.slice(1), { timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL", env: o.env, cwd: o.cwd }, (err, stdout, stderr) => {
             const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
             if (e && typeof e.code === "string") {
                 // The program itself could not be started (ENOENT, EACCES).

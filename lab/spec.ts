@@ -62,6 +62,8 @@ export interface PublishedPort {
 
 export interface LbSpec extends ContainerSpec {
     serviceName: string;
+    /** Swarm networks the tasks join (taskSpec.networksAdvanceds). */
+    networks: string[];
     replicas: number;
     maxPerNode?: number;
     ports: PublishedPort[];
@@ -104,20 +106,28 @@ export function k8sMemory(q: string): string {
 export function extractRouterSpec(plans: PlanView[]): RouterSpec {
     const { plan, r } = findOne(plans, ROUTER_TYPES, "router workload");
     const source = `${plan.stack}: ${r.type} ${r.name}`;
-    const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
     const pod = r.inputs?.spec?.template?.spec;
-    if (!pod) throw fail("has no spec.template.spec");
+    if (!pod) throw new LabSpecError(`${source}: has no spec.template.spec`);
+    const env: Record<string, string> = {};
+    for (const e of pod.containers?.[0]?.env ?? []) {
+        if (typeof e.value !== "string") throw new LabSpecError(`${source}: env ${e.name} has no literal value (valueFrom is not supported by the lab)`);
+        env[e.name] = e.value;
+    }
+    return routerSpecFromPod(source, pod, env);
+}
+
+/**
+ * The router container of a pod spec (planned, or read from the API by the node agent), in
+ * Docker's terms; `env` is the container's env with every value resolved.
+ */
+export function routerSpecFromPod(source: string, pod: any, env: Record<string, string>): RouterSpec {
+    const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
     // The router must own the node's network namespace, as the design's hostNetwork pod does.
     if (pod.hostNetwork !== true) throw fail("spec.template.spec.hostNetwork is not true; the router must run in the node's network namespace");
     const containers: any[] = pod.containers ?? [];
     if (containers.length !== 1) throw fail(`has ${containers.length} containers; the lab runs exactly one router container`);
     const c = containers[0];
     if (typeof c.image !== "string" || c.image === "") throw fail("container has no image");
-    const env: Record<string, string> = {};
-    for (const e of c.env ?? []) {
-        if (typeof e.value !== "string") throw fail(`env ${e.name} has no literal value (valueFrom is not supported by the lab)`);
-        env[e.name] = e.value;
-    }
     if (env.ROUTES === undefined) throw fail("container env has no ROUTES");
     let parsed: { interfaces: string[]; routes: Route[] };
     try {
@@ -140,9 +150,6 @@ export function extractRouterSpec(plans: PlanView[]): RouterSpec {
             startPeriod: s ? `${(s.periodSeconds ?? 10) * (s.failureThreshold ?? 3)}s` : undefined,
         };
     }
-    if (c.readinessProbe) notApplied.push("readinessProbe (no kubelet/endpoints in the lab)");
-    if (c.resources?.requests) notApplied.push("resources.requests (no scheduler)");
-    if (pod.nodeSelector) notApplied.push(`nodeSelector ${JSON.stringify(pod.nodeSelector)} (the lab has one node)`);
     if (c.ports?.length) notApplied.push(`ports ${c.ports.map((p: any) => p.containerPort).join(",")} (host ports of the node namespace)`);
     return {
         source,
@@ -212,8 +219,6 @@ export function extractLbSpec(plans: PlanView[]): LbSpec {
     add("endpoint-mode", i.endpointSpec?.mode);
     for (const c of i.taskSpec?.placement?.constraints ?? []) add("constraint", c);
     const notApplied: string[] = [];
-    if (i.taskSpec?.networksAdvanced?.length) notApplied.push("taskSpec.networksAdvanced (the lab attaches the swarm hosts' network)");
-    if (i.convergeConfig) notApplied.push("convergeConfig (Pulumi's wait; the lab waits for the task itself)");
     const hc = cs.healthcheck;
     let health: Health | undefined;
     if (hc?.tests?.length) {
@@ -238,6 +243,7 @@ export function extractLbSpec(plans: PlanView[]): LbSpec {
         stopTimeout: cs.stopGracePeriod,
         notApplied,
         serviceName: i.name ?? r.name,
+        networks: (i.taskSpec?.networksAdvanceds ?? []).map((n: { name: string }) => n.name),
         replicas,
         maxPerNode: i.taskSpec?.placement?.maxReplicas,
         ports,

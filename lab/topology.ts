@@ -14,18 +14,20 @@
 // Everything made here carries a name or label `hvnf-lab`, host routes carry protocol 233,
 // so `down` finds and removes it without the plan. Only `down` removes the safety route.
 import { LabAddressing } from "./addressing";
-import { KernelRoute, missingRoutes } from "./measure";
-import { LbSpec, RouterSpec } from "./spec";
-import { lbServiceArgs, routerRunArgs } from "./docker-args";
+import { KernelRoute } from "./measure";
+import { LbSpec } from "./spec";
 import { inNetns, pidOf } from "./docker";
 import { out, run, sleep, waitFor } from "./sh";
-import { timeToOk } from "./client";
 import { FILTER_CHAINS, installFilters } from "./front";
 import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
+import { VNF_SERVICE_LABEL_KEY } from "../components/nginx-load-balancer";
 
 export { LABELS, LAB_ROUTE_PROTO, N };
 
 export type Log = (s: string) => void;
+
+/** The NginxLoadBalancer's service (and its tasks' containers) carry this label. */
+const LB_SERVICE_FILTER = `label=${VNF_SERVICE_LABEL_KEY}`;
 export type Step = <T>(name: string, f: () => Promise<T>) => Promise<T>;
 
 const prefixLen = (cidr: string) => cidr.split("/")[1];
@@ -43,7 +45,12 @@ export async function routerTable(): Promise<string> {
     return out(inNetns(await pidOf(N.node), ["ip", "route", "show", "table", "main"]));
 }
 
-export async function up(a: LabAddressing, router: RouterSpec, lb: LbSpec, apacheImage: string, step: Step, log: Log): Promise<void> {
+/**
+ * What stands in for the clouds' hosts and networks: the swarm hosts' network, the router node's
+ * namespace and legs, the Apache backends, and the host's filters. The workloads on top (router
+ * pod, LB service) are the engine's.
+ */
+export async function upTopology(a: LabAddressing, lb: LbSpec, apacheImage: string, step: Step): Promise<void> {
     const labelFlags = Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
     await step("networks (swarm hosts' bridge, Apache bridge without a host address)", async () => {
         // A swarm-scoped bridge takes its subnet, options and labels from a config-only network.
@@ -56,9 +63,9 @@ export async function up(a: LabAddressing, router: RouterSpec, lb: LbSpec, apach
             "-o", `com.docker.network.bridge.name=${N.apacheBridge}`, "-o", "com.docker.network.bridge.inhibit_ipv4=true",
             "-o", "com.docker.network.bridge.enable_ip_masquerade=false", ...labelFlags, N.apacheNet]);
     });
-    const pid = await step("router node namespace (eth0 cluster leg, eth1 Apache leg /32)", async () => {
+    await step("router node namespace (eth0 cluster leg, eth1 Apache leg /32)", async () => {
         await run(["docker", "run", "--detach", "--name", N.node, "--network", "none", "--sysctl", "net.ipv4.ip_forward=1",
-            "--no-healthcheck", ...labelFlags, "--entrypoint", "sleep", router.image, "infinity"]);
+            "--no-healthcheck", ...labelFlags, "--entrypoint", "sleep", apacheImage, "infinity"]);
         const pid = await pidOf(N.node);
         const [clusterIf, apacheIf] = a.nodeIfaces;
         const sh = (cmd: string[]) => run(cmd);
@@ -87,44 +94,35 @@ export async function up(a: LabAddressing, router: RouterSpec, lb: LbSpec, apach
         const addr = await out(["ip", "-4", "-o", "address", "show", "dev", N.apacheBridge]);
         if (addr !== "") throw new Error(`the host has an address on the Apache bridge (${addr}); packets would bypass the router`);
     });
-    await step("router container (spec from the plan) and its ROUTES in the kernel", async () => {
-        await run(["docker", "run", ...routerRunArgs(router, { name: N.router, node: N.node, labels: LABELS })]);
-        try {
-            await waitFor("the router's ROUTES in the node's kernel table (proto 196)", async () =>
-                missingRoutes(router.routes, await nodeRoutes()).length === 0 ? true : undefined, 30_000);
-        } catch (e) {
-            throw new Error(`${(e as Error).message}\n${await routerDiagnosis()}`);
-        }
-    });
     await step("Apache backends (default route via the router)", async () => {
         for (const [i, ip] of a.apacheIps.entries()) {
             await run(["docker", "run", "--detach", "--name", N.apache(i), "--network", N.apacheNet, "--ip", ip,
                 "--env", `BACKEND_NAME=apache-${i + 1}`, "--env", `BACKEND_IP=${ip}`, ...labelFlags, apacheImage]);
         }
-        for (const ip of a.apacheIps) {
-            await waitFor(`apache ${ip} answering (from the node)`, async () =>
-                (await run(inNetns(pid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://${ip}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
-        }
     });
     await step("host filters (published port only from this host, SYN hold during LB handoffs)", () => installFilters(a, lb));
-    await step("LB Swarm service (spec from the plan) answering on loadBalancerUrl", async () => {
-        await run(["docker", "service", "create", ...lbServiceArgs(lb, { name: N.lbService, network: N.swarmNet, labels: LABELS })]);
-        await timeToOk(`${a.loadBalancerUrl}/healthz`, 90_000, { intervalMs: 250 });
-        log(`LB task ${await lbTask()} answers on ${a.loadBalancerUrl}`);
-    });
+}
+
+/** Every backend answers from the router node (its replies need the router's routes). */
+export async function apacheAnswering(a: LabAddressing): Promise<void> {
+    const pid = await pidOf(N.node);
+    for (const ip of a.apacheIps) {
+        await waitFor(`apache ${ip} answering (from the node)`, async () =>
+            (await run(inNetns(pid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://${ip}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
+    }
 }
 
 /** Why the router did not come up: its restarts and its last log lines. */
-async function routerDiagnosis(): Promise<string> {
+export async function routerDiagnosis(): Promise<string> {
     const restarts = await out(["docker", "inspect", "-f", "{{.RestartCount}} restarts, status {{.State.Status}}", N.router], { allowFail: true });
     const logs = await run(["docker", "logs", "--tail", "20", N.router], { allowFail: true });
     return `router container ${N.router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
 }
 
 /** The running LB task container's name (one replica in the lab). */
-export async function lbTask(): Promise<string> {
+export async function lbTask(service: string): Promise<string> {
     return waitFor("a running LB task", async () => {
-        const names = await out(["docker", "ps", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`, "--filter", "status=running", "--format", "{{.Names}}"]);
+        const names = await out(["docker", "ps", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "status=running", "--format", "{{.Names}}"]);
         return names.split("\n").filter(Boolean)[0];
     }, 60_000);
 }
@@ -132,9 +130,11 @@ export async function lbTask(): Promise<string> {
 /** Removes every lab object; each step tolerates "already gone", so it can run any number of times. */
 export async function downTopology(log: Log): Promise<void> {
     const soft = (argv: string[]) => run(argv, { allowFail: true, timeoutMs: 60_000 });
-    if ((await soft(["docker", "service", "rm", N.lbService])).code === 0) log(`removed service ${N.lbService}`);
+    // `pulumi destroy` removes the LB service; one left by a failed destroy goes here.
+    const services = (await soft(["docker", "service", "ls", "-q", "--filter", LB_SERVICE_FILTER])).stdout.split("\n").filter(Boolean);
+    if (services.length && (await soft(["docker", "service", "rm", ...services])).code === 0) log(`removed LB services ${services.join(", ")}`);
     await waitFor("LB task containers to go", async () =>
-        (await out(["docker", "ps", "-aq", "--filter", `label=com.docker.swarm.service.name=${N.lbService}`], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
+        (await out(["docker", "ps", "-aq", "--filter", LB_SERVICE_FILTER], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
     const ids = (await out(["docker", "ps", "-aq", "--filter", `label=${N.label}`], { allowFail: true })).split("\n").filter(Boolean);
     if (ids.length) {
         await soft(["docker", "rm", "--force", ...ids]);
@@ -169,11 +169,12 @@ export async function labLeftovers(): Promise<string[]> {
     const found: string[] = [];
     const add = (what: string, s: string) => s && found.push(`${what}: ${s.split("\n").join(", ")}`);
     add("containers", await soft(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"]));
-    add("services", await soft(["docker", "service", "ls", "--filter", `name=${N.lbService}`, "--format", "{{.Name}}"]));
+    add("services", await soft(["docker", "service", "ls", "--filter", LB_SERVICE_FILTER, "--format", "{{.Name}}"]));
     add("networks", await soft(["docker", "network", "ls", "--filter", "name=hvnf-lab", "--format", "{{.Name}}"]));
     add("links", (await soft(["ip", "-o", "link", "show"])).split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n.startsWith("hvnf-lab")).join("\n"));
     add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(N.node)).join("\n"));
     add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
+    add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", "lab/node-agent-main.ts|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab"]));
     for (const [tool, table, chain] of FILTER_CHAINS) {
         add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${N.comment}`)).join("\n"));
     }

@@ -1,0 +1,33 @@
+// The node agent as a process of its own (the lab stays up after `npm run lab` returns):
+//   node -r ts-node/register/transpile-only lab/node-agent-main.ts '<json NodeAgentConfig>'
+// It runs until SIGTERM, then leaves the pod's container to `down`.
+import * as fs from "fs";
+import { KubeApi, accessFromKubeconfig } from "./kube-api";
+import { NodeAgent } from "./node-agent";
+
+export interface NodeAgentConfig {
+    kubeconfigPath: string;
+    nodeName: string;
+    nodeLabels: Record<string, string>;
+    nodeIp: string;
+    netnsContainer: string;
+    containerName: string;
+    containerLabels: Record<string, string>;
+}
+
+async function main(): Promise<void> {
+    const c: NodeAgentConfig = JSON.parse(process.argv[2]);
+    const api = new KubeApi(accessFromKubeconfig(fs.readFileSync(c.kubeconfigPath, "utf8")));
+    const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+    const agent = new NodeAgent({ ...c, api, log });
+    await agent.register();
+    log(`node ${c.nodeName} registered (labels ${JSON.stringify(c.nodeLabels)}, address ${c.nodeIp})`);
+    process.on("SIGTERM", () => agent.stop());
+    await agent.loop();
+    api.close();
+}
+
+main().catch((e: Error) => {
+    process.stderr.write(`node agent failed: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+});
