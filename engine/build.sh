@@ -32,9 +32,11 @@ locked() { node -p "require('$ROOT/package-lock.json').packages['node_modules/$1
 recipe() { cat "$@" | sha256sum | cut -c1-10; }
 wanted() { [ -z "${ENGINE_ONLY:-}" ] || [[ " $ENGINE_ONLY " == *" $1 "* ]]; }
 
-# provide NAME KEY FUNCTION: $CACHE/NAME-KEY/bin from FUNCTION, unless already complete.
+# provide NAME KEY FUNCTION [nolink]: $CACHE/NAME-KEY/bin from FUNCTION, unless already complete;
+# its binaries are linked into $CACHE/bin unless nolink (plugins: the engine would prefer a plugin
+# found on PATH to the installed one, with a warning on every run).
 provide() {
-    local name=$1 key=$2 fn=$3 dir="$CACHE/$1-$2"
+    local name=$1 key=$2 fn=$3 link=${4:-link} dir="$CACHE/$1-$2"
     if [ -f "$dir/.complete" ]; then
         echo "== $name $key: cached in $dir, nothing built"
     else
@@ -45,6 +47,7 @@ provide() {
         rm -rf "$dir" && mv "$dir.partial" "$dir" && touch "$dir/.complete"
         echo "== $name $key: built in $((SECONDS - t0))s"
     fi
+    [ "$link" = link ] || return 0
     # Hard links, not symlinks: the engine looks for the language host beside the real pulumi file.
     for b in "$dir"/bin/*; do ln -f "$b" "$CACHE/bin/$(basename "$b")" 2>/dev/null || cp -f "$b" "$CACHE/bin/"; done
 }
@@ -91,7 +94,7 @@ install_plugin() {
     if [ "$key" = workstation ]; then
         echo "== $name plugin $version: using the workstation's $from, nothing built"
     else
-        provide "$name-provider" "$key" "$fn"
+        provide "$name-provider" "$key" "$fn" nolink
         from="$CACHE/$name-provider-$key/bin/$bin"
     fi
     local t0=$SECONDS
