@@ -168,7 +168,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         try {
             const missingStack = await tryRef("organization/hybrid-vnf/k8s-nowhere");
             const missingOutput = await tryRef("organization/hybrid-vnf/k8s-empty");
-            log(`k8sStack=k8s-nowhere: exit ${missingStack.code}, ${/.*k8s-nowhere.*/.exec(missingStack.text)?.[0].trim()}`);
+            log(`k8sStack=k8s-nowhere: exit ${missingStack.code}, ${missingStack.text.split("\n").filter((l) => /error/i.test(l) && l.includes("k8s-nowhere")).pop()?.trim()}`);
             log(`k8sStack=k8s-empty: exit ${missingOutput.code}, ${/.*(required output|output \w+).*k8s-empty.*/i.exec(missingOutput.text)?.[0].trim()}`);
             assert.notStrictEqual(missingStack.code, 0);
             assert.match(missingStack.text, /k8s-nowhere/);
