@@ -10,6 +10,7 @@
 import { LabAddressing } from "./addressing";
 import { LbSpec } from "./spec";
 import { N } from "./names";
+import { spawn } from "child_process";
 import { out, run, waitFor } from "./sh";
 import { request } from "./client";
 
@@ -75,18 +76,43 @@ export interface UpdateResult {
     heldSyns: number;
 }
 
+/** Resolves when Docker reports an update of `service` (its spec changed): the handoff begins. */
+function serviceUpdated(service: string): { seen: Promise<void>; stop: () => void } {
+    const events = spawn("docker", ["events", "--filter", "type=service", "--filter", `service=${service}`, "--filter", "event=update", "--format", "{{.Action}}"]);
+    const seen = new Promise<void>((resolve, reject) => {
+        events.stdout.on("data", () => resolve());
+        events.on("error", reject);
+    });
+    return { seen, stop: () => events.kill() };
+}
+
 /**
- * A rolling update of the LB service (by `update`: `pulumi up`, or `docker service update`),
- * drained at the front: new connections wait from just before the old task stops until a new
- * task whose env has `expectEnv` (KEY=VALUE) answers on its own address.
+ * A rolling update of the LB service, drained at the front: new connections wait until a new
+ * task whose env has `expectEnv` (KEY=VALUE) answers on its own address. The hold starts just
+ * before `update` (`docker service update`: the update is the command), or, for an update that
+ * first evaluates a program (`pulumi up`), when Docker reports the service's spec changed, so the
+ * program's run is not part of the hold (a SYN held past ~7 s waits for its 15 s retransmission).
  */
-export async function drainedUpdate(a: LabAddressing, lb: LbSpec, expectEnv: string, update: () => Promise<unknown>): Promise<UpdateResult> {
+export async function drainedUpdate(
+    a: LabAddressing,
+    lb: LbSpec,
+    expectEnv: string,
+    update: () => Promise<unknown>,
+    o: { holdFrom?: "start" | "service-update" } = {},
+): Promise<UpdateResult> {
     const target = lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
     const t = Date.now();
-    for (const r of drainRules(a)) await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
+    const held0 = await heldPackets();
+    let holdAt: number | undefined;
+    const hold = async () => {
+        for (const r of drainRules(a)) await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
+        holdAt = Date.now();
+    };
+    const watch = o.holdFrom === "service-update" ? serviceUpdated(lb.serviceName) : undefined;
+    const holding = watch ? watch.seen.then(hold) : hold();
+    if (!watch) await holding;
     let drainMs = 0;
     let held = 0;
-    const held0 = await heldPackets();
     const updating = update();
     const settled = updating.then(() => undefined, () => undefined); // its error is rethrown below
     try {
@@ -97,12 +123,14 @@ export async function drainedUpdate(a: LabAddressing, lb: LbSpec, expectEnv: str
                     if (env.includes(JSON.stringify(expectEnv)) && (await request(`http://${ip}:${target}/healthz`, 500)).ok) return true;
                 }
                 return undefined;
-            }, 120_000, 50),
+            }, 240_000, 50),
         ]);
     } finally {
+        watch?.stop();
+        if (holdAt !== undefined || !watch) await holding.catch(() => undefined);
         held = await heldPackets(); // before the drain rules (and their counters) go
         for (const r of drainRules(a)) await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
-        drainMs = Date.now() - t;
+        drainMs = holdAt === undefined ? 0 : Date.now() - holdAt;
     }
     await updating;
     return { updateMs: Date.now() - t, drainMs, heldSyns: held - held0 };

@@ -24,6 +24,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     let lab: Lab;
     let env: Record<string, string>;
     let api: KubeApi;
+    let gitStatusBefore = "";
+    const gitStatus = () => out(["git", "status", "--porcelain"], { cwd: PROJECT_DIR });
     const pulumi = (args: string[], o: { allowFail?: boolean } = {}) =>
         run(["pulumi", ...args, "--non-interactive", "--color", "never"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project, timeoutMs: 300_000, allowFail: o.allowFail });
     const roleOf = (stack: string) => readStackFile(stack).config["hybrid-vnf:role"] as Role;
@@ -31,6 +33,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     before(async function () {
         this.timeout(1_500_000);
         await acquireLabLock(900_000, log);
+        gitStatusBefore = await gitStatus();
         lab = await labUp({ install: false, log, vtyPassword: VTY_PASSWORD });
         env = labToolEnv();
         api = new KubeApi(accessFromKubeconfig(fs.readFileSync(env.KUBECONFIG, "utf8")));
@@ -52,6 +55,19 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             log(`${stack}: preview --expect-no-changes exit ${r.code}`);
             assert.strictEqual(r.code, 0, `${stack}:\n${r.stdout}\n${r.stderr}`);
         }
+    });
+
+    it("the lab left the repository's files untouched (stack config, salt and secrets live in .lab/project)", async () => {
+        assert.strictEqual(await gitStatus(), gitStatusBefore);
+        assert.match(fs.readFileSync(path.join(LAB_PATHS.project, "stacks", "Pulumi.k8s-local.yaml"), "utf8"), /encryptionsalt:/);
+        assert.doesNotMatch(fs.readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), "utf8"), /encryptionsalt|secure:/);
+    });
+
+    it("the control plane reports the Kubernetes release it was built from", async () => {
+        const want = /^KUBERNETES_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(PROJECT_DIR, "engine", "versions.env"), "utf8"))![1];
+        const version = await api.get("/version");
+        log(`kube-apiserver /version: ${version.gitVersion} (${version.goVersion})`);
+        assert.strictEqual(version.gitVersion, `v${want}`);
     });
 
     it("pulumi stack output --json has exactly the contract's keys and shapes; secrets stay [secret] without --show-secrets", async () => {
@@ -193,7 +209,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         const loading = load({ url: lab.a.loadBalancerUrl + "/", count: 200_000, concurrency: 2, timeoutMs: 10_000, maxMs: 240_000, pauseMs: 2, stop: () => done });
         let u;
         try {
-            u = await drainedUpdate(lab.a, lab.lb, `SERVERS=${servers}`, () => up("chain-local"));
+            u = await drainedUpdate(lab.a, lab.lb, `SERVERS=${servers}`, () => up("chain-local"), { holdFrom: "service-update" });
         } finally {
             done = true;
         }
