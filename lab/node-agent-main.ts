@@ -3,22 +3,16 @@
 // It runs until SIGTERM, then leaves the pod's container to `down`.
 import * as fs from "fs";
 import { KubeApi, accessFromKubeconfig } from "./kube-api";
-import { NodeAgent } from "./node-agent";
+import { NodeAgent, NodeAgentOptions } from "./node-agent";
 
-export interface NodeAgentConfig {
-    kubeconfigPath: string;
-    nodeName: string;
-    nodeLabels: Record<string, string>;
-    nodeIp: string;
-    netnsContainer: string;
-    containerName: string;
-    containerLabels: Record<string, string>;
-}
+/** The agent's options as JSON: the API client and log are made here. */
+export type NodeAgentConfig = Omit<NodeAgentOptions, "api" | "log"> & { kubeconfigPath: string };
 
 async function main(): Promise<void> {
     const c: NodeAgentConfig = JSON.parse(process.argv[2]);
     const api = new KubeApi(accessFromKubeconfig(fs.readFileSync(c.kubeconfigPath, "utf8")));
     const log = (s: string) => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+    // Extra fields (kubeconfigPath) are harmless to the agent.
     const agent = new NodeAgent({ ...c, api, log });
     await agent.register();
     log(`node ${c.nodeName} registered (labels ${JSON.stringify(c.nodeLabels)}, address ${c.nodeIp})`);
