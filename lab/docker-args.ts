@@ -1,5 +1,5 @@
-// Docker command lines for the planned workloads: `docker run` for the router (in the node's
-// network namespace) and for one-off LB containers, `docker service create` for the LB.
+// Docker command lines for one-off containers of the planned workloads: the router (bad-env
+// test) and the LB (benchmark, bad-env test). The LB service itself is the docker provider's.
 // Pure: spec in, argument list out.
 import { ContainerSpec, Health, LabSpecError, LbSpec, RouterSpec } from "./spec";
 
@@ -55,20 +55,6 @@ export function routerRunArgs(s: RouterSpec, o: { name: string; node?: string; l
     if (s.cpus) f.push("--cpus", s.cpus);
     if (s.stopTimeout) f.push("--stop-timeout", s.stopTimeout);
     return [...f, ...commonFlags(spec), s.image, ...tail(s)];
-}
-
-/** `docker service create` arguments for the LB, on the lab's swarm network. */
-export function lbServiceArgs(s: LbSpec, o: { name: string; network: string; labels: Record<string, string> }): string[] {
-    // --no-resolve-image: no registry here; the CLI would spend seconds failing to pin a digest.
-    const f = ["--detach", "--no-resolve-image", "--name", o.name, "--network", o.network, "--replicas", String(s.replicas)];
-    if (s.maxPerNode) f.push("--replicas-max-per-node", String(s.maxPerNode));
-    for (const p of s.ports) {
-        f.push("--publish", [`mode=${p.mode}`, p.published === undefined ? "" : `published=${p.published}`, `target=${p.target}`, `protocol=${p.protocol}`].filter(Boolean).join(","));
-    }
-    for (const [k, v] of Object.entries({ ...s.serviceLabels, ...o.labels })) f.push("--label", `${k}=${v}`);
-    for (const [k, v] of Object.entries({ ...s.containerLabels, ...o.labels })) f.push("--container-label", `${k}=${v}`);
-    if (s.stopTimeout) f.push("--stop-grace-period", s.stopTimeout);
-    return [...f, ...s.policyFlags, ...commonFlags(s), s.image, ...tail(s)];
 }
 
 /** `docker run` arguments for the same LB image and config as a plain container (bench, bad-env test). */

@@ -10,7 +10,6 @@ export const N = {
     node: "hvnf-lab-node",
     router: "hvnf-lab-router",
     apache: (i: number) => `hvnf-lab-apache-${i + 1}`,
-    lbService: "hvnf-lab-nginx-lb",
     directLb: "hvnf-lab-lb-direct",
     hostClusterIf: "hvnf-lab-cl",
     nodeApachePort: "hvnf-lab-apn",

@@ -65,13 +65,10 @@ export interface LbSpec extends ContainerSpec {
     /** Swarm networks the tasks join (taskSpec.networksAdvanceds). */
     networks: string[];
     replicas: number;
-    maxPerNode?: number;
     ports: PublishedPort[];
     servers: Backend[];
     /** `docker service create` flags for update/rollback/restart/resources, in plan order. */
     policyFlags: string[];
-    serviceLabels: Record<string, string>;
-    containerLabels: Record<string, string>;
 }
 
 const ROUTER_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet"];
@@ -85,9 +82,6 @@ function findOne(plans: PlanView[], types: string[], what: string): { plan: Plan
     if (hits.length > 1) throw new LabSpecError(`more than one ${what} in the plan: ${hits.map((h) => h.r.name).join(", ")}`);
     return hits[0];
 }
-
-const labelMap = (l: unknown): Record<string, string> =>
-    Object.fromEntries(((Array.isArray(l) ? l : []) as { label: string; value: string }[]).map((x) => [x.label, x.value]));
 
 /** Kubernetes quantities to Docker flags: cpu "500m" -> "0.5", memory "256Mi" -> "256m". */
 export function k8sCpu(q: string): string {
@@ -245,11 +239,8 @@ export function extractLbSpec(plans: PlanView[]): LbSpec {
         serviceName: i.name ?? r.name,
         networks: (i.taskSpec?.networksAdvanceds ?? []).map((n: { name: string }) => n.name),
         replicas,
-        maxPerNode: i.taskSpec?.placement?.maxReplicas,
         ports,
         servers,
         policyFlags: flags,
-        serviceLabels: labelMap(i.labels),
-        containerLabels: labelMap(cs.labels),
     };
 }
