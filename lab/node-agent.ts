@@ -198,12 +198,8 @@ export class NodeAgent {
             return;
         }
         if (inspect.stdout.trim() !== "true") {
-            // The container ended (a daemon died): restart it, as restartPolicy Always does.
-            this.o.log(`container ${this.o.containerName} is not running; restarting it`);
-            await run(["docker", "start", this.o.containerName], { allowFail: true });
-            Object.assign(r, { started: false, ready: false, restarts: r.restarts + 1, startedAt: new Date().toISOString() });
-            r.failures = { startup: 0, readiness: 0, liveness: 0 };
-            return;
+            // The container ended (a daemon died): start it again, as restartPolicy Always does.
+            return this.restart("container exited", "start");
         }
         const startup = execProbe(c.startupProbe);
         if (!r.started) {
@@ -233,10 +229,11 @@ export class NodeAgent {
         }
     }
 
-    private async restart(why: string): Promise<void> {
+    /** The container again (`docker restart`, or `start` once it has exited), probes from the start. */
+    private async restart(why: string, how: "restart" | "start" = "restart"): Promise<void> {
         const r = this.running!;
-        this.o.log(`${why}: restarting ${this.o.containerName}`);
-        await run(["docker", "restart", this.o.containerName], { allowFail: true });
+        this.o.log(`${why}: ${how === "start" ? "starting" : "restarting"} ${this.o.containerName}`);
+        await run(["docker", how, this.o.containerName], { allowFail: true });
         Object.assign(r, { started: false, ready: false, restarts: r.restarts + 1, startedAt: new Date().toISOString() });
         r.failures = { startup: 0, readiness: 0, liveness: 0 };
         r.nextProbe.startup = Date.now();

@@ -28,6 +28,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     const gitStatus = () => out(["git", "status", "--porcelain"], { cwd: PROJECT_DIR });
     const pulumi = (args: string[], o: { allowFail?: boolean } = {}) =>
         run(["pulumi", ...args, "--non-interactive", "--color", "never"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project, timeoutMs: 300_000, allowFail: o.allowFail });
+    /** stdout of a pulumi command that must succeed. */
+    const pulumiOut = async (args: string[]) => (await pulumi(args)).stdout.trim();
     const roleOf = (stack: string) => readStackFile(stack).config["hybrid-vnf:role"] as Role;
 
     before(async function () {
@@ -73,8 +75,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     it("pulumi stack output --json has exactly the contract's keys and shapes; secrets stay [secret] without --show-secrets", async () => {
         for (const stack of LOCAL_STACKS) {
             const contract = CONTRACTS[roleOf(stack)];
-            const shown = JSON.parse(await out(["pulumi", "stack", "output", "-s", stack, "--json", "--show-secrets"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project }));
-            const hidden = JSON.parse(await out(["pulumi", "stack", "output", "-s", stack, "--json"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project }));
+            const shown = JSON.parse(await pulumiOut(["stack", "output", "-s", stack, "--json", "--show-secrets"]));
+            const hidden = JSON.parse(await pulumiOut(["stack", "output", "-s", stack, "--json"]));
             assert.deepStrictEqual(Object.keys(shown).sort(), Object.keys(contract.outputs).sort(), stack);
             for (const [key, spec] of Object.entries(contract.outputs)) {
                 assert.strictEqual(spec.check(shown[key]), undefined, `${stack}.${key}`);
@@ -83,7 +85,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             }
             log(`${stack}: ${Object.keys(shown).join(", ")}`);
         }
-        const url = await out(["pulumi", "stack", "output", "-s", "chain-local", "loadBalancerUrl"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project });
+        const url = await pulumiOut(["stack", "output", "-s", "chain-local", "loadBalancerUrl"]);
         assert.strictEqual(url, lab.a.loadBalancerUrl);
     });
 
@@ -222,7 +224,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             return x.failed === 0 && Object.keys(x.byBackend).length === 3 ? x : undefined;
         }, 60_000, 1000);
         log(`after: ${summary(after)}`);
-        const backends = JSON.parse(await out(["pulumi", "stack", "output", "-s", "chain-local", "backends", "--json"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project }));
+        const backends = JSON.parse(await pulumiOut(["stack", "output", "-s", "chain-local", "backends", "--json"]));
         assert.deepStrictEqual(backends, servers.split(","));
     });
 

@@ -25,7 +25,7 @@ build_kubernetes_provider() (
   outdir="${1:?usage: build_kubernetes_provider OUTDIR}"
   : "${KUBERNETES_PROVIDER_MODULE_VERSION:?not set (source engine/versions.env)}"
   : "${KUBERNETES_PROVIDER_SDK_MODULE_VERSION:?not set (source engine/versions.env)}"
-  : "${KUBERNETES_PROVIDER_PLUGIN_VERSION:?not set (source engine/versions.env)}"
+  : "${KUBERNETES_PROVIDER_PLUGIN_VERSION:?not set (engine/build.sh exports it from package-lock.json)}"
 
   mod=github.com/pulumi/pulumi-kubernetes/provider/v4
   sdkmod=github.com/pulumi/pulumi-kubernetes/sdk/v4
