@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Service } from "@pulumi/docker/service";
 import type * as dockerInput from "@pulumi/docker/types/input";
-import { Backend, formatServers } from "./vnf-config";
+import { Backend, formatServers } from "../lib/vnf-config";
 
 export type PublishMode = "ingress" | "host";
 export type UpdateOrder = "start-first" | "stop-first";

@@ -8,7 +8,7 @@ import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import { Route, formatInterfaces, formatRoutes, parseVtyPassword } from "./vnf-config";
+import { Route, formatInterfaces, formatRoutes, parseVtyPassword } from "../lib/vnf-config";
 
 /** Namespaces carrying this label may run privileged / hostNetwork pods (the policy pack checks it). */
 export const VNF_NAMESPACE_LABEL_KEY = "hybrid-vnf/vnf";

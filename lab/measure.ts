@@ -1,6 +1,6 @@
 // Pure helpers for what the lab measures and prints: which backend answered, latency
 // percentiles, the router's kernel routes against ROUTES, wrk output, report tables.
-import { Route } from "../components/vnf-config";
+import { Route } from "../lib/vnf-config";
 
 /** The backend named on an Apache page ("Served by <b>NAME</b>"), or undefined. */
 export function backendOf(body: string): string | undefined {

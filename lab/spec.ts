@@ -2,7 +2,7 @@
 // (never written again by hand), and turned into `docker run` / `docker service create`
 // arguments. Pure: plain plan objects in, argument lists out; every refusal names the
 // resource and the field, so a wrong spec fails the lab with a clear message.
-import { Backend, Route, parseLbEnv, parseRouterEnv } from "../components/vnf-config";
+import { Backend, Route, parseLbEnv, parseRouterEnv } from "../lib/vnf-config";
 
 export class LabSpecError extends Error {
     constructor(message: string) {

@@ -1,5 +1,5 @@
 // The VNF images and their start scripts (images/), held to the same contract as
-// components/vnf-config.ts: the shared vectors, plus the TS module itself as the oracle for
+// lib/vnf-config.ts: the shared vectors, plus the TS module itself as the oracle for
 // the full rendered config and the exact error message.
 //   1. Host shell, no Docker: every vector through `start.sh --render-only` under dash and bash.
 //   2. Docker: build the images with images/build.sh, run the same checks inside the images,
@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../components/vnf-config";
+import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../lib/vnf-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
 
 // Read the JSON directly: importing the other test file would register its tests twice.

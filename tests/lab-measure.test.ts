@@ -1,6 +1,6 @@
 // The lab's measuring and reporting helpers, without Docker.
 import * as assert from "assert";
-import { parseRoutes } from "../components/vnf-config";
+import { parseRoutes } from "../lib/vnf-config";
 import { parseBenchArgs } from "../lab/bench";
 import { backendOf, benchTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
 

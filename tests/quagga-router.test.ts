@@ -7,7 +7,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import {
     QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../components/quagga-router";
-import { VnfConfigError, parseRoutes } from "../components/vnf-config";
+import { VnfConfigError, parseRoutes } from "../lib/vnf-config";
 import { mockRun, promiseOf, Recorded } from "./fixtures/component-mocks";
 /** How the engine marks a secret value in resource inputs (pulumi's rpc specialSigKey / secret sig). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

@@ -5,7 +5,7 @@ import {
     Backend, Route, VnfConfigError, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
     parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, renderFrrConfig, renderInterfaceLines,
     renderNginxConfig, renderRouteLines, renderUpstreamServerLines, VTY_PASSWORD_PLACEHOLDER,
-} from "../components/vnf-config";
+} from "../lib/vnf-config";
 
 type Env = Record<string, string>;
 type Rejects = { key: string; entry: string };

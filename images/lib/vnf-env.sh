@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # The VNF env contract (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD) in POSIX sh, rule for rule and
-# message for message the same as components/vnf-config.ts; both are held to
+# message for message the same as lib/vnf-config.ts; both are held to
 # tests/vectors/vnf-env.json, and tests/images.test.ts also compares them on extra inputs.
 # Sourced by the router and nginx-lb start scripts (dash, bash and busybox sh all work).
 #

@@ -2,7 +2,7 @@
 # Nginx LB VNF: turn SERVERS into an upstream with passive health checks and retries,
 # check it with `nginx -t`, run nginx in the foreground.
 #
-# Env (same contract as components/vnf-config.ts, held to tests/vectors/vnf-env.json):
+# Env (same contract as lib/vnf-config.ts, held to tests/vectors/vnf-env.json):
 #   SERVERS      required; comma-separated `HOST` or `HOST:PORT` (port default 80)
 #                -> `server HOST:PORT max_fails=3 fail_timeout=10s;` in upstream vnf_backends.
 #   LISTEN_PORT  optional; port of the proxy and of /healthz (default 80).
@@ -24,7 +24,7 @@ case $listen in
 esac
 [ ${#listen} -le 5 ] && [ "$listen" -le 65535 ] || vnf_fail LISTEN_PORT "$listen" "must be an integer 1-65535"
 
-# Same text as renderNginxConfig in components/vnf-config.ts (default options).
+# Same text as renderNginxConfig in lib/vnf-config.ts (default options).
 render_nginx_conf() {
   echo "upstream vnf_backends {"
   printf '    server %s max_fails=3 fail_timeout=10s;\n' $VNF_SERVERS

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Router VNF (FRRouting): turn INTERFACES/ROUTES into frr.conf, check it, run zebra + staticd.
 #
-# Env (same contract as components/vnf-config.ts, held to tests/vectors/vnf-env.json):
+# Env (same contract as lib/vnf-config.ts, held to tests/vectors/vnf-env.json):
 #   INTERFACES       optional; comma-separated interface names -> `interface NAME` blocks.
 #                    When set, every `dev IFACE` route must name one of them.
 #   ROUTES           required; comma-separated `CIDR NEXTHOP` or `CIDR dev IFACE`
@@ -58,7 +58,7 @@ else
   [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
 fi
 
-# Same layout as renderFrrConfig in components/vnf-config.ts. $1: what follows `password`
+# Same layout as renderFrrConfig in lib/vnf-config.ts. $1: what follows `password`
 # under `line vty` when VTY_PASSWORD is set: the placeholder for anything printed, the
 # password itself only for the file the daemons load.
 render_frr_conf() {

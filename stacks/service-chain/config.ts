@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader } from "../../lib/config-reader";
-import { Route, VnfConfigError, parseInterfaces, parseRoutes } from "../../components/vnf-config";
+import { Route, VnfConfigError, parseInterfaces, parseRoutes } from "../../lib/vnf-config";
 
 export interface ServiceChainConfig {
     k8sStack: string;

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { QuaggaRouter } from "../../components/quagga-router";
 import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balancer";
-import { Route } from "../../components/vnf-config";
+import { Route } from "../../lib/vnf-config";
 import {
     ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
 } from "../../lib/contract";
