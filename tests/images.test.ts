@@ -11,7 +11,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../lib/vnf-config";
+import { parseLbEnv, parseRouterEnv, renderFrrConfig } from "../lib/vnf-config";
+import { renderNginxConfig } from "./reference/nginx-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
 
 // Read the JSON directly: importing the other test file would register its tests twice.

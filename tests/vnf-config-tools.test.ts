@@ -5,7 +5,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseLbEnv, parseRouterEnv, renderFrrConfig, renderNginxConfig } from "../lib/vnf-config";
+import { parseLbEnv, parseRouterEnv, renderFrrConfig } from "../lib/vnf-config";
+import { renderNginxConfig } from "./reference/nginx-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
 
 // Read the JSON directly: importing the other test file would register its tests twice.

@@ -4,8 +4,9 @@ import * as path from "path";
 import {
     Backend, Route, VnfConfigError, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
     parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, renderFrrConfig, renderInterfaceLines,
-    renderNginxConfig, renderRouteLines, renderUpstreamServerLines, VTY_PASSWORD_PLACEHOLDER,
+    renderRouteLines, VTY_PASSWORD_PLACEHOLDER,
 } from "../lib/vnf-config";
+import { renderNginxConfig, renderUpstreamServerLines } from "./reference/nginx-config";
 
 type Env = Record<string, string>;
 type Rejects = { key: string; entry: string };

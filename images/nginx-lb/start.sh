@@ -24,7 +24,7 @@ case $listen in
 esac
 [ ${#listen} -le 5 ] && [ "$listen" -le 65535 ] || vnf_fail LISTEN_PORT "$listen" "must be an integer 1-65535"
 
-# Same text as renderNginxConfig in lib/vnf-config.ts (default options).
+# Same text as renderNginxConfig in tests/reference/nginx-config.ts (default options).
 render_nginx_conf() {
   echo "upstream vnf_backends {"
   printf '    server %s max_fails=3 fail_timeout=10s;\n' $VNF_SERVERS
