@@ -9,8 +9,10 @@ import { Backend, formatServers } from "../lib/vnf-config";
 export type PublishMode = "ingress" | "host";
 export type UpdateOrder = "start-first" | "stop-first";
 
-/** Label on the service and its containers naming the VNF (the lab and policies find it by it). */
-export const VNF_SERVICE_LABEL_KEY = "hybrid-vnf.vnf";
+import { VNF_SERVICE_LABEL_KEY } from "../lib/labels";
+
+// Defined in lib/labels.ts; re-exported for the component's callers.
+export { VNF_SERVICE_LABEL_KEY };
 
 export interface NginxLoadBalancerArgs {
     /** LB image, pinned (a tag other than latest, or a digest). */

@@ -9,13 +9,10 @@ import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import { Route, formatInterfaces, formatRoutes, parseVtyPassword } from "../lib/vnf-config";
+import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 
-/** Namespaces carrying this label may run privileged / hostNetwork pods (the policy pack checks it). */
-export const VNF_NAMESPACE_LABEL_KEY = "hybrid-vnf/vnf";
-export const VNF_NAMESPACE_LABEL_VALUE = "true";
-
-/** The node label the k8s-cluster stack puts on the router node. */
-export const ROUTER_NODE_SELECTOR = { role: "router" } as const;
+// Defined in lib/labels.ts; re-exported because the component's callers use them with it.
+export { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE };
 
 /**
  * All the router gets with leastPrivilege, every other capability dropped: set routes
@@ -58,7 +55,7 @@ export interface QuaggaRouterArgs {
      * under a new name, which rolls the pod, so the new password takes effect.
      */
     vtyPassword?: pulumi.Input<string>;
-    /** Node selector of the router node. Default { role: "router" }. */
+    /** Node selector of the router node. Default ROUTER_NODE_SELECTOR (role=router, lib/labels.ts). */
     nodeSelector?: Record<string, string>;
     /** Container resources. Default requests 50m/64Mi, limits 500m/256Mi. */
     resources?: k8sInput.core.v1.ResourceRequirements;

@@ -3,9 +3,11 @@
 // renamed or reshaped output fails the type-check and the tests, not a deployment.
 import * as pulumi from "@pulumi/pulumi";
 import { isIpv4 } from "./net";
+import { Role } from "./stacks";
 
-export const ROLES = ["k8s-cluster", "swarm-cluster", "service-chain"] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are defined with the stack names and their order; re-exported for existing callers.
+export { ROLES } from "./stacks";
+export type { Role } from "./stacks";
 
 export interface K8sClusterOutputs {
     kubeconfig: string;

@@ -1,7 +1,7 @@
 // The ordered run over an environment's stacks, behind a small interface so the ordering,
 // stop-on-first-failure and reverse destroy are tested with a fake runner; the real runner
 // (ops/automation.ts) drives the Pulumi Automation API.
-import { deployOrder, destroyOrder } from "./stacks";
+import { deployOrder, destroyOrder } from "../lib/stacks";
 
 export type Operation = "up" | "preview" | "destroy" | "preview-destroy";
 

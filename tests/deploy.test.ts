@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { OnProgress, runStacks, StackOutcome, StackRunError, StackRunner, Operation } from "../ops/orchestrate";
-import { deployOrder, destroyOrder } from "../ops/stacks";
+import { deployOrder, destroyOrder } from "../lib/stacks";
 import { describeUrn, formatProgress, ProgressTracker } from "../ops/progress";
 import { INSTALL_INSTRUCTIONS, requirePulumiCli } from "../ops/pulumi-cli";
 import { main, parseOpsArgs, progressPrinter } from "../ops/main";

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { deployOrder } from "../ops/stacks";
+import { deployOrder } from "../lib/stacks";
 
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
 const FILE = path.join(WORKFLOWS, "preview.yml");

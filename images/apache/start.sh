@@ -16,18 +16,9 @@ case $name in
   *[!A-Za-z0-9._-]*|"") echo "BACKEND_NAME: invalid entry \"$name\" (allowed: letters, digits, . _ -)" >&2; exit 2 ;;
 esac
 
-page() {
-  cat <<HTML
-<!DOCTYPE html>
-<html>
-<head><title>$name</title></head>
-<body>
-<h1>Backend $name</h1>
-<p>Served by <b>$name</b> at $ip</p>
-</body>
-</html>
-HTML
-}
+# The page comes from lib/apache-page.ts through a generated file (images/lib/apache-page.sh).
+. "$(dirname "$0")/../lib/apache-page.sh"
+page() { apache_page "$name" "$ip"; }
 
 if [ "$render_only" = 1 ]; then page; exit 0; fi
 

@@ -12,6 +12,7 @@
 // (as the router VNF's is) admits privileged, hostNetwork pods. We pass no
 // pod-security-admission-config-file and no other admission config, so nothing tightens that.
 import { stringify } from "yaml";
+import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
 import { applyNetworkd, CloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
 
 /** Both k3s roles forward packets; the router node forwards the service chain's traffic. */
@@ -69,9 +70,6 @@ function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent",
 // The service chain's router VNF manages INTERFACES eth0,eth1 and routes `<apacheCidr> dev eth1`
 // (service-chain config: routerInterfaces, routerApacheInterface); Debian 12 would call them
 // ens3/ens4. Port order alone does not fix the names, so each leg is pinned to its port's MAC.
-export const ROUTER_CLUSTER_LEG = "eth0";
-export const ROUTER_APACHE_LEG = "eth1";
-
 export interface RouterNodeLegs {
     /** MAC of the router node's port on the cluster network. */
     clusterMac: string;

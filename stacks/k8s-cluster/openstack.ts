@@ -12,8 +12,7 @@ import { renderApacheUserData, renderK3sAgentUserData, renderK3sServerUserData, 
 import { K8sOpenStackConfig } from "./config";
 import { apiUrl, K3S_KUBECONFIG_PATH, K3S_NODE_TOKEN_PATH, readAfterCloudInit, rewriteKubeconfigServer } from "./kubeconfig";
 import { GroupKey, securityGroupSpecs } from "./security";
-
-export const ROUTER_NODE_LABEL = "role=router";
+import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
 
 export class K8sOpenStackCluster extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<K8sClusterOutputs>;
@@ -119,7 +118,7 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                         hostname: routerName,
                         k3sVersion: cfg.k3sVersion,
                         tlsSans: [address],
-                        nodeLabels: [ROUTER_NODE_LABEL],
+                        nodeLabels: [ROUTER_NODE_LABEL_ARG],
                         legs: { clusterMac, apacheMac },
                     }),
                 ),

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader } from "../../lib/config-reader";
+import { ROUTER_APACHE_LEG, ROUTER_INTERFACES } from "../../lib/interfaces";
 import { Route, VnfConfigError, parseInterfaces, parseRoutes } from "../../lib/vnf-config";
 
 export interface ServiceChainConfig {
@@ -80,8 +81,8 @@ export function parseNetworkNames(key: string, values: string[]): string[] {
 export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
     const routerNamespace = r.string("routerNamespace", "vnf-router");
     if (!DNS_LABEL.test(routerNamespace)) throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
-    const routerInterfaces = parseRouterInterfaces(r.name("routerInterfaces"), r.list("routerInterfaces", ["eth0", "eth1"]));
-    const routerApacheInterface = r.string("routerApacheInterface", "eth1");
+    const routerInterfaces = parseRouterInterfaces(r.name("routerInterfaces"), r.list("routerInterfaces", [...ROUTER_INTERFACES]));
+    const routerApacheInterface = r.string("routerApacheInterface", ROUTER_APACHE_LEG);
     if (!routerInterfaces.includes(routerApacheInterface)) {
         throw new ConfigError(r.name("routerApacheInterface"), routerApacheInterface, `is not one of hybrid-vnf:routerInterfaces (${routerInterfaces.join(", ")})`);
     }

@@ -1,6 +1,7 @@
 // Cloud-config of a swarm node: pinned Docker Engine, and the cluster-network leg (eth1) with
 // the route to the Apache network through the router VNF, written to disk so it survives a reboot.
 // Serialization and the NIC name pinning are shared with the k8s stack (lib/cloud-init).
+import { SWARM_NODE_CLUSTER_LEG } from "../../lib/interfaces";
 import { applyNetworkd, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig } from "../../lib/cloud-init";
 
 export interface SwarmNodeCloudConfig {
@@ -17,7 +18,7 @@ export interface SwarmNodeCloudConfig {
     routerHost: string;
 }
 
-export const CLUSTER_LEG = "eth1";
+export const CLUSTER_LEG = SWARM_NODE_CLUSTER_LEG;
 /** Sorts before netplan's generated 10-netplan-*.network, so networkd uses ours for eth1. */
 export const CLUSTER_LEG_NETWORK_FILE = `${NETWORKD_DIR}/05-swarm-${CLUSTER_LEG}.network`;
 export const CLUSTER_LEG_LINK_FILE = `${NETWORKD_DIR}/05-swarm-${CLUSTER_LEG}.link`;
