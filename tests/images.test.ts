@@ -10,9 +10,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
-import { parseLbEnv, parseRouterEnv, renderFrrConfig } from "../lib/vnf-config";
-import { renderNginxConfig } from "./reference/nginx-config";
+import { parseLbEnv, parseRouterEnv } from "../lib/vnf-config";
+import { renderFrrConfig } from "./reference/frr-config";
+import { renderNginxConfig, renderNginxMainConfig, workerProcesses } from "./reference/nginx-config";
+import { cpuMaxOf, readNginxVectors } from "./reference/nginx-vectors";
 import type { LbVector, RouterVector } from "./vnf-config.test";
 
 // Read the JSON directly: importing the other test file would register its tests twice.
@@ -166,6 +169,29 @@ const extraLb: Case[] = [
     { name: "LISTEN_PORT 8080", env: { SERVERS: "10.0.0.1" }, extraEnv: { LISTEN_PORT: "8080" } },
 ];
 
+const nginxVectors = readNginxVectors();
+
+/**
+ * nginx-lb `--render-main-only` on the host for one workers vector: the cgroup files in a temp
+ * dir (VNF_CGROUP_DIR), nproc through OMP_NUM_THREADS (which GNU nproc honours).
+ */
+function renderMainOnHost(shell: string, v: (typeof nginxVectors.workers)[number]): Outcome {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-cgroup-"));
+    try {
+        if (v.cpuMax !== undefined) fs.writeFileSync(path.join(dir, "cpu.max"), v.cpuMax);
+        if (v.cfs) {
+            fs.mkdirSync(path.join(dir, "cpu"));
+            fs.writeFileSync(path.join(dir, "cpu", "cpu.cfs_quota_us"), `${v.cfs[0]}\n`);
+            fs.writeFileSync(path.join(dir, "cpu", "cpu.cfs_period_us"), `${v.cfs[1]}\n`);
+        }
+        return run(shell, [path.join(IMAGES, "nginx-lb", "start.sh"), "--render-main-only"], {
+            env: { PATH: process.env.PATH ?? PATH_ENV, VNF_CGROUP_DIR: dir, OMP_NUM_THREADS: String(v.nproc) },
+        });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 /** The scripts' shells: dash is what `sh` is in the images; bash runs the router image. */
 const SHELLS = ["sh", "bash"];
 
@@ -213,6 +239,14 @@ describe("images: start scripts --render-only on the host shell (no Docker)", ()
                 assert.notStrictEqual(r.status, 0);
                 assert.match(r.stderr, /^LISTEN_PORT entry "0": /);
             });
+            for (const v of nginxVectors.workers) {
+                it(`main nginx.conf, workers vector: ${v.name}`, () => {
+                    const got = renderMainOnHost(shell, v);
+                    assert.strictEqual(got.status, 0, got.stderr);
+                    assert.ok(got.stdout.split("\n").includes(`worker_processes ${v.workers};`), got.stdout);
+                    assert.strictEqual(got.stdout, renderNginxMainConfig({ workers: workerProcesses(v.nproc, cpuMaxOf(v)) }));
+                });
+            }
         });
     }
 });
@@ -406,6 +440,21 @@ describe("images: Docker (build, then run the real containers)", function () {
             const listen = c.extraEnv?.LISTEN_PORT ? Number(c.extraEnv.LISTEN_PORT) : undefined;
             assertSameAsTs(got[vectors.lb.length + i], expectedLb(c.env, listen), `in image: ${c.name}`);
         });
+    });
+
+    it("nginx-lb image: worker_processes follows the container's CPU quota and cpuset, not the host's CPUs", () => {
+        const hostCpus = Number(run("nproc", []).stdout.trim());
+        const cases: [string[], number][] = [
+            [[], hostCpus],
+            [["--cpus", "0.5"], 1],
+            [["--cpus", "1.5"], Math.min(2, hostCpus)],
+            [["--cpuset-cpus", "0"], 1],
+        ];
+        for (const [flags, workers] of cases) {
+            const r = docker(["run", "--rm", "--network", "none", ...flags, image("nginx-lb"), "--render-main-only"]);
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.strictEqual(r.stdout, renderNginxMainConfig({ workers }), `docker run ${flags.join(" ")}`);
+        }
     });
 
     it("router container with a bad ROUTES entry exits non-zero naming it", () => {
@@ -638,6 +687,17 @@ describe("images: Docker (build, then run the real containers)", function () {
             const res = await httpGet(`http://${lbIp}/`);
             assert.strictEqual(res.status, 200);
             assert.match(res.body, /Backend hvnf-apache-1/);
+        });
+
+        it("nginx-lb reuses its upstream connections (keepalive): fewer connections than requests", async () => {
+            for (let i = 0; i < 10; i++) assert.strictEqual((await httpGet(`http://${lbIp}/`)).status, 200);
+            // Apache's side of the TCP table: ESTABLISHED (01) connections on port 80 (0050) from the LB.
+            // Without keepalive nginx closes each one after its response, and none stays.
+            const hex = lbIp.split(".").map((o) => Number(o).toString(16).padStart(2, "0").toUpperCase()).reverse().join("");
+            const table = dockerOk(["exec", apache, "cat", "/proc/net/tcp"]).split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+            const fromLb = table.filter((f) => f[1]?.endsWith(":0050") && f[2]?.startsWith(`${hex}:`) && f[3] === "01");
+            assert.ok(fromLb.length >= 1 && fromLb.length < 10, `${fromLb.length} established LB connections at Apache after 10 requests`);
+            assert.match(dockerOk(["logs", lb]), /nginx-lb: config checked with nginx -t; \d+ worker processes/);
         });
     });
 });

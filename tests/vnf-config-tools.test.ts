@@ -5,8 +5,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseLbEnv, parseRouterEnv, renderFrrConfig } from "../lib/vnf-config";
-import { renderNginxConfig } from "./reference/nginx-config";
+import { parseLbEnv, parseRouterEnv } from "../lib/vnf-config";
+import { renderFrrConfig } from "./reference/frr-config";
+import { renderNginxConfig, renderNginxMainConfig } from "./reference/nginx-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
 
 // Read the JSON directly: importing the other test file would register its tests twice.
@@ -80,12 +81,28 @@ describe("vnf-config real tools", () => {
             fs.writeFileSync(hostsFile, ["127.0.0.1 localhost", ...[...names].map((n) => `192.0.2.1 ${n}`)].join("\n") + "\n");
         });
 
-        const check = (name: string, snippet: string) => {
+        const tempPaths = (dir: string) => ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `    ${t}_temp_path ${dir}/${t}_temp;`);
+        /** The image's main nginx.conf with its file paths moved into the temp dir (each must be there to move). */
+        const mainInTemp = (main: string) => (dir: string) => {
+            const moves: [string, string][] = [
+                ["pid /run/nginx.pid;", `pid ${dir}/nginx.pid;`],
+                ["error_log /var/log/nginx/error.log;", `error_log ${dir}/error.log;`],
+                ["include /etc/nginx/modules-enabled/*.conf;", "# the host's dynamic modules are not the image's"],
+                ["    access_log /var/log/nginx/access.log;", `    access_log ${dir}/access.log;`],
+                ["    include /etc/nginx/conf.d/*.conf;", [...tempPaths(dir), `    include ${dir}/vnf.conf;`].join("\n")],
+            ];
+            for (const [from, to] of moves) {
+                assert.ok(main.split("\n").includes(from), `main nginx.conf has no line ${JSON.stringify(from)}`);
+                main = main.replace(from, to);
+            }
+            return main;
+        };
+        const check = (name: string, snippet: string, main?: (dir: string) => string) => {
             const dir = path.join(tmp, `nginx-${name}`);
             fs.mkdirSync(dir);
             fs.writeFileSync(path.join(dir, "vnf.conf"), snippet);
             // A minimal full nginx.conf around the conf.d snippet; every path stays in the temp dir.
-            fs.writeFileSync(path.join(dir, "nginx.conf"), [
+            fs.writeFileSync(path.join(dir, "nginx.conf"), main ? main(dir) : [
                 `pid ${dir}/nginx.pid;`,
                 `error_log ${dir}/error.log;`,
                 "events {",
@@ -93,7 +110,7 @@ describe("vnf-config real tools", () => {
                 "}",
                 "http {",
                 "    access_log off;",
-                ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `    ${t}_temp_path ${dir}/${t}_temp;`),
+                ...tempPaths(dir),
                 `    include ${dir}/vnf.conf;`,
                 "}",
                 "",
@@ -119,6 +136,20 @@ describe("vnf-config real tools", () => {
                 const r = check(`v${i}`, renderNginxConfig({ ...parseLbEnv(v.env), listenPort: 8080 }));
                 assert.strictEqual(r.status, 0, r.out);
             });
+        });
+
+        it("accepts the image's main nginx.conf (workers, rlimit, connections) around the snippet", () => {
+            for (const workers of [1, 2, 64]) {
+                const r = check(`main-${workers}`, renderNginxConfig(parseLbEnv(accepting[0].env)), mainInTemp(renderNginxMainConfig({ workers })));
+                assert.strictEqual(r.status, 0, r.out);
+            }
+        });
+
+        it("negative control: nginx -t rejects keepalive outside an upstream block", () => {
+            const snippet = renderNginxConfig(parseLbEnv(accepting[0].env)).replace("        proxy_http_version 1.1;", "        keepalive 32;");
+            const r = check("keepalive-misplaced", snippet, mainInTemp(renderNginxMainConfig({ workers: 1 })));
+            assert.notStrictEqual(r.status, 0, `nginx accepted keepalive in a location:\n${r.out}`);
+            assert.match(r.out, /"keepalive" directive is not allowed here/);
         });
 
         it("accepts non-default options (ms timeouts where nginx allows them)", () => {
