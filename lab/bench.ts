@@ -4,6 +4,8 @@
 //   LB, no router  client -> LB -> Apache            (same LB image and env, on the Apache network)
 //   Apache         client -> Apache                  (one backend, from that LB's namespace)
 //   published port host -> managerIp:lbPort -> LB -> router -> Apache (what a client of the stack uses)
+// Prints chain/LB-direct and chain/Apache requests/s (issue 10's goals: >= 0.95x, >= 0.45x) and, when
+// bench/results/lab-baseline.json holds an earlier run, its figures beside the new ones.
 // Writes bench/results/lab.json and lab.md (README quotes it). Reports figures; never pass/fails on speed.
 import * as fs from "fs";
 import * as os from "os";
@@ -12,7 +14,7 @@ import { labDown, labUp } from "./lab";
 import { lbRunArgs } from "./docker-args";
 import { inNetns, pidOf, REPO } from "./docker";
 import { LABELS, N, lbTask } from "./topology";
-import { WrkResult, benchTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./measure";
+import { PathFigures, WrkResult, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./measure";
 import { out, run, waitFor } from "./sh";
 import { acquireLabLock, releaseLabLock } from "./lock";
 
@@ -37,6 +39,28 @@ async function wrk(netnsPid: number | undefined, url: string, o: Opts, seconds =
     const cmd = ["wrk", "-t", String(o.threads), "-c", String(o.connections), "-d", `${seconds}s`, "--timeout", "5s", "--latency", url];
     const r = await run(netnsPid ? inNetns(netnsPid, cmd) : cmd, { timeoutMs: (seconds + 20) * 1000 });
     return parseWrk(r.stdout);
+}
+
+/** An earlier run's lab.json, labelled with what differed (bench/results/lab-baseline.json). */
+interface Baseline { when: string; label: string; rows: PathFigures[] }
+
+function readBaseline(file: string): Baseline | undefined {
+    if (!fs.existsSync(file)) return undefined;
+    const b = JSON.parse(fs.readFileSync(file, "utf8")) as Baseline;
+    if (typeof b.label !== "string" || !Array.isArray(b.rows)) throw new Error(`${file}: expected a lab.json with a "label"`);
+    return b;
+}
+
+function beforeAndAfter(b: Baseline, now: PathFigures[]): string[] {
+    const c = comparisonTable(b.rows, now);
+    const [chain, lbDirect, apache] = b.rows;
+    return [
+        "",
+        `Before: ${b.label} (\`npm run bench:lab\` ${b.when.slice(0, 10)}, same settings; bench/results/lab-baseline.json). ` +
+            `Then chain / LB without the router hop was ${(chain.rps / lbDirect.rps).toFixed(2)}x and chain / Apache direct ${(chain.rps / apache.rps).toFixed(2)}x.`,
+        "",
+        markdownTable(c.headers, c.cells),
+    ];
 }
 
 async function main(): Promise<void> {
@@ -74,21 +98,32 @@ async function main(): Promise<void> {
         }
         const table = withRatios(paths.map((p, i) => ({ ...medianOf(runs[i]), path: p.path })));
         const t = benchTable(table);
+        const ratios = chainRatios(table[0], table[1], table[2]);
+        const ratioLine = `chain / LB without the router hop: ${ratios.vsLbDirect.toFixed(2)}x requests/s (issue 10's goal: at least 0.95x); ` +
+            `chain / Apache direct: ${ratios.vsApache.toFixed(2)}x (goal: at least 0.45x). Printed, not judged.`;
         const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]) };
         const client = { tool: (await out(["sh", "-c", "wrk --version 2>&1 | head -1"])).split(" Copyright")[0], threads: o.threads, connections: o.connections, durationS: o.duration };
         const dir = path.join(REPO, "bench", "results");
         fs.mkdirSync(dir, { recursive: true });
+        const baseline = readBaseline(path.join(dir, "lab-baseline.json"));
         const when = new Date().toISOString();
-        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS }, rows: table, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
+        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS }, rows: table, chainRatios: ratios, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
         const md = [
             `Lab data-plane benchmark (\`npm run bench:lab\`, ${when.slice(0, 10)}): ${client.tool}, ${o.threads} threads, ${o.connections} connections, ${o.duration} s per path and round, ${o.rounds} rounds (median) after a 1 s warm-up;`,
             `one machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}) running client, LB, router and backends, so the figures compare paths, not capacity.`,
             "Ratios are against the chain (first row). The LB rows use the planned image and env; the chain's LB is the Swarm task.",
             "",
             markdownTable(t.headers, t.cells),
+            ratioLine,
+            ...(baseline ? beforeAndAfter(baseline, table) : []),
         ].join("\n");
         fs.writeFileSync(path.join(dir, "lab.md"), md);
         process.stdout.write(textTable(t.headers, t.cells));
+        process.stdout.write(`${ratioLine}\n`);
+        if (baseline) {
+            const c = comparisonTable(baseline.rows, table);
+            process.stdout.write(`before (${baseline.label}):\n${textTable(c.headers, c.cells)}`);
+        }
         process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(dir, "lab.json"))} and lab.md\n`);
     } finally {
         // Torn down even when a path failed; --keep leaves the chain up (without the bench-only LB).

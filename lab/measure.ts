@@ -137,6 +137,25 @@ export function benchTable(rows: BenchRow[]): { headers: string[]; cells: (strin
     };
 }
 
+/** Requests/s of the chain over each reference path: issue 10's goals are >= 0.95x and >= 0.45x. */
+export function chainRatios(chain: WrkResult, lbDirect: WrkResult, apache: WrkResult): { vsLbDirect: number; vsApache: number } {
+    return { vsLbDirect: chain.rps / lbDirect.rps, vsApache: chain.rps / apache.rps };
+}
+
+export type PathFigures = Pick<WrkResult, "rps" | "p50ms" | "p99ms"> & { path: string };
+
+/** Earlier figures beside the new ones, path by path (paths only in one run are left out). */
+export function comparisonTable(before: PathFigures[], now: PathFigures[]): { headers: string[]; cells: (string | number)[][] } {
+    const cells: (string | number)[][] = [];
+    for (const n of now) {
+        const b = before.find((r) => r.path === n.path);
+        if (!b) continue;
+        cells.push([n.path, b.rps.toFixed(0), n.rps.toFixed(0), `${(n.rps / b.rps).toFixed(2)}x`,
+            b.p50ms.toFixed(2), n.p50ms.toFixed(2), b.p99ms.toFixed(2), n.p99ms.toFixed(2)]);
+    }
+    return { headers: ["path", "req/s before", "req/s now", "now/before", "p50 ms before", "p50 ms now", "p99 ms before", "p99 ms now"], cells };
+}
+
 /** Per-backend share of answered requests, e.g. { "apache-1": 0.5, "apache-2": 0.5 }. */
 export function shares(counts: Record<string, number>): Record<string, number> {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);

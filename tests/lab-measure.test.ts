@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { parseRoutes } from "../lib/vnf-config";
 import { parseBenchArgs } from "../lab/bench";
-import { backendOf, benchTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
+import { backendOf, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
   2 threads and 8 connections
@@ -61,6 +61,20 @@ describe("lab measure helpers", () => {
         const md = markdownTable(t.headers, t.cells);
         assert.ok(md.startsWith("| path | requests/s |"), md);
         assert.ok(md.includes("| direct | 7749 | 0.94 | 0.61 | 2.00x | 0.50x | 7 |"), md);
+    });
+
+    it("gives the chain's requests/s over the LB without the router hop and over Apache", () => {
+        const base = parseWrk(WRK);
+        const r = chainRatios({ ...base, rps: 900 }, { ...base, rps: 1000 }, { ...base, rps: 2000 });
+        assert.deepStrictEqual(r, { vsLbDirect: 0.9, vsApache: 0.45 });
+    });
+
+    it("puts earlier figures beside new ones by path, leaving out paths only one run has", () => {
+        const before = [{ path: "chain", rps: 3432, p50ms: 2.27, p99ms: 8.79 }, { path: "gone", rps: 1, p50ms: 1, p99ms: 1 }];
+        const now = [{ path: "chain", rps: 6864, p50ms: 1.1, p99ms: 4 }, { path: "new", rps: 1, p50ms: 1, p99ms: 1 }];
+        const t = comparisonTable(before, now);
+        assert.strictEqual(t.headers.length, t.cells[0].length);
+        assert.deepStrictEqual(t.cells, [["chain", "3432", "6864", "2.00x", "2.27", "1.10", "8.79", "4.00"]]);
     });
 
     it("takes the field-wise median of rounds, and sums counts and errors", () => {
