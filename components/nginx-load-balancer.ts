@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Service } from "@pulumi/docker/service";
 import type * as dockerInput from "@pulumi/docker/types/input";
-import { Backend, formatServers } from "../lib/vnf-config";
+import { Backend, checkBackends, formatServers } from "../lib/vnf-config";
+import { checkInt as checkIntWith } from "../lib/numbers";
 
 export type PublishMode = "ingress" | "host";
 export type UpdateOrder = "start-first" | "stop-first";
@@ -48,8 +49,8 @@ export interface NginxLoadBalancerArgs {
 
 export class NginxLoadBalancer extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
-    /** The backends as `HOST:PORT`, the entries of SERVERS. */
-    readonly servers: pulumi.Output<string[]>;
+    /** The backends, typed (the container gets them as SERVERS, formatted once). */
+    readonly backends: pulumi.Output<Backend[]>;
     readonly publishedPort: pulumi.Output<number>;
     /** The container env: SERVERS in the seed's format, LISTEN_PORT. */
     readonly env: pulumi.Output<{ SERVERS: string; LISTEN_PORT: string }>;
@@ -64,7 +65,9 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
         if (publishMode !== "ingress" && publishMode !== "host") throw new Error(`NginxLoadBalancer ${name}: publishMode "${publishMode}" is not ingress or host`);
         const order: UpdateOrder = args.updateOrder ?? (publishMode === "host" ? "stop-first" : "start-first");
         const publishedPort = pulumi.output(args.publishedPort).apply((p) => checkInt("publishedPort", p, 1, 65535));
-        const SERVERS = pulumi.output(args.backends).apply((b) => formatServers(b));
+        // Typed input is checked, not re-parsed; SERVERS is its one formatting.
+        const backends = pulumi.output(args.backends).apply((b) => [...checkBackends(b)]);
+        const SERVERS = backends.apply(formatServers);
         const labels: Record<string, string> = {
             ...(args.labels ?? {}),
             [VNF_SERVICE_LABEL_KEY]: "nginx-lb",
@@ -132,12 +135,12 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
         );
 
         this.serviceName = this.service.name;
-        this.servers = SERVERS.apply((s) => s.split(","));
+        this.backends = backends;
         this.publishedPort = publishedPort;
         this.env = SERVERS.apply((s) => ({ SERVERS: s, LISTEN_PORT: String(targetPort) }));
         this.registerOutputs({
             serviceName: this.serviceName,
-            servers: this.servers,
+            backends: this.backends,
             publishedPort: this.publishedPort,
             env: this.env,
         });
@@ -145,8 +148,7 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
 }
 
 function checkInt(key: string, v: number, min: number, max: number): number {
-    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`NginxLoadBalancer ${key}: ${JSON.stringify(v)} is not a whole number ${min}-${max}`);
-    return v;
+    return checkIntWith(v, min, max, (reason) => new Error(`NginxLoadBalancer ${key}: ${JSON.stringify(v)} ${reason}`));
 }
 
 /** The backends of SERVERS from addresses and one port: ["10.0.0.5"], 80 → [{host, port}]. */

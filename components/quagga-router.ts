@@ -8,7 +8,7 @@ import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import { Route, formatInterfaces, formatRoutes, parseVtyPassword } from "../lib/vnf-config";
+import { Route, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, parseVtyPassword } from "../lib/vnf-config";
 import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 
 // Defined in lib/labels.ts; re-exported because the component's callers use them with it.
@@ -40,7 +40,7 @@ export interface QuaggaRouterArgs {
     namespace?: string;
     /** Interfaces the router manages (INTERFACES); every `dev` route must use one of them. */
     interfaces: string[];
-    /** Static routes (ROUTES), typed; build them with parseRoutes("10.0.0.0/24 dev eth1"). */
+    /** Static routes (ROUTES), typed; from text: parseRoutes("10.0.0.0/24 dev eth1"). */
     routes: pulumi.Input<Route[]>;
     /** Run with only NET_ADMIN, NET_RAW and SYS_ADMIN (ALL others dropped) instead of `privileged: true`. Default false. */
     leastPrivilege?: boolean;
@@ -70,8 +70,8 @@ export class QuaggaRouter extends pulumi.ComponentResource {
     readonly workloadName: pulumi.Output<string>;
     /** Name of the vty Service; undefined without a vtyPassword (no Service). */
     readonly serviceName: pulumi.Output<string | undefined>;
-    /** The routes, each `CIDR NEXTHOP` or `CIDR dev IFACE`. */
-    readonly routes: pulumi.Output<string[]>;
+    /** The routes, typed (the container gets them as ROUTES, formatted once). */
+    readonly routes: pulumi.Output<Route[]>;
     /** The container env: INTERFACES and ROUTES in the seed's format. */
     readonly env: pulumi.Output<{ INTERFACES: string; ROUTES: string }>;
 
@@ -85,11 +85,12 @@ export class QuaggaRouter extends pulumi.ComponentResource {
     constructor(name: string, args: QuaggaRouterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hybrid-vnf:index:QuaggaRouter", name, {}, opts);
 
-        // Plain inputs are checked now (a synchronous error at construction); routes that
-        // depend on other stacks are checked once known, which is still before any change.
-        const interfaces = formatInterfaces(args.interfaces);
-        const routes = pulumi.output(args.routes).apply((rs) => formatRoutes(rs, args.interfaces));
-        const env = routes.apply((ROUTES) => ({ INTERFACES: interfaces, ROUTES }));
+        // Typed inputs are checked, not re-parsed: plain ones now (a synchronous error at
+        // construction), routes that depend on other stacks once known, still before any change.
+        const INTERFACES = formatInterfaces(checkInterfaces(args.interfaces));
+        const routes = pulumi.output(args.routes).apply((rs) => [...checkRoutes(rs, args.interfaces)]);
+        const ROUTES = routes.apply(formatRoutes);
+        const env = ROUTES.apply((r) => ({ INTERFACES, ROUTES: r }));
         const labels = { "app.kubernetes.io/name": "quagga-router", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "hybrid-vnf" };
         const allLabels = { ...(args.labels ?? {}), ...labels };
 
@@ -183,8 +184,8 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                                     image: args.image,
                                     imagePullPolicy: "IfNotPresent",
                                     env: [
-                                        { name: "INTERFACES", value: interfaces },
-                                        { name: "ROUTES", value: routes },
+                                        { name: "INTERFACES", value: INTERFACES },
+                                        { name: "ROUTES", value: ROUTES },
                                         ...vtyEnv,
                                     ],
                                     // Declared even while the vty is loopback-only: under hostNetwork
@@ -234,7 +235,7 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         this.namespace = namespace;
         this.workloadName = this.deployment.metadata.name;
         this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
-        this.routes = routes.apply((r) => r.split(","));
+        this.routes = routes;
         this.env = env;
         this.registerOutputs({
             namespace: this.namespace,

@@ -1,12 +1,14 @@
 // Reads raw stack config into typed values. Every failure names the full key and the value.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
-import { parseCidr, parseIpv4 } from "./net";
+import { cidrProblem, cidrsOverlap, ipv4Problem } from "./net";
+import { checkInt } from "./numbers";
 
 export const PROJECT = "hybrid-vnf";
 
 /** The two calls we need from pulumi.Config, so tests can feed plain maps. */
 export interface ConfigSource {
+    /** The value as text; for a secret key its plaintext (to check it, never to print it). */
     get(key: string): string | undefined;
     getSecret(key: string): pulumi.Output<string> | undefined;
 }
@@ -62,9 +64,8 @@ export class ConfigReader {
     int(key: string, fallback: number, min: number, max: number): number {
         const raw = this.optionalString(key);
         const v = raw === undefined ? fallback : Number(raw);
-        if (!Number.isInteger(v)) throw new ConfigError(this.name(key), raw, "is not a whole number");
-        if (v < min || v > max) throw new ConfigError(this.name(key), v, `is out of range ${min}-${max}`);
-        return v;
+        // A non-number is quoted as written; an out-of-range number as the number.
+        return checkInt(v, min, max, (reason) => new ConfigError(this.name(key), Number.isInteger(v) ? v : raw, reason));
     }
 
     bool(key: string, fallback: boolean): boolean {
@@ -130,8 +131,17 @@ export class ConfigReader {
         });
     }
 
-    optionalSecret(key: string): pulumi.Output<string> | undefined {
-        return this.source.getSecret(key);
+    /**
+     * A secret key, checked now by `problem` (given the plaintext; returns a reason or
+     * undefined), so a bad value is a plain error naming the key, never the value, before any
+     * Output or resource sees it. Undefined when unset.
+     */
+    optionalSecret(key: string, problem?: (plain: string) => string | undefined): pulumi.Output<string> | undefined {
+        const secret = this.source.getSecret(key);
+        if (secret === undefined || problem === undefined) return secret;
+        const reason = problem(this.source.get(key) ?? "");
+        if (reason) throw ConfigError.secret(this.name(key), reason);
+        return secret;
     }
 
     requireSecret(key: string): pulumi.Output<string> {
@@ -158,4 +168,40 @@ const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-s
 export function parseSshPublicKey(key: string, value: string): string {
     if (!SSH_PUBLIC_KEY.test(value)) throw new ConfigError(key, value, "is not an OpenSSH public key (ssh-ed25519 AAAA... comment)");
     return value;
+}
+
+/** A ConfigError for `key` from a reason sentence, without saying the value twice. */
+function configError(key: string, value: string, problem: string): ConfigError {
+    for (const subject of [`"${value}" `, `${value} `]) {
+        if (problem.startsWith(subject)) return new ConfigError(key, value, problem.slice(subject.length));
+    }
+    return new ConfigError(key, value, `is invalid: ${problem}`);
+}
+
+/** A config value that must be a canonical network CIDR such as 10.100.101.0/24. */
+export function parseCidr(key: string, value: unknown): string {
+    if (typeof value !== "string") throw new ConfigError(key, value, "is not a CIDR string like 10.100.101.0/24");
+    const problem = cidrProblem(value);
+    if (problem) throw configError(key, value, problem);
+    return value;
+}
+
+/** A config value that must be a canonical IPv4 address such as 10.100.101.10. */
+export function parseIpv4(key: string, value: unknown): string {
+    if (typeof value !== "string") throw new ConfigError(key, value, "is not an IPv4 address like 10.100.101.10");
+    const problem = ipv4Problem(value);
+    if (problem) throw configError(key, value, problem);
+    return value;
+}
+
+/** Fails with the two keys and values when any two of the named networks overlap. */
+export function requireDisjoint(networks: Record<string, string>): void {
+    const entries = Object.entries(networks);
+    for (let i = 0; i < entries.length; i++) {
+        for (let j = i + 1; j < entries.length; j++) {
+            const [ka, a] = entries[i];
+            const [kb, b] = entries[j];
+            if (cidrsOverlap(a, b)) throw new ConfigError(ka, a, `overlaps ${kb} (${JSON.stringify(b)})`);
+        }
+    }
 }

@@ -1,7 +1,10 @@
-// The VNF env contract (INTERFACES / ROUTES / SERVERS, the Cloudify seed format) and the
-// configs rendered from it. Pure: no Pulumi, no I/O, so components fail at plan time and
-// the image start scripts can be held to the same vectors (tests/vectors/vnf-env.json).
-import { Address4 } from "ip-address";
+// The VNF value model: Route, Backend and interface lists, and the env contract the images read
+// (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD, the Cloudify seed format). Pure: no Pulumi,
+// no I/O. Each value is parsed once, where it enters (a config key, a container env), into
+// these types; below that code works on the types, and format* only writes them out.
+// The image start scripts keep their own parser, held to the same vectors
+// (tests/vectors/vnf-env.json); the address rules come from lib/net.ts.
+import { cidrProblem, hostProblem, interfaceNameProblem, ipv4Problem } from "./net";
 
 export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS" | "VTY_PASSWORD";
 export type Route = {
@@ -12,11 +15,105 @@ export type Backend = { host: string; port: number };
 
 /** Every rejection names the env variable (or render option) and quotes the bad entry. */
 export class VnfConfigError extends Error {
-    constructor(readonly key: EnvKey | string, readonly entry: string, reason: string) {
+    constructor(
+        readonly key: EnvKey | string,
+        readonly entry: string,
+        readonly reason: string,
+    ) {
         super(`${key} entry "${entry}": ${reason}`);
         this.name = "VnfConfigError";
     }
 }
+
+// ---- formatting: typed values to the env's text, one entry at a time, never re-parsed ----
+
+/** One ROUTES entry: `CIDR NEXTHOP` or `CIDR dev IFACE`. */
+export function formatRoute(r: Route): string {
+    return r.via.kind === "dev" ? `${r.prefix} dev ${r.via.iface}` : `${r.prefix} ${r.via.address}`;
+}
+
+/** One SERVERS entry: `HOST:PORT`. */
+export function formatBackend(b: Backend): string {
+    return `${b.host}:${b.port}`;
+}
+
+export const formatInterfaces = (interfaces: readonly string[]): string => interfaces.join(",");
+export const formatRoutes = (routes: readonly Route[]): string => routes.map(formatRoute).join(",");
+export const formatServers = (backends: readonly Backend[]): string => backends.map(formatBackend).join(",");
+
+// ---- checks on typed values (the same rules and reasons as the env parsers below) ----
+
+/** Why `name` cannot be one of INTERFACES, or undefined. */
+function interfaceProblem(name: string): string | undefined {
+    // Unreachable from the env (it splits at commas), but a typed name must not smuggle a list in.
+    if (name.includes(",")) return "interface name must not contain ','";
+    return interfaceNameProblem(name);
+}
+
+/** Interfaces: a non-empty list of valid, distinct names. Throws the INTERFACES error. */
+export function checkInterfaces(interfaces: readonly string[]): readonly string[] {
+    if (interfaces.length === 0) throw new VnfConfigError("INTERFACES", "", "the list is empty");
+    const seen = new Set<string>();
+    for (const name of interfaces) {
+        const bad = interfaceProblem(name);
+        if (bad) throw new VnfConfigError("INTERFACES", name, bad);
+        if (seen.has(name)) throw new VnfConfigError("INTERFACES", name, "duplicate interface");
+        seen.add(name);
+    }
+    return interfaces;
+}
+
+/** Why a route is invalid on its own (`interfaces` given: a `dev` must be one of them), or undefined. */
+export function routeProblem(r: Route, interfaces?: readonly string[]): string | undefined {
+    const badCidr = cidrProblem(r.prefix);
+    if (badCidr) return badCidr;
+    if (r.via.kind === "dev") {
+        const badIface = interfaceProblem(r.via.iface);
+        if (badIface) return badIface;
+        if (interfaces && !interfaces.includes(r.via.iface)) return `interface ${r.via.iface} is not in INTERFACES (${interfaces.join(",")})`;
+        return undefined;
+    }
+    const badHop = ipv4Problem(r.via.address);
+    return badHop ? `next hop ${badHop}` : undefined;
+}
+
+/** Routes: a non-empty list, each valid, no prefix twice. Throws the ROUTES error naming the entry. */
+export function checkRoutes(routes: readonly Route[], interfaces?: readonly string[]): readonly Route[] {
+    if (routes.length === 0) throw new VnfConfigError("ROUTES", "", "the list is empty");
+    const seen = new Set<string>();
+    for (const r of routes) {
+        const bad = routeProblem(r, interfaces);
+        if (bad) throw new VnfConfigError("ROUTES", formatRoute(r), bad);
+        if (seen.has(r.prefix)) throw new VnfConfigError("ROUTES", formatRoute(r), `duplicate route for ${r.prefix}`);
+        seen.add(r.prefix);
+    }
+    return routes;
+}
+
+/** Why a backend is invalid, or undefined. */
+export function backendProblem(b: Backend): string | undefined {
+    if (/\s/.test(b.host)) return "whitespace inside an entry";
+    if (b.host.startsWith("[") || b.host.includes(":")) return "IPv6 backends are not supported";
+    if (!Number.isInteger(b.port) || b.port < 1) return `port "${b.port}" is not a decimal number 1-65535`;
+    if (b.port > 65535) return `port ${b.port} is out of range 1-65535`;
+    return hostProblem(b.host);
+}
+
+/** Backends: a non-empty list, each valid, none twice (host names compared case-insensitively). */
+export function checkBackends(backends: readonly Backend[]): readonly Backend[] {
+    if (backends.length === 0) throw new VnfConfigError("SERVERS", "", "the list is empty");
+    const seen = new Set<string>();
+    for (const b of backends) {
+        const bad = backendProblem(b);
+        if (bad) throw new VnfConfigError("SERVERS", formatBackend(b), bad);
+        const id = `${b.host.toLowerCase()}:${b.port}`; // DNS names are case-insensitive
+        if (seen.has(id)) throw new VnfConfigError("SERVERS", formatBackend(b), `duplicate backend ${b.host}:${b.port}`);
+        seen.add(id);
+    }
+    return backends;
+}
+
+// ---- parsing: the env's text to typed values (the container's side, and the lab's) ----
 
 // Only space and tab count as whitespace, so a POSIX shell (IFS) splits entries identically.
 const trimWs = (s: string): string => s.replace(/^[ \t]+|[ \t]+$/g, "");
@@ -30,118 +127,65 @@ function splitList(key: EnvKey, s: string): string[] {
     });
 }
 
-/** Returns a reason, or undefined if `s` is a plain dotted-quad in canonical form. */
-function ipv4Problem(s: string): string | undefined {
-    if (s.includes("/")) return `"${s}" must be a plain IPv4 address without a /prefix`;
-    // ip-address also accepts "a.b.c.d/len"; the "/" check above and the canonical-form
-    // comparison below keep the accepted set to exactly what the shell scripts accept.
-    if (!Address4.isValid(s) || new Address4(s).correctForm() !== s) {
-        return `"${s}" is not a valid IPv4 address (four decimal octets 0-255, no leading zeros)`;
-    }
-    return undefined;
-}
-
-function cidrProblem(s: string): string | undefined {
-    const parts = s.split("/");
-    if (parts.length !== 2) return `"${s}" is not a CIDR (expected ADDRESS/LENGTH, e.g. 10.100.102.0/24)`;
-    const [addr, lenText] = parts;
-    if (!/^(0|[1-9][0-9]?)$/.test(lenText)) return `prefix length "${lenText}" is not a decimal number 0-32`;
-    const len = Number(lenText);
-    if (len > 32) return `prefix length ${len} is out of range 0-32`;
-    const bad = ipv4Problem(addr);
-    if (bad) return bad;
-    const network = new Address4(s).startAddress().correctForm();
-    if (network !== addr) return `${s} has host bits set; use the network address ${network}/${len}`;
-    return undefined;
-}
-
-function ifaceProblem(name: string): string | undefined {
-    if (name.length < 1 || name.length > 15) return `interface name must be 1-15 characters (got ${name.length})`;
-    if (/[\s/:]/.test(name)) return "interface name must not contain whitespace, '/' or ':'";
-    // Stricter than the kernel (it allows any byte): non-ASCII names would be fragile in frr.conf.
-    if (!/^[\x21-\x7e]+$/.test(name)) return "interface name must be printable ASCII";
-    if (name === "." || name === "..") return `"${name}" is not a valid interface name`;
-    return undefined;
-}
-
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** RFC-1123 hostname or canonical IPv4; a name whose last label is numeric must be an IPv4. */
-function hostProblem(host: string): string | undefined {
-    const labels = host.split(".");
-    if (/^[0-9]+$/.test(labels[labels.length - 1])) return ipv4Problem(host);
-    if (host.length > 253) return "hostname is longer than 253 characters";
-    if (!labels.every((l) => LABEL.test(l))) {
-        return `"${host}" is not an IPv4 address or RFC-1123 hostname (labels of letters, digits and inner '-', 1-63 chars)`;
-    }
-    return undefined;
-}
-
 export function parseInterfaces(s: string): string[] {
-    const seen = new Set<string>();
-    return splitList("INTERFACES", s).map((name) => {
-        const bad = ifaceProblem(name);
-        if (bad) throw new VnfConfigError("INTERFACES", name, bad);
-        if (seen.has(name)) throw new VnfConfigError("INTERFACES", name, "duplicate interface");
-        seen.add(name);
-        return name;
-    });
+    const names = splitList("INTERFACES", s);
+    checkInterfaces(names);
+    return names;
+}
+
+/** One ROUTES entry's syntax (`CIDR NEXTHOP` or `CIDR dev IFACE`) to a Route; rules unchecked. */
+function tokenizeRoute(entry: string): Route {
+    const t = entry.split(/[ \t]+/);
+    if (t.length === 3 && t[1] === "dev") return { prefix: t[0], via: { kind: "dev", iface: t[2] } };
+    if (t.length !== 2 || t[1] === "dev") throw new VnfConfigError("ROUTES", entry, 'expected "CIDR NEXTHOP" or "CIDR dev IFACE"');
+    return { prefix: t[0], via: { kind: "nexthop", address: t[1] } };
+}
+
+/** One ROUTES entry, checked on its own (`interfaces` given: a `dev` must be one of them). */
+export function parseRoute(entry: string, interfaces?: readonly string[]): Route {
+    const route = tokenizeRoute(entry);
+    const bad = routeProblem(route, interfaces);
+    if (bad) throw new VnfConfigError("ROUTES", entry, bad);
+    return route;
 }
 
 /** `interfaces` given: every `dev IFACE` must be one of them (INTERFACES unset: not checked). */
 export function parseRoutes(s: string, interfaces?: readonly string[]): Route[] {
     const seen = new Set<string>();
-    return splitList("ROUTES", s).map((entry): Route => {
-        const fail = (reason: string) => new VnfConfigError("ROUTES", entry, reason);
-        const t = entry.split(/[ \t]+/);
-        const isDev = t.length === 3 && t[1] === "dev";
-        if (!isDev && (t.length !== 2 || t[1] === "dev")) {
-            throw fail('expected "CIDR NEXTHOP" or "CIDR dev IFACE"');
-        }
-        const prefix = t[0];
-        const badCidr = cidrProblem(prefix);
-        if (badCidr) throw fail(badCidr);
-        let route: Route;
-        if (isDev) {
-            const iface = t[2];
-            const badIface = ifaceProblem(iface);
-            if (badIface) throw fail(badIface);
-            if (interfaces && !interfaces.includes(iface)) {
-                throw fail(`interface ${iface} is not in INTERFACES (${interfaces.join(",")})`);
-            }
-            route = { prefix, via: { kind: "dev", iface } };
-        } else {
-            const badHop = ipv4Problem(t[1]);
-            if (badHop) throw fail(`next hop ${badHop}`);
-            route = { prefix, via: { kind: "nexthop", address: t[1] } };
-        }
-        if (seen.has(prefix)) throw fail(`duplicate route for ${prefix}`);
-        seen.add(prefix);
+    return splitList("ROUTES", s).map((entry) => {
+        const route = parseRoute(entry, interfaces);
+        if (seen.has(route.prefix)) throw new VnfConfigError("ROUTES", entry, `duplicate route for ${route.prefix}`);
+        seen.add(route.prefix);
         return route;
     });
 }
 
+/** One SERVERS entry `HOST[:PORT]` (port default 80), checked on its own. */
+export function parseBackend(entry: string): Backend {
+    const fail = (reason: string) => new VnfConfigError("SERVERS", entry, reason);
+    if (/\s/.test(entry)) throw fail("whitespace inside an entry");
+    if (entry.startsWith("[") || entry.split(":").length > 2) throw fail("IPv6 backends are not supported");
+    const colon = entry.indexOf(":");
+    const host = colon < 0 ? entry : entry.slice(0, colon);
+    let port = 80;
+    if (colon >= 0) {
+        const portText = entry.slice(colon + 1);
+        if (!/^[1-9][0-9]*$/.test(portText)) throw fail(`port "${portText}" is not a decimal number 1-65535`);
+        port = Number(portText);
+    }
+    const bad = backendProblem({ host, port });
+    if (bad) throw fail(bad);
+    return { host, port };
+}
+
 export function parseServers(s: string): Backend[] {
     const seen = new Set<string>();
-    return splitList("SERVERS", s).map((entry): Backend => {
-        const fail = (reason: string) => new VnfConfigError("SERVERS", entry, reason);
-        if (/\s/.test(entry)) throw fail("whitespace inside an entry");
-        if (entry.startsWith("[") || entry.split(":").length > 2) throw fail("IPv6 backends are not supported");
-        const colon = entry.indexOf(":");
-        const host = colon < 0 ? entry : entry.slice(0, colon);
-        let port = 80;
-        if (colon >= 0) {
-            const portText = entry.slice(colon + 1);
-            if (!/^[1-9][0-9]*$/.test(portText)) throw fail(`port "${portText}" is not a decimal number 1-65535`);
-            port = Number(portText);
-            if (port > 65535) throw fail(`port ${port} is out of range 1-65535`);
-        }
-        const badHost = hostProblem(host);
-        if (badHost) throw fail(badHost);
-        const id = `${host.toLowerCase()}:${port}`; // DNS names are case-insensitive
-        if (seen.has(id)) throw fail(`duplicate backend ${host}:${port}`);
+    return splitList("SERVERS", s).map((entry) => {
+        const b = parseBackend(entry);
+        const id = `${b.host.toLowerCase()}:${b.port}`; // DNS names are case-insensitive
+        if (seen.has(id)) throw new VnfConfigError("SERVERS", entry, `duplicate backend ${b.host}:${b.port}`);
         seen.add(id);
-        return { host, port };
+        return b;
     });
 }
 
@@ -151,11 +195,20 @@ export function parseServers(s: string): Backend[] {
 export const VTY_PASSWORD_ENTRY = "[hidden]";
 /**
  * What printed frr.conf text shows in place of the vty password: `start.sh --render-only`, and
- * renderFrrConfig unless asked to reveal it. FRR accepts it as a password, so the printed
- * config still passes `vtysh -C` and can be loaded.
+ * the reference renderer (tests/reference/frr-config.ts) unless asked to reveal it. FRR accepts
+ * it as a password, so the printed config still passes `vtysh -C` and can be loaded.
  */
 export const VTY_PASSWORD_PLACEHOLDER = "REDACTED";
 export const VTY_PASSWORD_MAX_LENGTH = 128;
+
+/** Why `s` is not a vty password FRR takes, or undefined. The reason never contains the value. */
+export function vtyPasswordProblem(s: string): string | undefined {
+    if (s === "") return "the password is empty (leave VTY_PASSWORD unset for a vty on 127.0.0.1 only)";
+    if (!/^[\x21-\x7e]+$/.test(s)) return "the password must be printable ASCII without spaces or newlines";
+    if (!/^[A-Za-z0-9]/.test(s)) return "the password must start with a letter or digit (FRR refuses others)";
+    if (s.length > VTY_PASSWORD_MAX_LENGTH) return `the password is longer than ${VTY_PASSWORD_MAX_LENGTH} characters`;
+    return undefined;
+}
 
 /**
  * A password FRR takes on `password WORD` and at the vty login prompt: printable ASCII without
@@ -164,11 +217,8 @@ export const VTY_PASSWORD_MAX_LENGTH = 128;
  * at most 128 characters.
  */
 export function parseVtyPassword(s: string): string {
-    if (s === "") throw new VnfConfigError("VTY_PASSWORD", "", "the password is empty (leave VTY_PASSWORD unset for a vty on 127.0.0.1 only)");
-    const fail = (reason: string) => new VnfConfigError("VTY_PASSWORD", VTY_PASSWORD_ENTRY, reason);
-    if (!/^[\x21-\x7e]+$/.test(s)) throw fail("the password must be printable ASCII without spaces or newlines");
-    if (!/^[A-Za-z0-9]/.test(s)) throw fail("the password must start with a letter or digit (FRR refuses others)");
-    if (s.length > VTY_PASSWORD_MAX_LENGTH) throw fail(`the password is longer than ${VTY_PASSWORD_MAX_LENGTH} characters`);
+    const bad = vtyPasswordProblem(s);
+    if (bad) throw new VnfConfigError("VTY_PASSWORD", s === "" ? "" : VTY_PASSWORD_ENTRY, bad);
     return s;
 }
 
@@ -184,67 +234,4 @@ export function parseRouterEnv(env: Readonly<Record<string, string | undefined>>
 
 export function parseLbEnv(env: Readonly<Record<string, string | undefined>>): { backends: Backend[] } {
     return { backends: parseServers(env.SERVERS ?? "") };
-}
-
-// The format* functions build env values from typed input and re-parse them, so a bad
-// typed value fails with the same error the container would give.
-export function formatInterfaces(interfaces: readonly string[]): string {
-    const s = interfaces.join(",");
-    parseInterfaces(s);
-    return s;
-}
-
-export function formatRoutes(routes: readonly Route[], interfaces?: readonly string[]): string {
-    const s = routes
-        .map((r) => (r.via.kind === "dev" ? `${r.prefix} dev ${r.via.iface}` : `${r.prefix} ${r.via.address}`))
-        .join(",");
-    parseRoutes(s, interfaces);
-    return s;
-}
-
-export function formatServers(backends: readonly Backend[]): string {
-    const s = backends.map((b) => `${b.host}:${b.port}`).join(",");
-    parseServers(s);
-    return s;
-}
-
-export function renderInterfaceLines(interfaces: readonly string[]): string[] {
-    return interfaces.map((i) => `interface ${i}`);
-}
-
-export function renderRouteLines(routes: readonly Route[]): string[] {
-    return routes.map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
-}
-
-/**
- * A full frr.conf (integrated config) for zebra/staticd. With `vtyPassword`, `line vty` gets
- * ` password VTY_PASSWORD_PLACEHOLDER` (what `--render-only` prints); only
- * `revealVtyPassword: true` renders the password itself (the file the image writes).
- */
-export function renderFrrConfig(o: {
-    hostname: string;
-    interfaces: readonly string[];
-    routes: readonly Route[];
-    vtyPassword?: string;
-    revealVtyPassword?: boolean;
-}): string {
-    const badHost = hostProblem(o.hostname);
-    if (badHost) throw new VnfConfigError("hostname", o.hostname, badHost);
-    const password = o.vtyPassword === undefined ? undefined : parseVtyPassword(o.vtyPassword);
-    const lines = [
-        "frr defaults traditional",
-        `hostname ${o.hostname}`,
-        "log stdout",
-        "service integrated-vtysh-config",
-        "!",
-        "ip forwarding",
-        "!",
-        ...o.interfaces.flatMap((i) => [`interface ${i}`, "exit", "!"]),
-        ...renderRouteLines(o.routes),
-        "!",
-        "line vty",
-        ...(password === undefined ? [] : [` password ${o.revealVtyPassword ? password : VTY_PASSWORD_PLACEHOLDER}`]),
-        "!",
-    ];
-    return lines.join("\n") + "\n";
 }

@@ -1,8 +1,12 @@
 // The rules of the hybrid-vnf policy pack as pure functions over a resource's type, name and
 // properties, so tests run them on plans without the policy server. policy/policies.ts wraps
 // them as CrossGuard policies; policy/index.ts serves them as the pack.
-// No imports from the program (components, stacks): the pack runs in its own process, and a
-// test checks the constants here against the components' exports instead.
+// No imports from the program's components or stacks (the pack runs in its own process); only
+// from import-free lib/ modules that hold a fact or rule once: the labels and the pinning rule.
+import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
+import { imagePinProblem } from "../lib/image-ref";
+
+export { imagePinProblem };
 
 /** A resource as a rule sees it. `props` are its inputs (validateResource) or outputs (validateStack). */
 export interface RuleResource {
@@ -85,8 +89,8 @@ export function openAdminPortViolations(r: RuleResource): Violation[] {
 // ---------------------------------------------------------------------------------------------
 // 2. Privileged or host-network pods only in namespaces labelled for VNFs.
 
-/** The namespace label QuaggaRouter sets (components/quagga-router.ts VNF_NAMESPACE_LABEL_KEY/VALUE). */
-export const VNF_NAMESPACE_LABEL = { key: "hybrid-vnf/vnf", value: "true" } as const;
+/** The namespace label QuaggaRouter sets (lib/labels.ts). */
+export const VNF_NAMESPACE_LABEL = { key: VNF_NAMESPACE_LABEL_KEY, value: VNF_NAMESPACE_LABEL_VALUE } as const;
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -265,22 +269,6 @@ export function plaintextSecretViolations(
 
 // ---------------------------------------------------------------------------------------------
 // 5. Images pinned: a tag other than latest, or a digest.
-
-/** Why an image reference is not pinned, or undefined when it is. */
-export function imagePinProblem(image: unknown): string | undefined {
-    if (typeof image !== "string" || image.trim() === "") return "has no image";
-    const ref = image.trim();
-    if (/@sha256:[a-f0-9]{64}$/.test(ref)) return undefined;
-    if (ref.includes("@")) return `image ${ref} has a malformed digest`;
-    // The tag follows the last ':' after the last '/' (a registry port comes before a '/').
-    const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
-    const colon = lastSegment.lastIndexOf(":");
-    if (colon < 0) return `image ${ref} has no tag, so it means :latest`;
-    const tag = lastSegment.slice(colon + 1);
-    if (tag === "latest") return `image ${ref} uses the tag latest`;
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `image ${ref} has an invalid tag`;
-    return undefined;
-}
 
 /** [container name, image] of every container a resource would run. */
 export function imagesOf(r: Pick<RuleResource, "type" | "props">): [string, unknown][] {

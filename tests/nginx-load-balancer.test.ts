@@ -38,7 +38,7 @@ describe("NginxLoadBalancer", () => {
         const spec = service(resources).taskSpec.containerSpec;
         assert.strictEqual(spec.image, "hybrid-vnf/nginx-lb:0.1.0");
         assert.deepStrictEqual(spec.env, { SERVERS: "10.100.102.10:80,10.100.102.11:80", LISTEN_PORT: "80" });
-        assert.deepStrictEqual(await promiseOf(lb.servers), ["10.100.102.10:80", "10.100.102.11:80"]);
+        assert.deepStrictEqual(await promiseOf(lb.backends), [{ host: "10.100.102.10", port: 80 }, { host: "10.100.102.11", port: 80 }], "the backends output stays typed");
         assert.deepStrictEqual(await promiseOf(lb.env), spec.env, "the env output is the container env");
     });
 
@@ -101,14 +101,14 @@ describe("NginxLoadBalancer", () => {
 
     it("fails at plan time on a bad backend, naming SERVERS and the entry", async () => {
         const bad = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.100.102.300", port: 80 }] }));
-        await assert.rejects(promiseOf(bad.result.servers), (e: unknown) => e instanceof VnfConfigError && e.key === "SERVERS" && e.entry === "10.100.102.300:80");
+        await assert.rejects(promiseOf(bad.result.backends), (e: unknown) => e instanceof VnfConfigError && e.key === "SERVERS" && e.entry === "10.100.102.300:80");
         assert.ok(!bad.resources.some((r) => r.type === "docker:index/service:Service"), "no service is sent with bad backends");
         const port = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.0.0.1", port: 70000 }] }));
-        await assert.rejects(promiseOf(port.result.servers), /SERVERS entry "10\.0\.0\.1:70000": port 70000 is out of range/);
+        await assert.rejects(promiseOf(port.result.backends), /SERVERS entry "10\.0\.0\.1:70000": port 70000 is out of range/);
         const empty = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [] }));
-        await assert.rejects(promiseOf(empty.result.servers), /SERVERS.*the list is empty/);
+        await assert.rejects(promiseOf(empty.result.backends), /SERVERS.*the list is empty/);
         const dup = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: backendsOf(["10.0.0.1", "10.0.0.1"], 80) }));
-        await assert.rejects(promiseOf(dup.result.servers), /duplicate backend/);
+        await assert.rejects(promiseOf(dup.result.backends), /duplicate backend/);
     });
 
     it("imports the Docker Service module only (no whole-package import)", () => {

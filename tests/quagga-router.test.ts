@@ -77,7 +77,7 @@ describe("QuaggaRouter", () => {
             { name: "INTERFACES", value: "eth0,eth1" },
             { name: "ROUTES", value: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" },
         ]);
-        assert.deepStrictEqual(await promiseOf(router.routes), ["10.100.102.0/24 dev eth1", "192.0.2.0/24 10.100.101.1"]);
+        assert.deepStrictEqual(await promiseOf(router.routes), parseRoutes("10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1"), "the routes output stays typed");
         assert.deepStrictEqual(await promiseOf(router.env), { INTERFACES: "eth0,eth1", ROUTES: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" });
         assert.strictEqual(await promiseOf(router.namespace), "vnf-router");
         assert.strictEqual(await promiseOf(router.workloadName), "router-deployment");
@@ -87,7 +87,7 @@ describe("QuaggaRouter", () => {
         const { result: router, resources } = await mockRun(
             () => new QuaggaRouter("router", { ...base, routes: pulumi.output("10.9.0.0/16").apply((n) => parseRoutes(`${n} dev eth1`)) }),
         );
-        assert.deepStrictEqual(await promiseOf(router.routes), ["10.9.0.0/16 dev eth1"]);
+        assert.deepStrictEqual(await promiseOf(router.routes), [{ prefix: "10.9.0.0/16", via: { kind: "dev", iface: "eth1" } }]);
         assert.strictEqual(container(resources).env[1].value, "10.9.0.0/16 dev eth1");
     });
 

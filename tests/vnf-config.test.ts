@@ -2,10 +2,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    Backend, Route, VnfConfigError, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
-    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, renderFrrConfig, renderInterfaceLines,
-    renderRouteLines, VTY_PASSWORD_PLACEHOLDER,
+    Backend, Route, VnfConfigError, checkBackends, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
+    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, VTY_PASSWORD_PLACEHOLDER,
 } from "../lib/vnf-config";
+import { renderFrrConfig, renderInterfaceLines, renderRouteLines } from "./reference/frr-config";
 import { renderNginxConfig, renderUpstreamServerLines } from "./reference/nginx-config";
 
 type Env = Record<string, string>;
@@ -91,7 +91,7 @@ describe("vnf-config unit", () => {
             { prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } },
             { prefix: "0.0.0.0/0", via: { kind: "nexthop", address: "10.100.101.1" } },
         ];
-        const s = formatRoutes(routes, ["eth0", "eth1"]);
+        const s = formatRoutes(routes);
         assert.strictEqual(s, "10.100.102.0/24 dev eth1,0.0.0.0/0 10.100.101.1");
         assert.deepStrictEqual(parseRoutes(s, ["eth0", "eth1"]), routes);
         const backends: Backend[] = [{ host: "10.100.102.10", port: 80 }, { host: "apache-2", port: 8080 }];
@@ -109,11 +109,47 @@ describe("vnf-config unit", () => {
         }
     });
 
-    it("format* rejects bad typed input with the env error", () => {
-        assertRejects(() => formatRoutes([{ prefix: "10.0.0.1/24", via: { kind: "dev", iface: "eth1" } }]),
+    it("check* rejects bad typed input with the env error, without a string round trip", () => {
+        assertRejects(() => checkRoutes([{ prefix: "10.0.0.1/24", via: { kind: "dev", iface: "eth1" } }]),
             { key: "ROUTES", entry: "10.0.0.1/24 dev eth1" });
-        assertRejects(() => formatServers([{ host: "a", port: 0 }]), { key: "SERVERS", entry: "a:0" });
-        assertRejects(() => formatServers([]), { key: "SERVERS", entry: "" });
+        assertRejects(() => checkRoutes([{ prefix: "10.0.0.0/24", via: { kind: "dev", iface: "eth7" } }], ["eth0"]), { key: "ROUTES", entry: "10.0.0.0/24 dev eth7" });
+        assertRejects(() => checkRoutes([]), { key: "ROUTES", entry: "" });
+        assertRejects(() => checkBackends([{ host: "a", port: 0 }]), { key: "SERVERS", entry: "a:0" });
+        assertRejects(() => checkBackends([{ host: "a", port: 1.5 }]), { key: "SERVERS", entry: "a:1.5" });
+        assertRejects(() => checkBackends([]), { key: "SERVERS", entry: "" });
+        assertRejects(() => checkBackends([{ host: "A", port: 80 }, { host: "a", port: 80 }]), { key: "SERVERS", entry: "a:80" });
+        assertRejects(() => checkInterfaces(["eth0,eth1"]), { key: "INTERFACES", entry: "eth0,eth1" });
+        assertRejects(() => checkInterfaces(["eth0", "eth0"]), { key: "INTERFACES", entry: "eth0" });
+        // format* only writes: an invalid value is formatted as given (validation is at the edge).
+        assert.strictEqual(formatServers([{ host: "a", port: 0 }]), "a:0");
+    });
+
+    it("check* and the env parsers give the same message for every rejecting ROUTES/SERVERS vector with a typed form", () => {
+        let compared = 0;
+        const typedRoute = (e: string): Route | undefined => {
+            const t = e.trim().split(/[ \t]+/);
+            if (t.length === 3 && t[1] === "dev") return { prefix: t[0], via: { kind: "dev", iface: t[2] } };
+            return t.length === 2 && t[1] !== "dev" ? { prefix: t[0], via: { kind: "nexthop", address: t[1] } } : undefined;
+        };
+        for (const v of vectors.router.filter((x) => x.rejects?.key === "ROUTES" && x.env.ROUTES !== undefined && x.env.ROUTES.trim() !== "" && !x.env.ROUTES.split(",").some((e) => e.trim() === ""))) {
+            const routes = v.env.ROUTES.split(",").map(typedRoute);
+            if (routes.some((r) => r === undefined)) continue; // a syntax error has no typed form
+            const interfaces = v.env.INTERFACES === undefined ? undefined : parseInterfaces(v.env.INTERFACES);
+            assert.throws(() => checkRoutes(routes as Route[], interfaces), (e: Error) => {
+                assert.throws(() => parseRoutes(v.env.ROUTES, interfaces), { message: e.message }, v.name);
+                return true;
+            }, v.name);
+            compared++;
+        }
+        for (const v of vectors.lb.filter((x) => x.rejects?.key === "SERVERS" && /^[^\s,]+:[1-9][0-9]*(,[^\s,]+:[1-9][0-9]*)*$/.test(x.env.SERVERS))) {
+            const backends = v.env.SERVERS.split(",").map((e) => ({ host: e.slice(0, e.lastIndexOf(":")), port: Number(e.slice(e.lastIndexOf(":") + 1)) }));
+            assert.throws(() => checkBackends(backends), (e: Error) => {
+                assert.throws(() => parseServers(v.env.SERVERS), { message: e.message }, v.name);
+                return true;
+            }, v.name);
+            compared++;
+        }
+        assert.ok(compared >= 10, `only ${compared} vectors compared`);
     });
 
     it("VnfConfigError carries key, entry and the documented message", () => {

@@ -58,7 +58,7 @@ else
   [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
 fi
 
-# Same layout as renderFrrConfig in lib/vnf-config.ts. $1: what follows `password`
+# Same layout as renderFrrConfig in tests/reference/frr-config.ts. $1: what follows `password`
 # under `line vty` when VTY_PASSWORD is set: the placeholder for anything printed, the
 # password itself only for the file the daemons load.
 render_frr_conf() {

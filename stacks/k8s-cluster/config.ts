@@ -1,8 +1,8 @@
 // Typed, validated config of the k8s-cluster role. Read once, at the edge.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/errors";
-import { ConfigReader } from "../../lib/config-reader";
-import { cidrContains, requireDisjoint } from "../../lib/net";
+import { ConfigReader, requireDisjoint } from "../../lib/config-reader";
+import { cidrContains } from "../../lib/net";
 import { DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
 
 export interface K8sOpenStackConfig extends OpenStackVmConfig {

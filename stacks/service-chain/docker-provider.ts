@@ -11,6 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
 import { ConfigError } from "../../lib/errors";
+import { sshPrivateKeyProblem } from "./config";
 
 export const SSH_KEY_DIR_ENV = "HYBRID_VNF_SSH_DIR";
 const KEY_NAME = "hybrid-vnf:sshPrivateKey";
@@ -21,9 +22,9 @@ export function sshKeyDir(): string {
 
 /** Writes the key (idempotently) and returns its path. Refuses a directory others can read. */
 export function writeSshKeyFile(key: string, dir = sshKeyDir()): string {
-    if (!/^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\r?\n/.test(key.trim() + "\n") || !/-----END [A-Z0-9 ]*PRIVATE KEY-----\s*$/.test(key)) {
-        throw new ConfigError(KEY_NAME, "[secret]", "is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)");
-    }
+    // readServiceChainConfig checks the key; this guards direct callers with the same rule.
+    const problem = sshPrivateKeyProblem(key);
+    if (problem) throw ConfigError.secret(KEY_NAME, problem);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = fs.lstatSync(dir);
     const uid = process.getuid?.();

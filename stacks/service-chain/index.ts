@@ -4,25 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { QuaggaRouter } from "../../components/quagga-router";
 import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balancer";
-import { Route } from "../../lib/vnf-config";
+import { formatBackend, formatRoute } from "../../lib/vnf-config";
 import {
     ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
 } from "../../lib/contract";
-import { ConfigError } from "../../lib/errors";
-import { ServiceChainConfig, parseRouteEntries } from "./config";
+import { ServiceChainConfig, routerRoutes } from "./config";
 import { swarmDockerProvider } from "./docker-provider";
-
-/** The original design's route `<apacheNetwork> dev <routerApacheInterface>`, then the extra routes. */
-export function chainRoutes(cfg: Pick<ServiceChainConfig, "k8sStack" | "routerApacheInterface" | "routerInterfaces" | "extraRoutes">, apacheNetwork: string): Route[] {
-    const extra = parseRouteEntries("hybrid-vnf:routes", cfg.extraRoutes, cfg.routerInterfaces);
-    const clash = extra.find((r) => r.prefix === apacheNetwork);
-    if (clash) {
-        const entry = cfg.extraRoutes[extra.indexOf(clash)];
-        throw new ConfigError("hybrid-vnf:routes", entry, `repeats the default route to apacheInfo.network ${apacheNetwork} of stack ${cfg.k8sStack}`);
-    }
-    const main: Route = { prefix: apacheNetwork, via: { kind: "dev", iface: cfg.routerApacheInterface } };
-    return [main, ...extra];
-}
 
 /**
  * Where clients reach the LB: the host of an ssh:// dockerHost (the manager's public address,
@@ -37,6 +24,7 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
     const k8s = new ContractReference(cfg.k8sStack, k8sClusterContract);
     const swarm = new ContractReference(cfg.swarmStack, swarmClusterContract);
     const apacheInfo = k8s.require("apacheInfo");
+    const clusterNetwork = k8s.require("clusterNetwork");
 
     const kubernetes = new KubernetesProvider("router-cluster", { kubeconfig: pulumi.secret(k8s.require("kubeconfig")) });
     const docker = swarmDockerProvider("lb-swarm", swarm.require("dockerHost"), cfg.sshPrivateKey);
@@ -47,7 +35,7 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
             image: cfg.routerImage,
             namespace: cfg.routerNamespace,
             interfaces: cfg.routerInterfaces,
-            routes: apacheInfo.apply((a) => chainRoutes(cfg, a.network)),
+            routes: pulumi.all([apacheInfo, clusterNetwork]).apply(([a, c]) => routerRoutes(cfg, { stack: cfg.k8sStack, cluster: c.cidr, apache: a.network })),
             leastPrivilege: cfg.leastPrivilege,
             vtyPassword: cfg.routerVtyPassword,
         },
@@ -75,7 +63,8 @@ export function serviceChain(cfg: ServiceChainConfig): StackOutputs<ServiceChain
         loadBalancerUrl: pulumi
             .all([swarm.require("dockerHost"), swarm.require("managerIp"), lb.publishedPort])
             .apply(([host, ip, port]) => `http://${loadBalancerHost(host, ip)}:${port}`),
-        routes: router.routes,
-        backends: lb.servers,
+        // The contract keeps the env's text form for scripts: one entry per route / backend.
+        routes: router.routes.apply((rs) => rs.map(formatRoute)),
+        backends: lb.backends.apply((bs) => bs.map(formatBackend)),
     });
 }
