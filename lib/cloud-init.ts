@@ -6,6 +6,7 @@
 // nodes' route `dev eth1`), but Debian 12 cloud images use predictable names (ens3, ens4).
 // A port's MAC is known before the VM boots (a Port output), so it identifies the NIC.
 import { stringify } from "yaml";
+import { interfaceNameProblem } from "./net";
 
 export type CloudConfig = Record<string, unknown>;
 
@@ -32,8 +33,6 @@ export function serializeCloudConfig(config: CloudConfig): string {
 export const NETWORKD_DIR = "/etc/systemd/network";
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-/** A kernel interface name: at most 15 characters, nothing a shell or a path would read. */
-const IFNAME = /^[A-Za-z0-9_-]{1,15}$/;
 
 /** A port's MAC, lower case as `ip` prints it; refused unless it is one (it goes into a script). */
 export function parseMac(mac: string): string {
@@ -42,8 +41,10 @@ export function parseMac(mac: string): string {
     return m;
 }
 
+/** A kernel interface name that is safe in a script (lib/net.ts's rule, shell-safe variant). */
 export function checkInterfaceName(name: string): string {
-    if (!IFNAME.test(name)) throw new Error(`not an interface name: ${JSON.stringify(name)}`);
+    const problem = interfaceNameProblem(name, { shellSafe: true });
+    if (problem) throw new Error(`not an interface name: ${JSON.stringify(name)} (${problem})`);
     return name;
 }
 

@@ -2,7 +2,7 @@
 // Producers export through `exportOutputs`, consumers read through `ContractReference`, so a
 // renamed or reshaped output fails the type-check and the tests, not a deployment.
 import * as pulumi from "@pulumi/pulumi";
-import { isIpv4 } from "./net";
+import { isCidr as isCidrText, isIpv4 } from "./net";
 import { Role } from "./stacks";
 
 // The roles are defined with the stack names and their order; re-exported for existing callers.
@@ -45,7 +45,6 @@ export interface Contract<T> {
     outputs: { [K in keyof T]-?: OutputSpec };
 }
 
-const isCidr = (v: unknown) => typeof v === "string" && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v) && isIpv4(v.split("/")[0]);
 const str: Check = (v) => (typeof v === "string" && v !== "" ? undefined : "is not a non-empty string");
 const ipv4: Check = (v) => (typeof v === "string" && isIpv4(v) ? undefined : "is not an IPv4 address");
 const ipv4List: Check = (v) =>
@@ -62,7 +61,7 @@ const object =
         }
         return undefined;
     };
-const cidr: Check = (v) => (isCidr(v) ? undefined : "is not a CIDR");
+const cidr: Check = (v) => (typeof v === "string" && isCidrText(v) ? undefined : "is not a CIDR");
 const plain = (check: Check): OutputSpec => ({ secret: false, check });
 
 export const k8sClusterContract: Contract<K8sClusterOutputs> = {

@@ -3,7 +3,9 @@ import * as assert from "assert";
 import { ConfigReader, mapConfigSource } from "../lib/config-reader";
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
 import { readSwarmClusterConfig } from "../stacks/swarm-cluster/config";
-import { readServiceChainConfig } from "../stacks/service-chain/config";
+import { readServiceChainConfig, routerRoutes } from "../stacks/service-chain/config";
+import { ConfigError } from "../lib/errors";
+import * as pulumi from "@pulumi/pulumi";
 import { readRole } from "../stacks";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
@@ -114,5 +116,71 @@ describe("service-chain lbNetworks", () => {
         rejects(() => chain({ lbNetworks: ["bad name"] }), "lbNetworks", "bad name", /not a Docker network name/);
         rejects(() => chain({ lbNetworks: ["-x"] }), "lbNetworks", "-x");
         rejects(() => chain({ lbNetworks: ["a", "a"] }), "lbNetworks", "a", /twice/);
+    });
+});
+
+describe("secret keys are checked when read: the key, never the value", () => {
+    const pw = "-hunter2-vty-secret";
+    it("routerVtyPassword: a password FRR refuses is a plain ConfigError, not an Output failure", () => {
+        assert.throws(() => chain({ routerVtyPassword: pw }), (e: Error) => {
+            assert.ok(e instanceof ConfigError, String(e));
+            assert.strictEqual(e.message, 'hybrid-vnf:routerVtyPassword: "[secret]" the password must start with a letter or digit (FRR refuses others)');
+            assert.ok(!`${e.message}${e.stack}${JSON.stringify(e)}`.includes("hunter2"), "the value leaks");
+            return true;
+        });
+        assert.throws(() => chain({ routerVtyPassword: "has space" }), { message: 'hybrid-vnf:routerVtyPassword: "[secret]" the password must be printable ASCII without spaces or newlines' });
+    });
+    it("routerVtyPassword: a good one comes back as a secret Output; unset stays undefined", async () => {
+        const c = chain({ routerVtyPassword: "Good-pw-1" });
+        assert.ok(c.routerVtyPassword && (await pulumi.isSecret(c.routerVtyPassword)));
+        assert.strictEqual(chain({}).routerVtyPassword, undefined);
+    });
+    it("sshPrivateKey: not a PEM private key", () => {
+        assert.throws(() => chain({ sshPrivateKey: "ssh-ed25519 AAAA hunter2" }), {
+            message: 'hybrid-vnf:sshPrivateKey: "[secret]" is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)',
+        });
+    });
+});
+
+describe("ConfigError", () => {
+    it("drops the SDK's serialization prefixes (a config problem, not a property's) but keeps other prefixes", () => {
+        const e = new ConfigError("hybrid-vnf:routes", "x", "is bad");
+        e.message = `error serializing property "spec": error serializing property "env": ${e.message}`;
+        assert.strictEqual(e.message, 'hybrid-vnf:routes: "x" is bad');
+        e.message = `stack chain-dev: ${e.message}`;
+        assert.strictEqual(e.message, 'stack chain-dev: hybrid-vnf:routes: "x" is bad');
+    });
+    it("ConfigError.secret shows [secret], and holds no value to serialize", () => {
+        const e = ConfigError.secret("hybrid-vnf:k", "is bad");
+        assert.strictEqual(e.message, 'hybrid-vnf:k: "[secret]" is bad');
+        assert.strictEqual(e.value, "[secret]");
+    });
+});
+
+describe("service-chain routes: parsed once into typed routes, checked for meaning", () => {
+    it("typed Route[] from the stack config", () => {
+        assert.deepStrictEqual(chain({ routes: ["192.0.2.0/24 10.100.101.1", "198.51.100.0/24 dev eth0"] }).extraRoutes, [
+            { prefix: "192.0.2.0/24", via: { kind: "nexthop", address: "10.100.101.1" } },
+            { prefix: "198.51.100.0/24", via: { kind: "dev", iface: "eth0" } },
+        ]);
+    });
+    it("a next hop inside its own destination is refused; the default route is not", () => {
+        rejects(() => chain({ routes: ["10.0.0.0/8 10.100.101.1"] }), "routes", "10.0.0.0/8 10.100.101.1", /has its next hop 10\.100\.101\.1 inside its own destination 10\.0\.0\.0\/8/);
+        assert.strictEqual(chain({ routes: ["0.0.0.0/0 10.100.101.1"] }).extraRoutes.length, 1);
+    });
+    it("a dev route must name one of the router's interfaces", () => {
+        rejects(() => chain({ routes: ["192.0.2.0/24 dev eth2"] }), "routes", "192.0.2.0/24 dev eth2", /which is not one of the router's interfaces \(hybrid-vnf:routerInterfaces: eth0, eth1\)$/);
+        assert.strictEqual(chain({ routerInterfaces: ["eth0", "eth1", "eth2"], routes: ["192.0.2.0/24 dev eth2"] }).extraRoutes.length, 1);
+    });
+    it("routerRoutes: a next hop must be on the cluster or the Apache network", () => {
+        const nets = { stack: "o/hybrid-vnf/k8s-dev", cluster: "10.100.101.0/24", apache: "10.100.102.0/24" };
+        const cfg = (routes: string[]) => chain({ routes });
+        assert.strictEqual(routerRoutes(cfg(["192.0.2.0/24 10.100.102.9"]), nets).length, 2);
+        assert.throws(() => routerRoutes(cfg(["192.0.2.0/24 10.100.100.1"]), nets), {
+            message: `hybrid-vnf:routes: "192.0.2.0/24 10.100.100.1" has next hop 10.100.100.1, which is on none of the router's networks (clusterNetwork.cidr 10.100.101.0/24, apacheInfo.network 10.100.102.0/24 of stack o/hybrid-vnf/k8s-dev)`,
+        });
+        assert.throws(() => routerRoutes(cfg(["10.100.102.0/24 dev eth0"]), nets), {
+            message: 'hybrid-vnf:routes: "10.100.102.0/24 dev eth0" repeats the default route to apacheInfo.network 10.100.102.0/24 of stack o/hybrid-vnf/k8s-dev',
+        });
     });
 });
