@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { configTable, splitDefault } from "../harness/config-table";
-import { PROJECT_DIR, readProjectFile } from "../harness/stack-files";
+import { PROJECT_DIR, readProjectFile, SECRET_PLACEHOLDERS } from "../harness/stack-files";
 import { ConfigReader, mapConfigSource } from "../lib/config-reader";
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
 import { readSwarmClusterConfig } from "../stacks/swarm-cluster/config";
@@ -26,7 +26,7 @@ describe("README", () => {
 
     it("documented defaults are the defaults the loaders apply", () => {
         const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
-        const common = { externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: key, sshPrivateKey: "k", k8sStack: "o/p/k", swarmStack: "o/p/s", clientCidr: "0.0.0.0/0" };
+        const common = { externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: key, sshPrivateKey: SECRET_PLACEHOLDERS.sshPrivateKey, k8sStack: "o/p/k", swarmStack: "o/p/s", clientCidr: "0.0.0.0/0" };
         const loaded: Record<string, unknown> = {
             ...readServiceChainConfig(new ConfigReader(mapConfigSource(common))),
             ...readSwarmClusterConfig(new ConfigReader(mapConfigSource(common))),
