@@ -41,6 +41,20 @@ async function wrk(netnsPid: number | undefined, url: string, o: Opts, seconds =
     return parseWrk(r.stdout);
 }
 
+/**
+ * The Swarm task's CPU and memory limits as `docker run` flags, so the LB without the router hop
+ * is the same LB: without them it would get every CPU while the chain's task gets its limit.
+ */
+export function limitRunFlags(policyFlags: readonly string[]): string[] {
+    const asRun: Record<string, string> = { "--limit-cpu": "--cpus", "--limit-memory": "--memory" };
+    const out: string[] = [];
+    for (let i = 0; i < policyFlags.length - 1; i++) {
+        const run = asRun[policyFlags[i]];
+        if (run) out.push(run, policyFlags[++i]);
+    }
+    return out;
+}
+
 /** An earlier run's lab.json, labelled with what differed (bench/results/lab-baseline.json). */
 interface Baseline { when: string; label: string; rows: PathFigures[] }
 
@@ -71,8 +85,9 @@ async function main(): Promise<void> {
     try {
         const lab = await labUp({ install: true, log });
         const a = lab.a;
-        // The same LB image, env and command as the planned service, on the Apache network itself.
-        await run(["docker", "run", ...lbRunArgs(lab.lb, { name: N.directLb, network: N.apacheNet, ip: a.directLbIp, labels: LABELS })]);
+        // The same LB image, env, command and CPU/memory limits as the planned service, on the Apache network itself.
+        const directArgs = lbRunArgs(lab.lb, { name: N.directLb, network: N.apacheNet, ip: a.directLbIp, labels: LABELS });
+        await run(["docker", "run", ...limitRunFlags(lab.lb.policyFlags), ...directArgs]);
         const directPid = await pidOf(N.directLb);
         const lbPid = await pidOf(await lbTask(lab.lb.serviceName));
         const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
@@ -107,11 +122,11 @@ async function main(): Promise<void> {
         fs.mkdirSync(dir, { recursive: true });
         const baseline = readBaseline(path.join(dir, "lab-baseline.json"));
         const when = new Date().toISOString();
-        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS }, rows: table, chainRatios: ratios, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
+        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS, lbLimits: limitRunFlags(lab.lb.policyFlags).join(" ") }, rows: table, chainRatios: ratios, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
         const md = [
             `Lab data-plane benchmark (\`npm run bench:lab\`, ${when.slice(0, 10)}): ${client.tool}, ${o.threads} threads, ${o.connections} connections, ${o.duration} s per path and round, ${o.rounds} rounds (median) after a 1 s warm-up;`,
             `one machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}) running client, LB, router and backends, so the figures compare paths, not capacity.`,
-            "Ratios are against the chain (first row). The LB rows use the planned image and env; the chain's LB is the Swarm task.",
+            "Ratios are against the chain (first row). The LB rows use the planned image, env and CPU/memory limits; the chain's LB is the Swarm task.",
             "",
             markdownTable(t.headers, t.cells),
             ratioLine,

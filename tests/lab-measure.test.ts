@@ -1,7 +1,7 @@
 // The lab's measuring and reporting helpers, without Docker.
 import * as assert from "assert";
 import { parseRoutes } from "../lib/vnf-config";
-import { parseBenchArgs } from "../lab/bench";
+import { limitRunFlags, parseBenchArgs } from "../lab/bench";
 import { backendOf, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../lab/measure";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
@@ -87,6 +87,12 @@ describe("lab measure helpers", () => {
     it("computes per-backend shares", () => {
         assert.deepStrictEqual(shares({ a: 30, b: 70 }), { a: 0.3, b: 0.7 });
         assert.deepStrictEqual(shares({}), {});
+    });
+
+    it("gives the LB without the router hop the Swarm task's CPU and memory limits", () => {
+        const flags = ["--update-order", "stop-first", "--limit-memory", "268435456", "--limit-cpu", "1", "--reserve-cpu", "0.05"];
+        assert.deepStrictEqual(limitRunFlags(flags), ["--memory", "268435456", "--cpus", "1"]);
+        assert.deepStrictEqual(limitRunFlags(["--reserve-cpu", "0.05"]), []);
     });
 
     it("keeps the benchmark load bounded", () => {
