@@ -2,8 +2,8 @@
 // Evaluates the stacks in order under the mock runtime and prints the plans. Exits non-zero,
 // printing nothing on stdout, when any stack fails. --diagram writes a picture of the chain
 // (FILE.svg/.png rendered with Graphviz when installed, else DOT; see harness/diagram.ts).
-import { planStacks } from "./plan";
-import { renderPlan } from "./render";
+// Only the transpile cache is imported up front: the plan's modules load after it is in place.
+import { cacheTranspiledOutput } from "./transpile-cache";
 
 export interface CliArgs {
     stacks: string[];
@@ -32,6 +32,12 @@ export function parseArgs(argv: string[]): CliArgs {
 
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2));
+    cacheTranspiledOutput();
+    // This CLI prints error messages, never stacks. Left on, ts-node's source-map support maps
+    // the stack the SDK records for each of its thousands of promises, a third of a plan's time.
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    const { planStacks } = await import("./plan");
+    const { renderPlan } = await import("./render");
     const plans = await planStacks(args.stacks, { configDir: args.configDir });
     if (args.diagram) {
         const { writeDiagram } = await import("./diagram");
