@@ -3,8 +3,10 @@
 // Pure: no Docker, no I/O.
 import { Address4 } from "ip-address";
 import { cidrContains, hostAddress } from "../lib/net";
-import { LabSpecError, LbSpec, PlanView, RouterSpec } from "./spec";
+import { LAB_STACKS, LabSpecError, LbSpec, PlanView, RouterSpec, labOutput } from "./spec";
 import { N } from "./names";
+import { ROUTER_CLUSTER_LEG } from "../lib/interfaces";
+import type { K8sClusterOutputs, ServiceChainOutputs, SwarmClusterOutputs } from "../lib/contract";
 
 export interface LabAddressing {
     swarmCidr: string;
@@ -14,7 +16,7 @@ export interface LabAddressing {
     managerIp: string;
     lbPort: number;
     loadBalancerUrl: string;
-    /** The router node on the cluster network (node eth0). */
+    /** The router node on the cluster network (its cluster leg, nodeIfaces[0]). */
     routerHost: string;
     /** This host's leg on the cluster network: the node's default gateway. */
     hostClusterIp: string;
@@ -27,14 +29,6 @@ export interface LabAddressing {
     nodeIfaces: [string, string];
     /** An LB instance on the Apache network itself, for the no-router benchmark path. */
     directLbIp: string;
-}
-
-function output<T>(plans: PlanView[], stack: string, key: string): T {
-    const p = plans.find((x) => x.stack === stack);
-    if (!p) throw new LabSpecError(`the plan has no stack ${stack}`);
-    const v = p.outputs[key];
-    if (v === undefined) throw new LabSpecError(`stack ${stack} has no output ${key}`);
-    return v as T;
 }
 
 /** Smallest CIDR that contains every given CIDR. */
@@ -59,25 +53,26 @@ export function firstFree(cidr: string, taken: string[]): string {
 }
 
 export function labAddressing(plans: PlanView[], router: RouterSpec): LabAddressing {
-    const k8s = "k8s-local";
-    const swarm = "swarm-local";
-    const chain = "chain-local";
-    const clusterCidr = output<{ cidr: string }>(plans, k8s, "clusterNetwork").cidr;
-    const apache = output<{ network: string; ips: string[] }>(plans, k8s, "apacheInfo");
-    const routerHost = output<string>(plans, k8s, "routerHost");
-    const swarmCidr = output<{ cidr: string }>(plans, swarm, "swarmNetwork").cidr;
-    const managerIp = output<string>(plans, swarm, "managerIp");
-    const lbPort = output<number>(plans, swarm, "lbPort");
-    const loadBalancerUrl = output<string>(plans, chain, "loadBalancerUrl");
-    // The Apache leg is the interface of the ROUTES entry for the Apache network (`dev IFACE`);
-    // the cluster leg is the other INTERFACES entry.
+    const { "k8s-cluster": k8s, "swarm-cluster": swarm, "service-chain": chain } = LAB_STACKS;
+    const k8sOut = <K extends keyof K8sClusterOutputs>(key: K) => labOutput<K8sClusterOutputs[K]>(plans, k8s, key);
+    const swarmOut = <K extends keyof SwarmClusterOutputs>(key: K) => labOutput<SwarmClusterOutputs[K]>(plans, swarm, key);
+    const clusterCidr = k8sOut("clusterNetwork").cidr;
+    const apache = k8sOut("apacheInfo");
+    const routerHost = k8sOut("routerHost");
+    const swarmCidr = swarmOut("swarmNetwork").cidr;
+    const managerIp = swarmOut("managerIp");
+    const lbPort = swarmOut("lbPort");
+    const loadBalancerUrl = labOutput<ServiceChainOutputs["loadBalancerUrl"]>(plans, chain, "loadBalancerUrl");
+    // The Apache leg is the interface of the chain's route to the Apache network (`dev IFACE`);
+    // the cluster leg is the router's other interface.
     const apacheRoute = router.routes.find((r) => r.prefix === apache.network);
-    if (!apacheRoute) throw new LabSpecError(`${router.source}: ROUTES has no route for the Apache network ${apache.network}`);
+    if (!apacheRoute) throw new LabSpecError(`${chain}: routes has no route for the Apache network ${apache.network}`);
     if (apacheRoute.via.kind !== "dev") {
-        throw new LabSpecError(`${router.source}: ROUTES reaches ${apache.network} via ${apacheRoute.via.address}; the lab expects "${apache.network} dev IFACE" (the node's leg on it)`);
+        throw new LabSpecError(`${chain}: routes reaches ${apache.network} via ${apacheRoute.via.address}; the lab expects "${apache.network} dev IFACE" (the node's leg on it)`);
     }
     const apacheIf = apacheRoute.via.iface;
-    const clusterIf = router.interfaces.find((i) => i !== apacheIf) ?? (apacheIf === "eth0" ? "eth1" : "eth0");
+    const clusterIf = router.interfaces.find((i) => i !== apacheIf) ?? ROUTER_CLUSTER_LEG;
+    if (clusterIf === apacheIf) throw new LabSpecError(`${router.source}: the router has no interface besides ${apacheIf} for the cluster network`);
     if (!cidrContains(clusterCidr, routerHost)) throw new LabSpecError(`routerHost ${routerHost} is not in the cluster network ${clusterCidr}`);
     if (!cidrContains(swarmCidr, managerIp)) throw new LabSpecError(`managerIp ${managerIp} is not in the swarm network ${swarmCidr}`);
     const routerApacheIp = firstFree(apache.network, apache.ips);
@@ -106,7 +101,7 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
     // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
     if (port.mode !== "host") throw fail(`publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, set hybrid-vnf:lbPublishMode: host`);
     // The swarm hosts' stand-in network: the tasks' gateway is the host (managerIp), as on a swarm host.
-    if (!lb.networks.includes(N.swarmNet)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${N.swarmNet}; set hybrid-vnf:lbNetworks: [${N.swarmNet}] in chain-local`);
+    if (!lb.networks.includes(N.swarmNet)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${N.swarmNet}; set hybrid-vnf:lbNetworks: [${N.swarmNet}] in ${LAB_STACKS["service-chain"]}`);
     const order = /--update-order\s(\S+)/.exec(lb.policyFlags.join(" "))?.[1];
     if (order === "start-first") {
         throw fail(`update order start-first with a host-mode port on a one-node swarm never places the new task ("host-mode port already in use"); use stop-first`);
@@ -116,6 +111,6 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
         if (b.port !== 80) throw fail(`SERVERS entry ${b.host}:${b.port}: the apache image listens on port 80`);
     }
     if (`http://${a.managerIp}:${a.lbPort}` !== a.loadBalancerUrl.replace(/\/$/, "")) {
-        throw new LabSpecError(`chain-local: loadBalancerUrl ${a.loadBalancerUrl} is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`);
+        throw new LabSpecError(`${LAB_STACKS["service-chain"]}: loadBalancerUrl ${a.loadBalancerUrl} is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`);
     }
 }

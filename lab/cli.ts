@@ -7,7 +7,7 @@
 //   status:       the router's kernel table and one round of requests, if the lab is up.
 //   env:          shell lines for `eval "$(npm run --silent lab -- env)"`: pulumi, kubectl and
 //                 docker pointed at the lab.
-import { labDown, labUp, report, smoke, specsFrom, planViews } from "./lab";
+import { labDown, labUp, report, smoke, specsFrom, stateViews } from "./lab";
 import { LAB_PATHS, labToolEnv, shellExports } from "./engine-stacks";
 import { load, summary } from "./client";
 import { routerTable } from "./topology";
@@ -35,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
             process.stdout.write("lab: not up (start it with: npm run lab)\n");
             return;
         }
-        const { a } = specsFrom(await planViews());
+        // What is deployed, from the engine's state (not a fresh plan).
+        const { a } = specsFrom(await stateViews());
         process.stdout.write(`router table:\n${await routerTable()}\n`);
         process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
         return;

@@ -1,7 +1,7 @@
 // Docker command lines for one-off containers of the planned workloads: the router (bad-env
 // test) and the LB (benchmark, bad-env test). The LB service itself is the docker provider's.
 // Pure: spec in, argument list out.
-import { ContainerSpec, Health, LabSpecError, LbSpec, RouterSpec } from "./spec";
+import { ContainerSpec, Health, LabSpecError, LbSpec } from "./spec";
 
 /** POSIX shell quoting, for the exec-form health check that `--health-cmd` takes as a string. */
 export function shellQuote(words: string[]): string {
@@ -40,7 +40,7 @@ function tail(s: ContainerSpec): string[] {
 }
 
 /** `docker run` arguments (after `docker run`) for the router, in the node's network namespace. */
-export function routerRunArgs(s: RouterSpec, o: { name: string; node?: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean; restart?: boolean }): string[] {
+export function routerRunArgs(s: ContainerSpec, o: { name: string; node?: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean; restart?: boolean }): string[] {
     if (s.privileged) {
         throw new LabSpecError(`${s.source}: securityContext.privileged is true, and this machine cannot run privileged containers; set hybrid-vnf:leastPrivilege: true in the chain stack`);
     }

@@ -7,15 +7,14 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { Deployment, LocalWorkspace } from "@pulumi/pulumi/automation";
 import { AutomationRunner } from "../ops/automation";
 import { Command, RunReport, runStacks } from "../ops/orchestrate";
-import { deployOrder } from "../ops/stacks";
+import { LAB_ENV, deployOrder } from "../lib/stacks";
 import { describeReport } from "../ops/main";
 import { toolchainEnv } from "../engine/toolchain";
 import { PROJECT_DIR, readProjectFile } from "../harness/stack-files";
 
-export const LAB_ENV = "local";
 export const LOCAL_STACKS = deployOrder(LAB_ENV);
 const LAB_DIR = path.join(PROJECT_DIR, ".lab");
 export const LAB_PATHS = {
@@ -82,6 +81,13 @@ export async function setLabConfig(env: Record<string, string>, stack: string, k
     useToolEnv(env);
     const s = await LocalWorkspace.createOrSelectStack({ stackName: stack, workDir: LAB_PATHS.project }, { workDir: LAB_PATHS.project, envVars: env });
     await s.setConfig(key, { value, secret });
+}
+
+/** A lab stack's state as `pulumi stack export --show-secrets` gives it (harness/plan-query.ts reads it). */
+export async function exportLabStack(env: Record<string, string>, stack: string): Promise<Deployment> {
+    useToolEnv(env);
+    const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: LAB_PATHS.project }, { workDir: LAB_PATHS.project, envVars: env });
+    return s.exportStack();
 }
 
 /** `pulumi up` (deploy) or `pulumi destroy` of k8s-local, swarm-local, chain-local, in order. */

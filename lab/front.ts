@@ -13,8 +13,9 @@ import { N } from "./names";
 import { spawn } from "child_process";
 import { out, run, waitFor } from "./sh";
 import { request } from "./client";
+import { FILTER_COMMENT } from "./topology-spec";
 
-/** Every [tool, table, chain] the lab adds rules to (all rules carry the comment hvnf-lab). */
+/** Every [tool, table, chain] the lab adds rules to: the topology's filters (topology-spec.ts) and the drain rules below; all carry the comment hvnf-lab. */
 export const FILTER_CHAINS: [string, string, string][] = [
     ["iptables", "filter", "INPUT"],
     ["iptables", "filter", "OUTPUT"],
@@ -24,25 +25,7 @@ export const FILTER_CHAINS: [string, string, string][] = [
     ["ip6tables", "filter", "INPUT"],
 ];
 
-const comment = ["-m", "comment", "--comment", N.comment];
-
-export async function installFilters(a: LabAddressing, lb: LbSpec): Promise<void> {
-    const target = String(lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80);
-    await run(["iptables", "-w", "-I", "DOCKER-USER", "1", "-o", N.swarmBridge, "!", "-i", N.swarmBridge, "-m", "conntrack", "--ctstate", "NEW", ...comment, "-j", "DROP"]);
-    if ((await run(["ip6tables", "-S", "INPUT"], { allowFail: true })).code === 0) {
-        await run(["ip6tables", "-w", "-I", "INPUT", "1", "!", "-i", "lo", "-p", "tcp", "--dport", String(a.lbPort), ...comment, "-j", "DROP"]);
-    }
-    // SYN hold (1): no DNAT rule yet/anymore, so SYNs to managerIp:lbPort pass nat unchanged.
-    // Drop them before conntrack confirms the connection (OUTPUT for this host's clients,
-    // INPUT for others), else the retransmitted SYN would keep the no-DNAT decision for good.
-    for (const chain of ["OUTPUT", "INPUT"]) {
-        await run(["iptables", "-w", "-I", chain, "1", "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...comment, "-j", "DROP"]);
-    }
-    // SYN hold (2): the task exists but nginx is not listening: drop its RST if it is the first
-    // reply; conntrack sees it, so the retransmitted SYN is NATed afresh.
-    await run(["iptables", "-w", "-I", "INPUT", "1", "-i", N.swarmBridge, "-s", a.swarmCidr, "-p", "tcp", "--sport", target,
-        "--tcp-flags", "SYN,RST,ACK", "RST,ACK", "-m", "connbytes", "--connbytes", "1:1", "--connbytes-dir", "reply", "--connbytes-mode", "packets", ...comment, "-j", "DROP"]);
-}
+const comment = FILTER_COMMENT;
 
 /** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
 export async function heldPackets(): Promise<number> {

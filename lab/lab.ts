@@ -5,18 +5,23 @@
 import * as fs from "fs";
 import * as path from "path";
 import { planStacks, reveal, revealedInputs } from "../harness/plan";
+import { stateView } from "../harness/plan-query";
 import { LabAddressing, checkLbFits, labAddressing } from "./addressing";
 import { REPO, buildImages, ensureDocker, ensureSwarm, imageExists, imageTags, undoEngineChanges } from "./docker";
-import { LbSpec, PlanView, RouterSpec, extractLbSpec, extractRouterSpec } from "./spec";
-import { LAB_ROUTE_PROTO, Log, N, apacheAnswering, downTopology, installSafetyRoute, lbTask, nodeRoutes, routerDiagnosis, routerTable, upTopology } from "./topology";
+import { LAB_STACKS, LbSpec, PlanView, RouterSpec, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec } from "./spec";
+import { LAB_ROUTE_PROTO, Log, N, apacheAnswering, applyTopology, downTopology, lbTask, nodeRoutes, routerDiagnosis, routerTable } from "./topology";
+import { labTopology } from "./topology-spec";
 import { LoadResult, load, summary, timeToOk } from "./client";
 import { missingRoutes } from "./measure";
 import { waitFor } from "./sh";
 import { acquireLabLock, releaseLabLock } from "./lock";
 import { alivePid, startControlPlane, startDetached, stopControlPlane, stopDetached } from "./control-plane";
-import { LAB_PATHS, LOCAL_STACKS, labStateHasStacks, labToolEnv, prepareLabProject, runLabStacks, setLabConfig } from "./engine-stacks";
+import { LAB_PATHS, LOCAL_STACKS, labStateHasStacks, labToolEnv, prepareLabProject, runLabStacks, setLabConfig, exportLabStack } from "./engine-stacks";
 import { NodeAgentConfig } from "./node-agent-main";
-import { ROUTER_NODE_SELECTOR } from "../components/quagga-router";
+import { ROUTER_NODE_SELECTOR } from "../lib/labels";
+import { ConfigReader, PROJECT, mapConfigSource } from "../lib/config-reader";
+import { readServiceChainConfig } from "../stacks/service-chain/config";
+import { readStackFile } from "../harness/stack-files";
 import { toolchainEnv } from "../engine/toolchain";
 
 export { LOCAL_STACKS };
@@ -36,13 +41,29 @@ export async function planViews(): Promise<PlanView[]> {
     return plans.map((p) => ({
         stack: p.stack,
         outputs: reveal(p).outputs,
-        resources: p.resources.map((r) => ({ type: r.type, name: r.name, inputs: revealedInputs(p, r) })),
+        resources: p.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, inputs: revealedInputs(p, r) })),
     }));
 }
 
-export function specsFrom(views: PlanView[]): Pick<Lab, "a" | "router" | "lb"> {
-    const router = extractRouterSpec(views);
-    const lb = extractLbSpec(views);
+/** The deployed local stacks, from the engine's state (`pulumi stack export --show-secrets`). */
+export async function stateViews(): Promise<PlanView[]> {
+    const views: PlanView[] = [];
+    for (const stack of LOCAL_STACKS) views.push(stateView(stack, (await exportLabStack(labToolEnv(), stack)).deployment));
+    return views;
+}
+
+/** The router's interfaces, as the chain stack's config reader reads them from its stack file (typed). */
+export function chainRouterInterfaces(): string[] {
+    const prefix = `${PROJECT}:`;
+    const file = readStackFile(LAB_STACKS["service-chain"]).config;
+    const values = Object.fromEntries(Object.entries(file).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return readServiceChainConfig(new ConfigReader(mapConfigSource(values))).routerInterfaces;
+}
+
+/** The router and LB specs and the lab's addressing, from the stacks' plan or state. */
+export function specsFrom(views: PlanView[], routerInterfaces: string[] = chainRouterInterfaces()): Pick<Lab, "a" | "router" | "lb"> {
+    const router = extractRouterSpec(views, { interfaces: routerInterfaces, routes: chainRoutes(views) });
+    const lb = extractLbSpec(views, chainBackends(views));
     const a = labAddressing(views, router);
     checkLbFits(lb, a);
     return { a, router, lb };
@@ -88,9 +109,6 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
     await step("engine toolchain (npm run engine)", async () => log(`PULUMI_HOME=${toolchainEnv().PULUMI_HOME}`));
     const { a, router, lb } = await step("plan k8s-local, swarm-local, chain-local; take the router and LB specs", async () => specsFrom(await planViews()));
     await step("clear leftovers of an earlier lab", () => downLocked(log));
-    // Before any lab packet: the lab's supernet is unreachable from this host except by the
-    // more specific routes the lab adds itself, so nothing can leave by the default route.
-    await step(`safety route: unreachable ${a.supernet}`, () => installSafetyRoute(a.supernet));
     if (o.build !== false) await step("images (bootstrap base, build)", () => buildImages(log));
     const apacheImage = imageTags().find((t) => t.startsWith("hybrid-vnf/apache:"))!;
     await step("planned images present", async () => {
@@ -99,7 +117,8 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
         }
     });
     await step("swarm mode", async () => log(await ensureSwarm()));
-    await upTopology(a, lb, apacheImage, step);
+    // The hosts and networks the clouds would give, the safety route first (before any lab packet).
+    await applyTopology(labTopology(a, lb.ports.find((p) => p.published === a.lbPort)!.target, apacheImage), step);
     const cp = await step("Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)", () =>
         startControlPlane(LAB_PATHS.controlPlane, log));
     await step(`router node ${N.node} in the API (labelled ${JSON.stringify(ROUTER_NODE_SELECTOR)}), run by the lab's node agent`, async () => {

@@ -13,6 +13,9 @@ export const N = {
     directLb: "hvnf-lab-lb-direct",
     hostClusterIf: "hvnf-lab-cl",
     nodeApachePort: "hvnf-lab-apn",
+    /** The node ends of the veth pairs, until they move into the node and take the router's interface names. */
+    nodeClusterTmp: "hvnf-lab-cln",
+    nodeApacheTmp: "hvnf-lab-apx",
 };
 /** Protocol number on every host route the lab adds (`ip route show proto 233`). */
 export const LAB_ROUTE_PROTO = "233";

@@ -12,7 +12,7 @@
 // Why not kwok: kwok fakes pod status from its stages, and the pod's readiness must come from the
 // real container here, so an agent would be needed beside it anyway; one small agent does both.
 import { KubeApi } from "./kube-api";
-import { RouterSpec, routerSpecFromPod } from "./spec";
+import { ContainerSpec, routerSpecFromPod } from "./spec";
 import { routerRunArgs } from "./docker-args";
 import { run } from "./sh";
 
@@ -42,7 +42,7 @@ interface Probe {
 
 interface Running {
     uid: string;
-    spec: RouterSpec;
+    spec: ContainerSpec;
     startedAt: string;
     started: boolean; // the startup probe passed
     ready: boolean;

@@ -1,8 +1,15 @@
-// The router and LB workload specs, taken from the program's own plan of the local stacks
-// (never written again by hand), and turned into `docker run` / `docker service create`
-// arguments. Pure: plain plan objects in, argument lists out; every refusal names the
-// resource and the field, so a wrong spec fails the lab with a clear message.
-import { Backend, Route, parseLbEnv, parseRouterEnv } from "../lib/vnf-config";
+// The router and LB workload specs, taken from the program's own plan of the local stacks (or
+// the engine's state of them), never written again by hand, in Docker's terms. The resources
+// are found by harness/plan-query.ts; the routes and backends come from the chain's outputs,
+// never parsed back out of a container's env. Pure: plain objects in, specs out; every refusal
+// names the resource and the field, so a wrong spec fails the lab with a clear message.
+import { Backend, Route, parseRoutes, parseServers } from "../lib/vnf-config";
+import type { ServiceChainOutputs } from "../lib/contract";
+import { LAB_ENV, stacksOf } from "../lib/stacks";
+import { Found, StackView, containerEnv, describe, lbService, podSpec, routerWorkload, serviceContainer, stackOutput } from "../harness/plan-query";
+
+/** The lab's stacks by role: k8s-local, swarm-local, chain-local. */
+export const LAB_STACKS = stacksOf(LAB_ENV);
 
 export class LabSpecError extends Error {
     constructor(message: string) {
@@ -11,12 +18,8 @@ export class LabSpecError extends Error {
     }
 }
 
-/** What the lab needs of a planned stack: its outputs and its resources' real inputs. */
-export interface PlanView {
-    stack: string;
-    outputs: Record<string, unknown>;
-    resources: { type: string; name: string; inputs: Record<string, any> }[];
-}
+/** What the lab needs of a stack: its outputs and its resources' real inputs (planned or deployed). */
+export type PlanView = StackView;
 
 export interface Health {
     cmd: string[]; // exec form
@@ -48,6 +51,7 @@ export interface ContainerSpec {
     notApplied: string[];
 }
 
+/** The router: its container, and the interfaces and routes the chain gave it (typed). */
 export interface RouterSpec extends ContainerSpec {
     interfaces: string[];
     routes: Route[];
@@ -71,16 +75,38 @@ export interface LbSpec extends ContainerSpec {
     policyFlags: string[];
 }
 
-const ROUTER_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet"];
-const LB_TYPE = "docker:index/service:Service";
-
-function findOne(plans: PlanView[], types: string[], what: string): { plan: PlanView; r: PlanView["resources"][number] } {
-    const hits = plans.flatMap((plan) => plan.resources.filter((r) => types.includes(r.type)).map((r) => ({ plan, r })));
-    if (hits.length === 0) {
-        throw new LabSpecError(`no ${what} (${types.join(" or ")}) in the plan of ${plans.map((p) => p.stack).join(", ")}`);
+/** The query's "not found" / "more than one" as the lab's own error. */
+function one(find: () => Found): Found {
+    try {
+        return find();
+    } catch (e) {
+        throw new LabSpecError((e as Error).message);
     }
-    if (hits.length > 1) throw new LabSpecError(`more than one ${what} in the plan: ${hits.map((h) => h.r.name).join(", ")}`);
-    return hits[0];
+}
+
+/** A stack output the lab needs, as the lab's error when it is missing. */
+export function labOutput<T>(views: PlanView[], stack: string, key: string): T {
+    try {
+        return stackOutput<T>(views, stack, key);
+    } catch (e) {
+        throw new LabSpecError((e as Error).message);
+    }
+}
+
+// The chain's `routes` and `backends` outputs are the contract's entries ("CIDR dev IFACE",
+// "HOST:PORT"), each formatted once from the components' typed values; the lab reads each entry
+// once, here where it enters, into Route and Backend (never from a container's env).
+const asRoute = (entry: string): Route => parseRoutes(entry)[0];
+const asBackend = (entry: string): Backend => parseServers(entry)[0];
+
+/** The routes the chain stack gave its router (its `routes` output). */
+export function chainRoutes(views: PlanView[]): Route[] {
+    return labOutput<ServiceChainOutputs["routes"]>(views, LAB_STACKS["service-chain"], "routes").map(asRoute);
+}
+
+/** The backends the chain stack gave its LB (its `backends` output). */
+export function chainBackends(views: PlanView[]): Backend[] {
+    return labOutput<ServiceChainOutputs["backends"]>(views, LAB_STACKS["service-chain"], "backends").map(asBackend);
 }
 
 /** Kubernetes quantities to Docker flags: cpu "500m" -> "0.5", memory "256Mi" -> "256m". */
@@ -97,24 +123,28 @@ export function k8sMemory(q: string): string {
     return String(Number(m[1]) * mult[m[2] ?? ""]);
 }
 
-export function extractRouterSpec(plans: PlanView[]): RouterSpec {
-    const { plan, r } = findOne(plans, ROUTER_TYPES, "router workload");
-    const source = `${plan.stack}: ${r.type} ${r.name}`;
-    const pod = r.inputs?.spec?.template?.spec;
+/** The router's interfaces and routes, typed, as the chain stack gave them to its QuaggaRouter. */
+export interface RouterRouting {
+    interfaces: string[];
+    routes: Route[];
+}
+
+/** The router container of the planned (or deployed) workload, with the chain's routing. */
+export function extractRouterSpec(views: PlanView[], routing: RouterRouting): RouterSpec {
+    const found = one(() => routerWorkload(views));
+    const source = describe(found);
+    const pod = podSpec(found.resource);
     if (!pod) throw new LabSpecError(`${source}: has no spec.template.spec`);
-    const env: Record<string, string> = {};
-    for (const e of pod.containers?.[0]?.env ?? []) {
-        if (typeof e.value !== "string") throw new LabSpecError(`${source}: env ${e.name} has no literal value (valueFrom is not supported by the lab)`);
-        env[e.name] = e.value;
-    }
-    return routerSpecFromPod(source, pod, env);
+    const env = containerEnv(found.resource);
+    if (env.fromRefs.length) throw new LabSpecError(`${source}: env ${env.fromRefs.join(", ")} has no literal value (valueFrom is not supported by the lab)`);
+    return { ...routerSpecFromPod(source, pod, env.literal), ...routing };
 }
 
 /**
  * The router container of a pod spec (planned, or read from the API by the node agent), in
  * Docker's terms; `env` is the container's env with every value resolved.
  */
-export function routerSpecFromPod(source: string, pod: any, env: Record<string, string>): RouterSpec {
+export function routerSpecFromPod(source: string, pod: any, env: Record<string, string>): ContainerSpec {
     const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
     // The router must own the node's network namespace, as the design's hostNetwork pod does.
     if (pod.hostNetwork !== true) throw fail("spec.template.spec.hostNetwork is not true; the router must run in the node's network namespace");
@@ -123,12 +153,6 @@ export function routerSpecFromPod(source: string, pod: any, env: Record<string, 
     const c = containers[0];
     if (typeof c.image !== "string" || c.image === "") throw fail("container has no image");
     if (env.ROUTES === undefined) throw fail("container env has no ROUTES");
-    let parsed: { interfaces: string[]; routes: Route[] };
-    try {
-        parsed = parseRouterEnv(env);
-    } catch (e) {
-        throw fail(`container env: ${(e as Error).message}`);
-    }
     const sc = c.securityContext ?? {};
     const notApplied: string[] = [];
     const probe = c.livenessProbe;
@@ -162,26 +186,20 @@ export function routerSpecFromPod(source: string, pod: any, env: Record<string, 
         cpus: c.resources?.limits?.cpu ? k8sCpu(String(c.resources.limits.cpu)) : undefined,
         stopTimeout: pod.terminationGracePeriodSeconds === undefined ? undefined : String(pod.terminationGracePeriodSeconds),
         notApplied,
-        interfaces: parsed.interfaces,
-        routes: parsed.routes,
     };
 }
 
-export function extractLbSpec(plans: PlanView[]): LbSpec {
-    const { plan, r } = findOne(plans, [LB_TYPE], "load balancer service");
-    const source = `${plan.stack}: ${r.type} ${r.name}`;
+/** The LB service of the plan (or state), with the backends the chain gave it (typed). */
+export function extractLbSpec(views: PlanView[], servers: Backend[]): LbSpec {
+    const found = one(() => lbService(views));
+    const r = found.resource;
+    const source = describe(found);
     const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
     const i = r.inputs;
-    const cs = i.taskSpec?.containerSpec;
+    const cs = serviceContainer(r);
     if (!cs || typeof cs.image !== "string") throw fail("has no taskSpec.containerSpec.image");
-    const env: Record<string, string> = { ...(cs.env ?? {}) };
+    const env = containerEnv(r).literal;
     if (env.SERVERS === undefined) throw fail("containerSpec.env has no SERVERS");
-    let servers: Backend[];
-    try {
-        servers = parseLbEnv(env).backends;
-    } catch (e) {
-        throw fail(`containerSpec.env: ${(e as Error).message}`);
-    }
     if (i.mode?.global) throw fail("mode global: the lab expects a replicated service");
     const replicas = i.mode?.replicated?.replicas ?? 1;
     const ports: PublishedPort[] = (i.endpointSpec?.ports ?? []).map((p: any) => ({

@@ -1,25 +1,18 @@
-// The lab's data plane on one Docker host, in packet-flow order:
-//
-//   client ─► managerIp:lbPort (hvnf-lab-sw, swarm-scoped bridge, host = managerIp)
-//             └► LB task (Swarm service, host-mode port) ─ default via the host
-//   host: <apacheCidr> via <routerHost> dev hvnf-lab-cl          (the swarm host's route)
-//   node netns (container hvnf-lab-node, `ip netns` name hvnf-lab-node):
-//       eth0 <routerHost>/24 on the cluster network, default via the host's leg
-//       eth1 <routerApacheIp>/32 on the Apache bridge: no connected /24, so the only route
-//            to the Apache network is the one zebra installs from ROUTES (proto 196)
-//       router container: --network container:hvnf-lab-node (= hostNetwork)
-//   hvnf-lab-ap (Docker bridge, inhibit_ipv4: the host has NO address or route on it)
-//       Apache backends, default gateway <routerApacheIp>: replies go back through the router
-//
-// Everything made here carries a name or label `hvnf-lab`, host routes carry protocol 233,
-// so `down` finds and removes it without the plan. Only `down` removes the safety route.
-import { LabAddressing } from "./addressing";
+// Applies the lab's topology (topology-spec.ts: networks, the router node's namespace and legs,
+// routes, backends, host filters) and tears it down again from the same structure. The structure
+// is recorded in .lab/topology.json before anything is made, so `down` undoes exactly what a run
+// made, even a partial one; without a record it removes the lab's names, label, route protocol
+// (233) and rule comment. Only `down` removes the safety route.
+import * as fs from "fs";
+import * as path from "path";
 import { KernelRoute } from "./measure";
-import { LbSpec } from "./spec";
+import { LabAddressing } from "./addressing";
 import { inNetns, pidOf } from "./docker";
-import { out, run, sleep, waitFor } from "./sh";
-import { FILTER_CHAINS, installFilters } from "./front";
+import { RunResult, out, run, sleep, waitFor } from "./sh";
+import { FILTER_CHAINS } from "./front";
 import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
+import { LabFilter, LabTopology, TeardownTarget, containerRunArgs, filterArgs, labNames, networkCreateArgs, routeArgs } from "./topology-spec";
+import { LAB_PATHS } from "./engine-stacks";
 import { VNF_SERVICE_LABEL_KEY } from "../components/nginx-load-balancer";
 
 export { LABELS, LAB_ROUTE_PROTO, N };
@@ -30,11 +23,15 @@ export type Log = (s: string) => void;
 const LB_SERVICE_FILTER = `label=${VNF_SERVICE_LABEL_KEY}`;
 export type Step = <T>(name: string, f: () => Promise<T>) => Promise<T>;
 
-const prefixLen = (cidr: string) => cidr.split("/")[1];
+/** Where the applied topology is recorded for `down`. */
+export const TOPOLOGY_FILE = path.join(LAB_PATHS.dir, "topology.json");
 
-/** Safety first: nothing for the lab's networks may leave by the default route. */
-export async function installSafetyRoute(supernet: string): Promise<void> {
-    await run(["ip", "route", "replace", "unreachable", supernet, "proto", LAB_ROUTE_PROTO]);
+export function recordedTopology(): LabTopology | undefined {
+    try {
+        return JSON.parse(fs.readFileSync(TOPOLOGY_FILE, "utf8"));
+    } catch {
+        return undefined;
+    }
 }
 
 export async function nodeRoutes(): Promise<KernelRoute[]> {
@@ -45,62 +42,71 @@ export async function routerTable(): Promise<string> {
     return out(inNetns(await pidOf(N.node), ["ip", "route", "show", "table", "main"]));
 }
 
+/** The ip(6)tables table exists here (ip6tables filter may not, on a host without IPv6 filtering). */
+async function filterTableAvailable(f: LabFilter): Promise<boolean> {
+    return (await run([f.tool, "-w", "-t", f.table, "-S", f.chain], { allowFail: true })).code === 0;
+}
+
 /**
- * What stands in for the clouds' hosts and networks: the swarm hosts' network, the router node's
- * namespace and legs, the Apache backends, and the host's filters. The workloads on top (router
- * pod, LB service) are the engine's.
+ * Makes the topology, in dependency order, the safety route first. What the clouds would give:
+ * the workloads on top (router pod, LB service) are the engine's.
  */
-export async function upTopology(a: LabAddressing, lb: LbSpec, apacheImage: string, step: Step): Promise<void> {
-    const labelFlags = Object.entries(LABELS).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
-    await step("networks (swarm hosts' bridge, Apache bridge without a host address)", async () => {
-        // A swarm-scoped bridge takes its subnet, options and labels from a config-only network.
-        await run(["docker", "network", "create", "--config-only", "--subnet", a.swarmCidr, "--gateway", a.managerIp,
-            "-o", `com.docker.network.bridge.name=${N.swarmBridge}`, "-o", "com.docker.network.bridge.enable_ip_masquerade=false", ...labelFlags, N.swarmNetCfg]);
-        await run(["docker", "network", "create", "--driver", "bridge", "--scope", "swarm", "--config-from", N.swarmNetCfg, N.swarmNet]);
-        // inhibit_ipv4: the host gets no address (so no connected route) on the Apache network;
-        // its gateway is the router node's leg, so the backends' replies go through the router.
-        await run(["docker", "network", "create", "--driver", "bridge", "--subnet", a.apacheCidr, "--gateway", a.routerApacheIp,
-            "-o", `com.docker.network.bridge.name=${N.apacheBridge}`, "-o", "com.docker.network.bridge.inhibit_ipv4=true",
-            "-o", "com.docker.network.bridge.enable_ip_masquerade=false", ...labelFlags, N.apacheNet]);
+export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
+    fs.mkdirSync(path.dirname(TOPOLOGY_FILE), { recursive: true });
+    fs.writeFileSync(TOPOLOGY_FILE, JSON.stringify(t, null, 2) + "\n");
+    // Before any lab packet: the lab's supernet is unreachable from this host except by the
+    // more specific routes the lab adds itself, so nothing can leave by the default route.
+    await step(`safety route: ${t.safetyRoutes.map((r) => routeArgs(r).slice(0, 2).join(" ")).join(", ")}`, async () => {
+        for (const r of t.safetyRoutes) await run(["ip", "route", "replace", ...routeArgs(r)]);
     });
-    await step("router node namespace (eth0 cluster leg, eth1 Apache leg /32)", async () => {
-        await run(["docker", "run", "--detach", "--name", N.node, "--network", "none", "--sysctl", "net.ipv4.ip_forward=1",
-            "--no-healthcheck", ...labelFlags, "--entrypoint", "sleep", apacheImage, "infinity"]);
-        const pid = await pidOf(N.node);
-        const [clusterIf, apacheIf] = a.nodeIfaces;
-        const sh = (cmd: string[]) => run(cmd);
-        await sh(["ip", "link", "add", N.hostClusterIf, "type", "veth", "peer", "name", "hvnf-lab-cln"]);
-        await sh(["ip", "link", "set", "hvnf-lab-cln", "netns", String(pid)]);
-        await sh(["ip", "address", "add", `${a.hostClusterIp}/${prefixLen(a.clusterCidr)}`, "dev", N.hostClusterIf]);
-        await sh(["ip", "link", "set", N.hostClusterIf, "up"]);
-        await sh(["ip", "link", "add", N.nodeApachePort, "type", "veth", "peer", "name", "hvnf-lab-apx"]);
-        await sh(["ip", "link", "set", "hvnf-lab-apx", "netns", String(pid)]);
-        await sh(["ip", "link", "set", N.nodeApachePort, "master", N.apacheBridge, "up"]);
-        const ns = (cmd: string[]) => sh(inNetns(pid, cmd));
-        await ns(["ip", "link", "set", "hvnf-lab-cln", "name", clusterIf]);
-        await ns(["ip", "link", "set", "hvnf-lab-apx", "name", apacheIf]);
-        await ns(["ip", "address", "add", `${a.routerHost}/${prefixLen(a.clusterCidr)}`, "dev", clusterIf]);
-        // A /32, not a /24: a connected Apache route would shadow the static route from ROUTES.
-        await ns(["ip", "address", "add", `${a.routerApacheIp}/32`, "dev", apacheIf]);
-        for (const i of ["lo", clusterIf, apacheIf]) await ns(["ip", "link", "set", i, "up"]);
-        await ns(["ip", "route", "add", "default", "via", a.hostClusterIp, "dev", clusterIf]);
-        await sh(["ip", "netns", "attach", N.node, String(pid)]);
-        return pid;
+    await step(`networks (${t.networks.map((n) => `${n.name} ${n.subnet}${n.hostAddress ? "" : ", no host address"}`).join("; ")})`, async () => {
+        for (const n of t.networks) for (const argv of networkCreateArgs(n, t.labels)) await run(argv);
     });
-    await step("host route to the Apache network via the router node", async () => {
-        await run(["ip", "route", "replace", a.apacheCidr, "via", a.routerHost, "dev", N.hostClusterIf, "proto", LAB_ROUTE_PROTO]);
-        const get = await out(["ip", "route", "get", a.apacheIps[0]]);
-        if (!get.includes(`via ${a.routerHost} dev ${N.hostClusterIf}`)) throw new Error(`host path to ${a.apacheIps[0]} does not use the router: ${get}`);
-        const addr = await out(["ip", "-4", "-o", "address", "show", "dev", N.apacheBridge]);
-        if (addr !== "") throw new Error(`the host has an address on the Apache bridge (${addr}); packets would bypass the router`);
+    await step(`node namespaces and legs (${t.links.map((l) => `${l.node} ${l.nodeIf} ${l.nodeAddress}`).join(", ")})`, async () => {
+        for (const n of t.nodes) await run(["docker", "run", ...containerRunArgs(n, t.labels)]);
+        const pids = new Map<string, number>();
+        for (const n of t.nodes) pids.set(n.name, await pidOf(n.name));
+        for (const l of t.links) {
+            const pid = pids.get(l.node)!;
+            await run(["ip", "link", "add", l.hostIf, "type", "veth", "peer", "name", l.peerTmp]);
+            await run(["ip", "link", "set", l.peerTmp, "netns", String(pid)]);
+            if ("address" in l.host) {
+                await run(["ip", "address", "add", l.host.address, "dev", l.hostIf]);
+                await run(["ip", "link", "set", l.hostIf, "up"]);
+            } else {
+                await run(["ip", "link", "set", l.hostIf, "master", l.host.bridge, "up"]);
+            }
+            const ns = (cmd: string[]) => run(inNetns(pid, cmd));
+            await ns(["ip", "link", "set", l.peerTmp, "name", l.nodeIf]);
+            await ns(["ip", "address", "add", l.nodeAddress, "dev", l.nodeIf]);
+            await ns(["ip", "link", "set", l.nodeIf, "up"]);
+        }
+        for (const n of t.nodes) {
+            await run(inNetns(pids.get(n.name)!, ["ip", "link", "set", "lo", "up"]));
+            if (n.netns) await run(["ip", "netns", "attach", n.netns, String(pids.get(n.name))]);
+        }
+        for (const r of t.routes.filter((x) => x.node)) await run(inNetns(pids.get(r.node!)!, ["ip", "route", "add", ...routeArgs(r)]));
     });
-    await step("Apache backends (default route via the router)", async () => {
-        for (const [i, ip] of a.apacheIps.entries()) {
-            await run(["docker", "run", "--detach", "--name", N.apache(i), "--network", N.apacheNet, "--ip", ip,
-                "--env", `BACKEND_NAME=apache-${i + 1}`, "--env", `BACKEND_IP=${ip}`, ...labelFlags, apacheImage]);
+    await step(`host routes (${t.routes.filter((r) => !r.node).map((r) => routeArgs(r).join(" ")).join("; ")})`, async () => {
+        for (const r of t.routes.filter((x) => !x.node)) await run(["ip", "route", "replace", ...routeArgs(r)]);
+        for (const c of t.pathChecks) {
+            const get = await out(["ip", "route", "get", c.dst]);
+            if (!get.includes(`via ${c.via} dev ${c.dev}`)) throw new Error(`host path to ${c.dst} does not use ${c.via} dev ${c.dev}: ${get}`);
+        }
+        for (const n of t.networks.filter((x) => !x.hostAddress)) {
+            const addr = await out(["ip", "-4", "-o", "address", "show", "dev", n.bridge]);
+            if (addr !== "") throw new Error(`the host has an address on ${n.name} (${addr}); packets would bypass the router`);
         }
     });
-    await step("host filters (published port only from this host, SYN hold during LB handoffs)", () => installFilters(a, lb));
+    await step(`backends (${t.backends.map((b) => `${b.name} ${b.ip}`).join(", ")})`, async () => {
+        for (const b of t.backends) await run(["docker", "run", ...containerRunArgs(b, t.labels)]);
+    });
+    await step("host filters (published port only from this host, SYN hold during LB handoffs)", async () => {
+        for (const f of t.filters) {
+            if (f.optional && !(await filterTableAvailable(f))) continue;
+            await run(filterArgs(f, "insert"));
+        }
+    });
 }
 
 /** Every backend answers from the router node (its replies need the router's routes). */
@@ -127,40 +133,85 @@ export async function lbTask(service: string): Promise<string> {
     }, 60_000);
 }
 
-/** Removes every lab object; each step tolerates "already gone", so it can run any number of times. */
-export async function downTopology(log: Log): Promise<void> {
-    const soft = (argv: string[]) => run(argv, { allowFail: true, timeoutMs: 60_000 });
-    // `pulumi destroy` removes the LB service; one left by a failed destroy goes here.
-    const services = (await soft(["docker", "service", "ls", "-q", "--filter", LB_SERVICE_FILTER])).stdout.split("\n").filter(Boolean);
-    if (services.length && (await soft(["docker", "service", "rm", ...services])).code === 0) log(`removed LB services ${services.join(", ")}`);
-    await waitFor("LB task containers to go", async () =>
-        (await out(["docker", "ps", "-aq", "--filter", LB_SERVICE_FILTER], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
-    const ids = (await out(["docker", "ps", "-aq", "--filter", `label=${N.label}`], { allowFail: true })).split("\n").filter(Boolean);
-    if (ids.length) {
-        await soft(["docker", "rm", "--force", ...ids]);
-        log(`removed ${ids.length} containers`);
+const soft = (argv: string[]): Promise<RunResult> => run(argv, { allowFail: true, timeoutMs: 60_000 });
+
+/** A swarm-scoped network lets go of its config-only network asynchronously: retry while in use. */
+async function removeNetwork(name: string): Promise<boolean> {
+    for (let i = 0; i < 40; i++) {
+        const r = await soft(["docker", "network", "rm", name]);
+        if (r.code === 0) return true;
+        if (/not found|No such network/i.test(r.stderr)) return false;
+        await sleep(500);
     }
-    await soft(["ip", "netns", "delete", N.node]);
-    for (const l of [N.hostClusterIf, N.nodeApachePort]) await soft(["ip", "link", "delete", l]);
-    for (const net of [N.apacheNet, N.swarmNet, N.swarmNetCfg]) {
-        // A swarm-scoped network lets go of its config-only network asynchronously.
-        for (let i = 0; i < 40; i++) {
-            const r = await soft(["docker", "network", "rm", net]);
-            if (r.code === 0 || /not found|No such network/i.test(r.stderr)) break;
-            await sleep(500);
-        }
+    return false;
+}
+
+/**
+ * Removes what `t` describes, in the reverse order of applyTopology; every step tolerates
+ * "already gone", so it runs after a partial apply and any number of times.
+ */
+export async function teardownTopology(t: TeardownTarget, log: Log): Promise<void> {
+    const containers = [...t.backends, ...t.nodes].map((c) => c.name);
+    const gone = [];
+    for (const c of containers) if ((await soft(["docker", "rm", "--force", c])).code === 0) gone.push(c);
+    if (gone.length) log(`removed containers ${gone.join(", ")}`);
+    for (const n of t.nodes) if (n.netns) await soft(["ip", "netns", "delete", n.netns]);
+    for (const l of t.links) await soft(["ip", "link", "delete", l.hostIf]);
+    for (const n of [...t.networks].reverse()) {
+        for (const name of [n.name, n.swarmConfigFrom]) if (name && (await removeNetwork(name))) log(`removed network ${name}`);
     }
+    for (const f of t.filters) {
+        // A rule inserted twice (an apply repeated) is deleted twice.
+        while ((await soft(filterArgs(f, "check"))).code === 0) await soft(filterArgs(f, "delete"));
+    }
+    // Last: the host routes, the unreachable safety route the very last.
+    for (const r of [...t.routes.filter((x) => !x.node), ...t.safetyRoutes]) {
+        if ((await soft(["ip", "route", "del", ...routeArgs(r)])).code === 0) log(`removed host route ${routeArgs(r).join(" ")}`);
+    }
+}
+
+/** Lab containers that `t` does not name (a day-2 backend, the bench's direct LB), removed before the networks they sit on. */
+async function removeOtherContainers(t: TeardownTarget, log: Log): Promise<void> {
+    const known = new Set([...t.backends, ...t.nodes].map((c) => c.name));
+    const names = (await out(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"], { allowFail: true })).split("\n").filter((n) => n && !known.has(n));
+    if (names.length) {
+        await soft(["docker", "rm", "--force", ...names]);
+        log(`removed other lab containers ${names.join(", ")}`);
+    }
+}
+
+/** Rules carrying the lab's comment and routes with its protocol that no topology listed. */
+async function removeMarkedRulesAndRoutes(log: Log): Promise<void> {
     for (const [tool, table, chain] of FILTER_CHAINS) {
         const rules = (await soft([tool, "-w", "-t", table, "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
         for (const rule of rules) await soft([tool, "-w", "-t", table, ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
         if (rules.length) log(`removed ${rules.length} ${tool} ${table} ${chain} rules`);
     }
-    // Last: the lab's host routes, the unreachable safety route among them.
     const routes = (await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO])).stdout.trim();
     if (routes) {
         await soft(["ip", "route", "flush", "proto", LAB_ROUTE_PROTO]);
         log(`removed host routes: ${routes.split("\n").join("; ")}`);
     }
+}
+
+/**
+ * Removes every lab object: the LB services a failed destroy left, then the recorded topology
+ * (or, without a record, the lab's names), then anything else carrying the lab's label, rule
+ * comment or route protocol. Idempotent.
+ */
+export async function downTopology(log: Log): Promise<void> {
+    // `pulumi destroy` removes the LB service; one left by a failed destroy goes here, before its network.
+    const services = (await soft(["docker", "service", "ls", "-q", "--filter", LB_SERVICE_FILTER])).stdout.split("\n").filter(Boolean);
+    if (services.length && (await soft(["docker", "service", "rm", ...services])).code === 0) log(`removed LB services ${services.join(", ")}`);
+    await waitFor("LB task containers to go", async () =>
+        (await out(["docker", "ps", "-aq", "--filter", LB_SERVICE_FILTER], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
+    const recorded = recordedTopology();
+    if (!recorded) log("no recorded topology: removing the lab's objects by name, label, rule comment and route protocol");
+    const target = recorded ?? labNames();
+    await removeOtherContainers(target, log);
+    await teardownTopology(target, log);
+    await removeMarkedRulesAndRoutes(log);
+    fs.rmSync(TOPOLOGY_FILE, { force: true });
 }
 
 /** Anything of the lab still on this host (empty after `down`). */
@@ -174,6 +225,7 @@ export async function labLeftovers(): Promise<string[]> {
     add("links", (await soft(["ip", "-o", "link", "show"])).split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n.startsWith("hvnf-lab")).join("\n"));
     add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(N.node)).join("\n"));
     add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
+    if (fs.existsSync(TOPOLOGY_FILE)) found.push(`topology record: ${TOPOLOGY_FILE}`);
     add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", "lab/node-agent-main.ts|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab"]));
     for (const [tool, table, chain] of FILTER_CHAINS) {
         add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${N.comment}`)).join("\n"));

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Lab, labDown, labUp } from "../lab/lab";
+import { Lab, labDown, labUp, planViews, specsFrom, stateViews } from "../lab/lab";
 import { LAB_PATHS, LOCAL_STACKS, labToolEnv, runLabStacks, setLabConfig } from "../lab/engine-stacks";
 import { KubeApi, accessFromKubeconfig } from "../lab/kube-api";
 import { N } from "../lab/topology";
@@ -14,7 +14,10 @@ import { load, summary } from "../lab/client";
 import { out, run, waitFor } from "../lab/sh";
 import { acquireLabLock, releaseLabLock } from "../lab/lock";
 import { CONTRACTS, Role } from "../lib/contract";
+import { ROUTER_NODE_LABEL, VNF_SERVICE_LABEL_KEY } from "../lib/labels";
 import { PROJECT_DIR, readStackFile } from "../harness/stack-files";
+import { containerEnv, containerImage, lbService, routerWorkload, stackOutput } from "../harness/plan-query";
+import { LAB_STACKS, chainBackends, chainRoutes } from "../lab/spec";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
 const VTY_PASSWORD = "lab-vty-Secret-7f3c";
@@ -25,7 +28,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     let env: Record<string, string>;
     let api: KubeApi;
     let gitStatusBefore = "";
-    const gitStatus = () => out(["git", "status", "--porcelain"], { cwd: PROJECT_DIR });
+    // The files `pulumi config set` and the CLI's salt would write: the project and stack files.
+    const gitStatus = () => out(["git", "status", "--porcelain", "--", "Pulumi.yaml", "stacks"], { cwd: PROJECT_DIR });
     const pulumi = (args: string[], o: { allowFail?: boolean } = {}) =>
         run(["pulumi", ...args, "--non-interactive", "--color", "never"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project, timeoutMs: 300_000, allowFail: o.allowFail });
     /** stdout of a pulumi command that must succeed. */
@@ -57,6 +61,21 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             log(`${stack}: preview --expect-no-changes exit ${r.code}`);
             assert.strictEqual(r.code, 0, `${stack}:\n${r.stdout}\n${r.stderr}`);
         }
+    });
+
+    it("the engine's state answers the lab's queries as the plan did: the same router workload, LB service, env, routes and backends", async () => {
+        const [plan, state] = [await planViews(), await stateViews()];
+        for (const q of [routerWorkload, lbService]) {
+            const [p, s] = [q(plan), q(state)];
+            log(`${s.view.stack}: ${s.resource.type} ${s.resource.name} (${s.resource.urn}), image ${containerImage(s.resource)}`);
+            assert.deepStrictEqual([s.view.stack, s.resource.type, s.resource.name, s.resource.urn], [p.view.stack, p.resource.type, p.resource.name, p.resource.urn]);
+            assert.strictEqual(containerImage(s.resource), containerImage(p.resource));
+            assert.deepStrictEqual(containerEnv(s.resource).literal, containerEnv(p.resource).literal);
+        }
+        assert.deepStrictEqual(chainRoutes(state), chainRoutes(plan));
+        assert.deepStrictEqual(chainBackends(state), chainBackends(plan));
+        assert.strictEqual(stackOutput(state, LAB_STACKS["k8s-cluster"], "kubeconfig"), fs.readFileSync(env.KUBECONFIG, "utf8"), "a secret output, real with --show-secrets");
+        assert.deepStrictEqual(specsFrom(state).a, lab.a, "npm run lab -- status (from the state) addresses the lab as up did");
     });
 
     it("the lab left the repository's files untouched (stack config, salt and secrets live in .lab/project)", async () => {
@@ -91,7 +110,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
 
     it("the real scheduler bound the router pod to the node labelled role=router; its Ready comes from the container's probes", async () => {
         const node = await api.get(`/api/v1/nodes/${N.node}`);
-        assert.strictEqual(node.metadata.labels.role, "router");
+        assert.strictEqual(node.metadata.labels[ROUTER_NODE_LABEL.key], ROUTER_NODE_LABEL.value);
         const pods = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dquagga-router")).items;
         assert.strictEqual(pods.length, 1);
         const pod = pods[0];
@@ -224,8 +243,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             return x.failed === 0 && Object.keys(x.byBackend).length === 3 ? x : undefined;
         }, 60_000, 1000);
         log(`after: ${summary(after)}`);
-        const backends = JSON.parse(await pulumiOut(["stack", "output", "-s", "chain-local", "backends", "--json"]));
-        assert.deepStrictEqual(backends, servers.split(","));
+        // The chain's backends output, from the engine's state, typed.
+        assert.deepStrictEqual(chainBackends(await stateViews()), [...lab.a.apacheIps, ip].map((host) => ({ host, port: 80 })));
     });
 
     it("pulumi destroy (chain, swarm, k8s) leaves no object of the stacks in the API and no service in Swarm", async () => {
@@ -234,7 +253,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         await waitFor(`namespace ${ns} gone (the namespace controller's finalizer)`, async () => ((await api.find(`/api/v1/namespaces/${ns}`)) ? undefined : true), 120_000, 500);
         const left = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fpart-of%3Dhybrid-vnf")).items;
         assert.deepStrictEqual(left.map((p: any) => p.metadata.name), []);
-        assert.strictEqual(await out(["docker", "service", "ls", "-q", "--filter", "label=hybrid-vnf.vnf"]), "");
+        assert.strictEqual(await out(["docker", "service", "ls", "-q", "--filter", `label=${VNF_SERVICE_LABEL_KEY}`]), "");
         assert.strictEqual(await out(["docker", "ps", "-aq", "--filter", `name=^${N.router}$`]), "", "the node agent stopped the router's container");
         for (const stack of LOCAL_STACKS) {
             const r = await pulumi(["stack", "output", "-s", stack, "--json"], { allowFail: true });

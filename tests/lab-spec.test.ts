@@ -4,10 +4,18 @@ import * as assert from "assert";
 import { planViews, specsFrom } from "../lab/lab";
 import { dockerPlan } from "../lab/docker";
 import { checkLbFits, firstFree, labAddressing, supernetOf } from "../lab/addressing";
-import { LabSpecError, PlanView, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../lab/spec";
+import { LAB_STACKS, LabSpecError, PlanView, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../lab/spec";
+import { ROUTER_INTERFACES } from "../lib/interfaces";
+import { Route } from "../lib/vnf-config";
 import { lbRunArgs, routerRunArgs, shellQuote } from "../lab/docker-args";
+import { lbService } from "../harness/plan-query";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+const routes: Route[] = [
+    { prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } },
+    { prefix: "10.9.0.0/16", via: { kind: "nexthop", address: "10.100.101.1" } },
+];
+const routing = { interfaces: [...ROUTER_INTERFACES], routes };
 
 function routerPlan(patch: (c: any, pod: any) => void = () => undefined): PlanView[] {
     const container = {
@@ -21,15 +29,15 @@ function routerPlan(patch: (c: any, pod: any) => void = () => undefined): PlanVi
     };
     const pod = { hostNetwork: true, containers: [container], terminationGracePeriodSeconds: 15 };
     patch(container, pod);
-    return [{ stack: "chain-local", outputs: {}, resources: [{ type: "kubernetes:apps/v1:Deployment", name: "router-deployment", inputs: { spec: { template: { spec: pod } } } }] }];
+    return [{ stack: LAB_STACKS["service-chain"], outputs: {}, resources: [{ type: "kubernetes:apps/v1:Deployment", name: "router-deployment", inputs: { spec: { template: { spec: pod } } } }] }];
 }
 
 describe("lab spec extraction (pure)", () => {
-    it("takes the router container from the Deployment: image, env, capabilities, probes, limits", () => {
-        const r = extractRouterSpec(routerPlan());
+    it("takes the router container from the Deployment: image, env, capabilities, probes, limits; the routing as given, typed", () => {
+        const r = extractRouterSpec(routerPlan(), routing);
         assert.strictEqual(r.image, "hybrid-vnf/router:0.1.0");
-        assert.deepStrictEqual(r.interfaces, ["eth0", "eth1"]);
-        assert.strictEqual(r.routes.length, 2);
+        assert.deepStrictEqual(r.interfaces, ROUTER_INTERFACES);
+        assert.strictEqual(r.routes, routes, "the chain's Route objects, not a parse of the env");
         assert.deepStrictEqual([r.capDrop, r.capAdd], [["ALL"], ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]]);
         assert.strictEqual(r.noNewPrivileges, true);
         assert.deepStrictEqual(r.health, { cmd: ["/usr/local/bin/start.sh", "--health"], interval: "20s", timeout: "5s", retries: 3, startPeriod: "60s" });
@@ -46,12 +54,12 @@ describe("lab spec extraction (pure)", () => {
         const cases: [string, (c: any, pod: any) => void, RegExp][] = [
             ["no hostNetwork", (_c, pod) => (pod.hostNetwork = false), /router-deployment: spec.template.spec.hostNetwork is not true/],
             ["no ROUTES", (c) => (c.env = [{ name: "INTERFACES", value: "eth0" }]), /has no ROUTES/],
-            ["bad ROUTES", (c) => (c.env[1].value = "10.100.102.0/33 dev eth1"), /ROUTES entry "10.100.102.0\/33 dev eth1"/],
             ["valueFrom", (c) => (c.env[1] = { name: "ROUTES", valueFrom: { configMapKeyRef: {} } }), /env ROUTES has no literal value/],
             ["two containers", (c, pod) => pod.containers.push(clone(c)), /has 2 containers/],
         ];
-        for (const [what, patch, re] of cases) assert.throws(() => extractRouterSpec(routerPlan(patch)), (e: Error) => e instanceof LabSpecError && re.test(e.message), what);
-        const privileged = extractRouterSpec(routerPlan((c) => (c.securityContext = { privileged: true })));
+        for (const [what, patch, re] of cases) assert.throws(() => extractRouterSpec(routerPlan(patch), routing), (e: Error) => e instanceof LabSpecError && re.test(e.message), what);
+        assert.throws(() => extractRouterSpec([{ stack: "chain-local", outputs: {}, resources: [] }], routing), (e: Error) => e instanceof LabSpecError && /no router workload/.test(e.message));
+        const privileged = extractRouterSpec(routerPlan((c) => (c.securityContext = { privileged: true })), routing);
         assert.throws(() => routerRunArgs(privileged, { name: "r", node: "n", labels: {} }), /privileged is true.*leastPrivilege: true/);
     });
 
@@ -77,6 +85,9 @@ describe("lab specs from the real plan of k8s-local, swarm-local, chain-local", 
         const { a, router, lb } = specsFrom(views);
         assert.match(router.image, /^hybrid-vnf\/router:\d+\.\d+\.\d+$/);
         assert.strictEqual(router.env.ROUTES, "10.100.102.0/24 dev eth1");
+        assert.deepStrictEqual(router.routes, [{ prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } }], "the chain's routes output");
+        assert.deepStrictEqual(router.interfaces, ROUTER_INTERFACES, "the chain's routerInterfaces (its config reader's default)");
+        assert.deepStrictEqual(lb.servers, [{ host: "10.100.102.10", port: 80 }, { host: "10.100.102.11", port: 80 }], "the chain's backends output");
         assert.strictEqual(router.privileged, false, "chain-local asks for least privilege");
         assert.ok(router.capAdd.includes("NET_ADMIN"));
         assert.match(lb.image, /^hybrid-vnf\/nginx-lb:/);
@@ -93,16 +104,17 @@ describe("lab specs from the real plan of k8s-local, swarm-local, chain-local", 
     });
 
     it("fails the lab when the planned LB does not fit: ingress mode, start-first on a host port, a foreign backend", () => {
-        const router = extractRouterSpec(views);
+        const router = extractRouterSpec(views, { interfaces: [...ROUTER_INTERFACES], routes: chainRoutes(views) });
         const a = labAddressing(views, router);
-        const withLb = (patch: (i: any) => void) => {
+        const withLb = (patch: (i: any, outputs: Record<string, unknown>) => void) => {
             const v = clone(views);
-            patch(v.flatMap((p) => p.resources).find((r) => r.type === "docker:index/service:Service")!.inputs);
-            return extractLbSpec(v);
+            const chain = v.find((p) => p.stack === LAB_STACKS["service-chain"])!;
+            patch(lbService(v).resource.inputs, chain.outputs);
+            return extractLbSpec(v, chainBackends(v));
         };
         assert.throws(() => checkLbFits(withLb((i) => (i.endpointSpec.ports[0].publishMode = "ingress")), a), /in ingress mode; this machine has no IPVS/);
         assert.throws(() => checkLbFits(withLb((i) => (i.updateConfig.order = "start-first")), a), /start-first with a host-mode port/);
-        assert.throws(() => checkLbFits(withLb((i) => (i.taskSpec.containerSpec.env.SERVERS = "10.100.102.99:80")), a), /10.100.102.99:80 is not one of the Apache backends/);
+        assert.throws(() => checkLbFits(withLb((_i, o) => (o.backends = ["10.100.102.99:80"])), a), /10.100.102.99:80 is not one of the Apache backends/);
         assert.throws(() => checkLbFits(withLb((i) => (i.endpointSpec.ports[0].publishedPort = 9090)), a), /publishes no port 8080/);
     });
 });

@@ -3,7 +3,8 @@
 // (CI installs and starts it first), never skipped.
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../lab/lab";
-import { N, labLeftovers, lbTask, nodeRoutes, routerTable } from "../lab/topology";
+import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../lab/topology";
+import { labTopology } from "../lab/topology-spec";
 import { UpdateResult, rollingUpdate } from "../lab/front";
 import { load, summary, timeToOk } from "../lab/client";
 import { missingRoutes, shares } from "../lab/measure";
@@ -215,6 +216,26 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
             await labDown({ log, engine: false });
             const left = await labLeftovers();
             log(`down #${round}: ${Date.now() - t} ms, left: ${left.length ? left.join("; ") : "nothing"}`);
+            assert.deepStrictEqual(left, []);
+        }
+    });
+
+    it("down after a partial apply removes what was made, from the record and, without it, by the lab's names", async () => {
+        const topology = labTopology(lab.a, lab.lb.ports.find((p) => p.published === lab.a.lbPort)!.target, lab.apacheImage);
+        for (const record of [true, false]) {
+            // A run that stops after its third step (safety route, networks, node and legs).
+            let steps = 0;
+            const partial = applyTopology(topology, async (name, f) => {
+                if (++steps > 3) throw new Error(`stopped before: ${name}`);
+                return f();
+            });
+            await assert.rejects(partial, /stopped before: host routes/);
+            assert.ok((await labLeftovers()).length >= 4, "the partial apply made things");
+            if (!record) fs.rmSync(TOPOLOGY_FILE);
+            const t = Date.now();
+            await labDown({ log, engine: false });
+            const left = await labLeftovers();
+            log(`partial apply (${steps - 1} steps), down ${record ? "from the record" : "without a record"}: ${Date.now() - t} ms, left: ${left.length ? left.join("; ") : "nothing"}`);
             assert.deepStrictEqual(left, []);
         }
     });
