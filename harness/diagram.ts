@@ -4,7 +4,10 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { StackPlan, PlannedResource } from "./plan";
+import type { StackPlan } from "./plan";
+import { RESOURCE_TYPES, componentName, containerEnv, containerImage, lbServiceOf, podSpec, referencedStacks, routerWorkloadOf } from "./plan-query";
+import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG, SWARM_NODE_CLUSTER_LEG, SWARM_NODE_SWARM_LEG } from "../lib/interfaces";
+import { ROUTER_NODE_LABEL_ARG } from "../lib/labels";
 
 type Obj = Record<string, any>;
 
@@ -57,62 +60,48 @@ interface LbVnf {
     publishMode?: string;
 }
 
-function envValue(env: unknown, key: string): string | undefined {
-    if (Array.isArray(env)) return env.find((e: Obj) => e?.name === key)?.value;
-    if (env && typeof env === "object") return (env as Obj)[key];
-    return undefined;
-}
-
-const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet"];
-
-function componentName(plan: StackPlan, r: PlannedResource, type: string): string {
-    const parent = plan.resources.find((p) => p.urn === r.parent && p.type === type);
-    return parent?.name ?? r.name;
+/** A list output of entries (the chain's `routes`, `backends`: the contract's text entries). */
+function entries(v: unknown): string[] | undefined {
+    return Array.isArray(v) ? v.map(String) : undefined;
 }
 
 export function routerVnfOf(plan: StackPlan): RouterVnf | undefined {
-    const r = plan.resources.find((x) => WORKLOADS.includes(x.type));
+    const r = routerWorkloadOf(plan);
     if (!r) return undefined;
-    const spec: Obj = (r.inputs as Obj).spec?.template?.spec ?? {};
-    const c: Obj = spec.containers?.[0] ?? {};
-    const sc: Obj = c.securityContext ?? {};
+    const spec: Obj = podSpec(r) ?? {};
+    const sc: Obj = spec.containers?.[0]?.securityContext ?? {};
     const security = [
         spec.hostNetwork ? "hostNetwork" : "",
         sc.privileged ? "privileged" : sc.capabilities?.add ? `caps ${(sc.capabilities.add as string[]).filter((x) => x.startsWith("NET_") || x === "SYS_ADMIN").join(", ")}` : "",
     ]
         .filter(Boolean)
         .join(", ");
-    const routes = envValue(c.env, "ROUTES");
+    const env = containerEnv(r).literal;
     return {
-        name: componentName(plan, r, "hybrid-vnf:index:QuaggaRouter"),
-        image: String(c.image ?? "?"),
-        namespace: (r.inputs as Obj).metadata?.namespace,
-        routes: routes ? String(routes).split(",") : ((plan.outputs.routes as string[]) ?? []),
-        interfaces: envValue(c.env, "INTERFACES"),
+        name: componentName(plan, r, RESOURCE_TYPES.routerComponent),
+        image: containerImage(r) ?? "?",
+        namespace: r.inputs.metadata?.namespace,
+        // The chain's routes output; the container's ROUTES entries for a plan without one.
+        routes: entries(plan.outputs.routes) ?? env.ROUTES?.split(",") ?? [],
+        interfaces: env.INTERFACES,
         security,
     };
 }
 
 export function lbVnfOf(plan: StackPlan): LbVnf | undefined {
-    const r = plan.resources.find((x) => x.type === "docker:index/service:Service");
+    const r = lbServiceOf(plan);
     if (!r) return undefined;
     const i = r.inputs as Obj;
     const port: Obj = i.endpointSpec?.ports?.[0] ?? {};
-    const servers = envValue(i.taskSpec?.containerSpec?.env, "SERVERS");
     return {
-        name: componentName(plan, r, "hybrid-vnf:index:NginxLoadBalancer"),
-        image: String(i.taskSpec?.containerSpec?.image ?? "?"),
+        name: componentName(plan, r, RESOURCE_TYPES.lbComponent),
+        image: containerImage(r) ?? "?",
         replicas: i.mode?.replicated?.replicas,
-        servers: servers ? String(servers).split(",") : ((plan.outputs.backends as string[]) ?? []),
+        servers: entries(plan.outputs.backends) ?? containerEnv(r).literal.SERVERS?.split(",") ?? [],
         publishedPort: port.publishedPort,
         targetPort: port.targetPort,
         publishMode: port.publishMode,
     };
-}
-
-/** The stacks a plan reads through StackReferences (by stack name, the last part). */
-function referencedStacks(plan: StackPlan): string[] {
-    return plan.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => String((r.inputs as Obj).name ?? r.name).split("/").pop()!);
 }
 
 function stackCluster(plan: StackPlan, body: string[]): string[] {
@@ -152,15 +141,15 @@ export function renderDiagram(plans: StackPlan[]): string {
         const body: string[] = [];
         body.push(`${id(s, "net_cluster")}${attrs({ label: label("cluster network", [o.clusterNetwork?.cidr ?? "?"]), fillcolor: COLORS.network, shape: "box" })};`);
         body.push(`${id(s, "net_apache")}${attrs({ label: label("Apache network", [o.apacheInfo?.network ?? "?"]), fillcolor: COLORS.network })};`);
-        body.push(`${id(s, "router_node")}${attrs({ label: label("router node", [`routerHost ${o.routerHost ?? "?"}`], ["label role=router, " + targetOf(p)]), fillcolor: COLORS.host, shape: "box3d" })};`);
+        body.push(`${id(s, "router_node")}${attrs({ label: label("router node", [`routerHost ${o.routerHost ?? "?"}`], [`label ${ROUTER_NODE_LABEL_ARG}, ${targetOf(p)}`]), fillcolor: COLORS.host, shape: "box3d" })};`);
         const ips: string[] = o.apacheInfo?.ips ?? [];
         ips.forEach((ip, n) => {
             body.push(`${id(s, "apache", String(n))}${attrs({ label: label(`Apache backend ${n + 1}`, [ip], ["page names itself"]), fillcolor: COLORS.backend, shape: "box3d" })};`);
         });
         body.push(`{ rank=same; ${id(s, "net_cluster")}; }`);
         out.push(...stackCluster(p, body));
-        edges.push(`${id(s, "router_node")} -> ${id(s, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: "eth0" })};`);
-        edges.push(`${id(s, "router_node")} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none", label: "eth1" })};`);
+        edges.push(`${id(s, "router_node")} -> ${id(s, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_CLUSTER_LEG })};`);
+        edges.push(`${id(s, "router_node")} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_APACHE_LEG })};`);
         ips.forEach((_, n) => edges.push(`${id(s, "apache", String(n))} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none" })};`));
     };
 
@@ -176,8 +165,8 @@ export function renderDiagram(plans: StackPlan[]): string {
             `${id(s, "nodes")}${attrs({ label: label(`swarm nodes (${nodes.length})`, lines, [`Docker API ${o.dockerHost ?? "?"}`, targetOf(p)]), fillcolor: COLORS.host, shape: "box3d" })};`,
         ];
         out.push(...stackCluster(p, body));
-        edges.push(`${id(s, "nodes")} -> ${id(s, "net_swarm")}${attrs({ style: "dotted", arrowhead: "none", label: "eth0" })};`);
-        if (k8s) edges.push(`${id(s, "nodes")} -> ${id(k8s.stack, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: "eth1" })};`);
+        edges.push(`${id(s, "nodes")} -> ${id(s, "net_swarm")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_SWARM_LEG })};`);
+        if (k8s) edges.push(`${id(s, "nodes")} -> ${id(k8s.stack, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_CLUSTER_LEG })};`);
     };
 
     for (const chain of plans.filter((p) => p.role === "service-chain")) {
@@ -220,7 +209,7 @@ export function renderDiagram(plans: StackPlan[]): string {
         }
         const ko = k8s?.outputs as Obj | undefined;
         if (lb && router) {
-            const route = ko ? `route ${ko.apacheInfo?.network} via ${ko.routerHost} dev eth1` : "route via routerHost";
+            const route = ko ? `route ${ko.apacheInfo?.network} via ${ko.routerHost} dev ${SWARM_NODE_CLUSTER_LEG}` : "route via routerHost";
             edges.push(`${id(s, "lb")} -> ${id(s, "router")}${attrs({ ...flow, label: `${route}\n(on the swarm hosts)` })};`);
         }
         if (router && k8s) {
