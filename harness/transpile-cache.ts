@@ -6,10 +6,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { REGISTER_INSTANCE, VERSION as TS_NODE_VERSION } from "ts-node";
+import { REGISTER_INSTANCE, Service, VERSION as TS_NODE_VERSION } from "ts-node";
 
-/** Under node_modules, so `npm ci` clears it and git never sees it. */
-export const TRANSPILE_CACHE_DIR = path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
+/** Under node_modules, so `npm ci` clears it and git never sees it; HVNF_TRANSPILE_CACHE moves it. */
+export const TRANSPILE_CACHE_DIR = process.env.HVNF_TRANSPILE_CACHE || path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
 
 interface CacheEntry {
     key: string;
@@ -22,13 +22,12 @@ export function transpileKey(source: string, compiler: string, options: unknown)
 }
 
 /**
- * Wraps the ts-node instance this process registered so transpiled files come from `dir` when
- * unchanged. One entry per source file (a changed file overwrites its entry), written by rename
- * so a concurrent run never reads half a file. Returns false, changing nothing, when there is no
- * ts-node instance or it type-checks.
+ * Wraps a ts-node instance (by default the one this process registered) so transpiled files come
+ * from `dir` when unchanged. One entry per source file (a changed file overwrites its entry),
+ * written by rename so a concurrent run never reads half a file. Returns false, changing nothing,
+ * when there is no ts-node instance or it type-checks.
  */
-export function cacheTranspiledOutput(dir = TRANSPILE_CACHE_DIR): boolean {
-    const service = process[REGISTER_INSTANCE];
+export function cacheTranspiledOutput(service: Service | undefined = process[REGISTER_INSTANCE], dir = TRANSPILE_CACHE_DIR): boolean {
     if (!service || service.options.typeCheck === true || service.options.transpileOnly !== true) return false;
     const compile = service.compile.bind(service);
     const compiler = `typescript@${service.ts.version}`;
