@@ -8,7 +8,10 @@
 // prefixes it expects, announce nothing. The routers listen for hosts (dynamic neighbours), so
 // the hosts open the sessions; a short connect timer re-opens one soon after a router is back.
 import { isCidr, isIpv4 } from "./net";
-import { BgpRouting, bfdDetectionMs, isPrivateAsn } from "./routing";
+import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BgpRouting, bfdDetectionMs, bgpPasswordProblem, isPrivateAsn, ROUTER_COUNT } from "./routing";
+
+// Re-exported: the renderer checks passwords by the rule the config reader applies.
+export { bgpPasswordProblem } from "./routing";
 
 /** Debian 12's FRR at the version the images and tests use; apt installs exactly this, then it is held. */
 export const DEBIAN_FRR_PACKAGE = "frr";
@@ -28,8 +31,6 @@ export const HOST_ROUTE_MAP_OUT = "ROUTERS-OUT";
 export const HOST_BGP_TIMERS = { keepalive: 3, hold: 9 } as const;
 /** Seconds between the host's attempts to (re)open a session: how soon a returning router is re-added. */
 export const HOST_CONNECT_RETRY_S = 2;
-/** At most this many routers (hybrid-vnf:routerCount is 1-3). */
-export const MAX_ROUTERS = 3;
 
 export interface HostFrrInput {
     hostname: string;
@@ -45,13 +46,6 @@ export interface HostFrrInput {
     routerId?: string;
 }
 
-/** Why a BGP session password cannot be used, or undefined. FRR takes one word; Linux TCP-MD5 keys are at most 80 bytes. */
-export function bgpPasswordProblem(password: string): string | undefined {
-    if (password.length < 1 || password.length > 80) return "must be 1-80 characters (Linux TCP-MD5 key length)";
-    if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
-    return undefined;
-}
-
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** Throws on input the renderer would write into a broken or unsafe config. */
@@ -65,9 +59,11 @@ export function checkHostFrrInput(i: HostFrrInput): void {
     }
     if (i.routing.routerAsn === i.routing.hostAsn) fail(`routerAsn and hostAsn are both ${i.routing.hostAsn}; the sessions are eBGP`);
     const { intervalMs, multiplier } = i.routing.bfd;
-    if (!Number.isInteger(intervalMs) || intervalMs < 10 || intervalMs > 60000) fail(`BFD interval ${intervalMs} ms is out of range 10-60000`);
-    if (!Number.isInteger(multiplier) || multiplier < 2 || multiplier > 255) fail(`BFD multiplier ${multiplier} is out of range 2-255`);
-    if (i.routerAddresses.length < 1 || i.routerAddresses.length > MAX_ROUTERS) fail(`${i.routerAddresses.length} router addresses; 1-${MAX_ROUTERS} expected`);
+    const outside = (v: number, b: { min: number; max: number }) => !Number.isInteger(v) || v < b.min || v > b.max;
+    if (outside(intervalMs, BFD_INTERVAL_MS)) fail(`BFD interval ${intervalMs} ms is out of range ${BFD_INTERVAL_MS.min}-${BFD_INTERVAL_MS.max}`);
+    if (outside(multiplier, BFD_MULTIPLIER)) fail(`BFD multiplier ${multiplier} is out of range ${BFD_MULTIPLIER.min}-${BFD_MULTIPLIER.max}`);
+    const n = i.routerAddresses.length;
+    if (n < ROUTER_COUNT.min || n > ROUTER_COUNT.max) fail(`${n} router addresses; ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} expected`);
     for (const a of i.routerAddresses) if (!isIpv4(a)) fail(`router address ${JSON.stringify(a)} is not an IPv4 address`);
     if (new Set(i.routerAddresses).size !== i.routerAddresses.length) fail(`router addresses ${i.routerAddresses.join(", ")} list one twice`);
     if (i.importPrefixes.length < 1) fail("no prefix to import");

@@ -42,6 +42,33 @@ export function isPrivateAsn(n: number): boolean {
     return Number.isInteger(n) && PRIVATE_ASN_RANGES.some(([lo, hi]) => n >= lo && n <= hi);
 }
 
+/** hybrid-vnf:routerCount's range: the router nodes of the k8s-cluster stack. */
+export const ROUTER_COUNT = { min: 1, max: 3, fallback: 1 } as const;
+/** hybrid-vnf:bfdIntervalMs and bfdMultiplier ranges (FRR's bfdd accepts these). */
+export const BFD_INTERVAL_MS = { min: 10, max: 60000 } as const;
+export const BFD_MULTIPLIER = { min: 2, max: 255 } as const;
+
+/** Why a BGP session password cannot be used, or undefined. FRR takes one word; Linux TCP-MD5 keys are at most 80 bytes. */
+export function bgpPasswordProblem(password: string): string | undefined {
+    if (password.length < 1 || password.length > 80) return "must be 1-80 characters (Linux TCP-MD5 key length)";
+    if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
+    return undefined;
+}
+
+/** Why a value is not a Routing (the contract's shape check across stacks), or undefined. */
+export function routingProblem(v: unknown): string | undefined {
+    if (typeof v !== "object" || v === null) return "is not an object";
+    const r = v as Record<string, unknown>;
+    if (r.mode === "static") return undefined;
+    if (r.mode !== "bgp") return `has mode ${JSON.stringify(r.mode)}, not one of: ${ROUTING_MODES.join(", ")}`;
+    for (const k of ["routerAsn", "hostAsn"]) if (!isPrivateAsn(r[k] as number)) return `has ${k} ${JSON.stringify(r[k])}, not a private AS number`;
+    if (r.routerAsn === r.hostAsn) return "has routerAsn equal to hostAsn";
+    const bfd = r.bfd as Record<string, unknown> | undefined;
+    const inRange = (x: unknown, b: { min: number; max: number }) => Number.isInteger(x) && (x as number) >= b.min && (x as number) <= b.max;
+    if (!bfd || !inRange(bfd.intervalMs, BFD_INTERVAL_MS) || !inRange(bfd.multiplier, BFD_MULTIPLIER)) return "has no valid bfd timers";
+    return undefined;
+}
+
 /** Milliseconds until BFD declares a silent peer down. */
 export function bfdDetectionMs(t: BfdTimers): number {
     return t.intervalMs * t.multiplier;
