@@ -32,23 +32,34 @@ export function median(xs: number[]): number {
     return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function sample(args: string[], env: NodeJS.ProcessEnv = {}): number {
-    timeMs(args, env); // warm the file cache (and the transpile cache) once
-    return median(Array.from({ length: RUNS }, () => timeMs(args, env)));
+/** One row of the table: a command, and whether each sample starts with an empty transpile cache. */
+interface Case {
+    what: string;
+    args: string[];
+    env?: NodeJS.ProcessEnv;
+    coldCache?: boolean;
+    goal?: number;
 }
 
-/** A first run: every sample gets an empty transpile cache of its own. */
-function sampleColdCache(args: string[]): number {
-    return median(
-        Array.from({ length: RUNS }, () => {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-transpile-"));
-            try {
-                return timeMs(args, { HVNF_TRANSPILE_CACHE: dir });
-            } finally {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
-        }),
-    );
+function timeCase(c: Case): number {
+    if (!c.coldCache) return timeMs(c.args, c.env);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-transpile-"));
+    try {
+        return timeMs(c.args, { ...c.env, HVNF_TRANSPILE_CACHE: dir });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Median per case. Rounds interleave the cases (each round runs every case once), so a load
+ * that comes and goes on the machine falls on every row alike and the ratios stay comparable.
+ */
+function measure(cases: Case[]): number[] {
+    cases.forEach(timeCase); // warm the file cache (and the transpile cache) once
+    const samples: number[][] = cases.map(() => []);
+    for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => samples[i].push(timeCase(c)));
+    return samples.map(median);
 }
 
 /** Issue 10's goals, as ratios to the bare require measured in the same run. */
@@ -56,25 +67,29 @@ const GOALS: Record<string, number> = { "k8s-dev": 2.0, "k8s-local": 2.0, "k8s-d
 
 function main(): void {
     const plan = ["-r", "ts-node/register/transpile-only", path.join("harness", "cli.ts")];
-    const rows: { what: string; ms: number; goal?: number }[] = [];
-    const baseline = sample(["-e", "require('@pulumi/pulumi')"]);
-    rows.push({ what: "node -e \"require('@pulumi/pulumi')\"", ms: baseline });
-    for (const chain of Object.values(CHAINS)) {
-        rows.push({ what: `plan ${chain.join(" ")}`, ms: sample([...plan, ...chain, "--json"]), goal: GOALS[chain.join(" ")] });
-    }
-    // A first run, or one after every file changed: ts-node transpiles the whole program.
-    rows.push({ what: "plan k8s-dev, transpile cache empty (first run)", ms: sampleColdCache([...plan, "k8s-dev", "--json"]) });
-    rows.push({ what: "plan k8s-dev swarm-dev chain-dev, transpile cache empty", ms: sampleColdCache([...plan, ...CHAINS["chain-dev"], "--json"]) });
-    // What the defaults would cost: ts-node type-checking the program on every run.
-    const typeChecking = { TS_NODE_TYPE_CHECK: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ noCheck: false }) };
-    rows.push({ what: "plan k8s-dev, type-checking on every run (the runtime default)", ms: sample(["-r", "ts-node/register", path.join("harness", "cli.ts"), "k8s-dev", "--json"], typeChecking) });
-    rows.push({ what: "ts-node (transpile-only) + require('@pulumi/pulumi')", ms: sample(["-r", "ts-node/register/transpile-only", "-e", "require('@pulumi/pulumi')"]) });
-    // Why the program imports provider submodules only: the whole-package cost, for comparison.
-    rows.push({ what: "require @pulumi/openstack (whole package)", ms: sample(["-e", "require('@pulumi/openstack').networking.Network"]) });
-    rows.push({ what: "require @pulumi/openstack/networking only", ms: sample(["-e", "require('@pulumi/openstack/networking').Network"]) });
+    const cases: Case[] = [
+        { what: "node -e \"require('@pulumi/pulumi')\"", args: ["-e", "require('@pulumi/pulumi')"] },
+        ...Object.values(CHAINS).map((chain) => ({ what: `plan ${chain.join(" ")}`, args: [...plan, ...chain, "--json"], goal: GOALS[chain.join(" ")] })),
+        // A first run, or one after every file changed: ts-node transpiles the whole program.
+        { what: "plan k8s-dev, transpile cache empty (first run)", args: [...plan, "k8s-dev", "--json"], coldCache: true },
+        { what: "plan k8s-dev swarm-dev chain-dev, transpile cache empty", args: [...plan, ...CHAINS["chain-dev"], "--json"], coldCache: true },
+        // What the defaults would cost: ts-node type-checking the program on every run.
+        {
+            what: "plan k8s-dev, type-checking on every run (the runtime default)",
+            args: ["-r", "ts-node/register", path.join("harness", "cli.ts"), "k8s-dev", "--json"],
+            env: { TS_NODE_TYPE_CHECK: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ noCheck: false }) },
+        },
+        { what: "ts-node (transpile-only) + require('@pulumi/pulumi')", args: ["-r", "ts-node/register/transpile-only", "-e", "require('@pulumi/pulumi')"] },
+        // Why the program imports provider submodules only: the whole-package cost, for comparison.
+        { what: "require @pulumi/openstack (whole package)", args: ["-e", "require('@pulumi/openstack').networking.Network"] },
+        { what: "require @pulumi/openstack/networking only", args: ["-e", "require('@pulumi/openstack/networking').Network"] },
+    ];
+    const medians = measure(cases);
+    const baseline = medians[0];
+    const rows = cases.map((c, i) => ({ ...c, ms: medians[i] }));
 
     const lines = [
-        `bench:plan — median of ${RUNS} fresh processes each, node ${process.version}, ${new Date().toISOString()}`,
+        `bench:plan — median of ${RUNS} fresh processes each, in interleaved rounds, node ${process.version}, ${new Date().toISOString()}`,
         "",
         "| command | median ms | ratio to bare require | goal |",
         "|---|---:|---:|---:|",
