@@ -3,6 +3,7 @@
 // renamed or reshaped output fails the type-check and the tests, not a deployment.
 import * as pulumi from "@pulumi/pulumi";
 import { isCidr as isCidrText, isIpv4 } from "./net";
+import { Routing, routingProblem, ROUTER_COUNT } from "./routing";
 import { Role } from "./stacks";
 
 // The roles are defined with the stack names and their order; re-exported for existing callers.
@@ -13,8 +14,15 @@ export interface K8sClusterOutputs {
     kubeconfig: string;
     clusterUrl: string;
     clusterNetwork: { id: string; cidr: string };
+    /** routerHosts[0]: kept so consumers of one router keep working. */
     routerHost: string;
     apacheInfo: { network: string; ips: string[] };
+    /** Every router node's address on the cluster network (the swarm hosts peer with each in bgp mode). */
+    routerHosts: string[];
+    /** How hosts reach the routers: static routes to routerHost, or BGP with BFD to every routerHosts. */
+    routing: Routing;
+    /** The BGP sessions' TCP-MD5 password; "" when unset or in static mode. */
+    bgpPassword: string;
 }
 
 export interface SwarmClusterOutputs {
@@ -63,6 +71,8 @@ const object =
     };
 const cidr: Check = (v) => (typeof v === "string" && isCidrText(v) ? undefined : "is not a CIDR");
 const plain = (check: Check): OutputSpec => ({ secret: false, check });
+const anyString: Check = (v) => (typeof v === "string" ? undefined : "is not a string");
+const routerHostList: Check = (v) => ipv4List(v) ?? (Array.isArray(v) && v.length >= ROUTER_COUNT.min && v.length <= ROUTER_COUNT.max ? undefined : `does not list ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} routers`);
 
 export const k8sClusterContract: Contract<K8sClusterOutputs> = {
     role: "k8s-cluster",
@@ -72,6 +82,9 @@ export const k8sClusterContract: Contract<K8sClusterOutputs> = {
         clusterNetwork: plain(object({ id: str, cidr })),
         routerHost: plain(ipv4),
         apacheInfo: plain(object({ network: cidr, ips: ipv4List })),
+        routerHosts: plain(routerHostList),
+        routing: plain(routingProblem),
+        bgpPassword: { secret: true, check: anyString },
     },
 };
 

@@ -3,8 +3,9 @@
 // the router node's allowed address pairs. Pure: config in, plain values out.
 import { ConfigError } from "../../lib/errors";
 import { hostAddress, hostCount } from "../../lib/net";
+import { Routing } from "../../lib/routing";
 
-/** Host numbers inside a subnet. 1 is the OpenStack router (the subnet gateway). */
+/** Host numbers inside a subnet. 1 is the OpenStack router (the subnet gateway); router node i (0-based) is 2 + i. */
 export const ROUTER_NODE_APACHE_HOST = 2;
 export const FIRST_APACHE_HOST = 10;
 /** apacheCount is at most 20, so hosts 10-29 are reserved for Apache whatever the count. */
@@ -19,8 +20,10 @@ export interface AllocationPool {
 export interface ApacheAddressPlan {
     /** The subnet gateway: the OpenStack router, for package installs (SNAT). */
     gateway: string;
-    /** The router node's leg on the Apache subnet: next hop of the host routes. */
+    /** The (first) router node's leg on the Apache subnet: next hop of the static host routes. */
     routerNodeIp: string;
+    /** Every router node's leg on the Apache subnet, first router first: the Apache VMs' BGP peers. */
+    routerNodeIps: string[];
     /** Apache VM i (0-based) has apacheIps[i]. */
     apacheIps: string[];
     /** DHCP (Neutron's own ports, e.g. the DHCP agent) stays above the fixed addresses. */
@@ -32,17 +35,22 @@ export interface ApacheAddressPlan {
  * Apache VM serves and the exported backend list are known before any VM boots, and so the
  * DHCP agent's port can never take the router node's address.
  */
-export function apacheAddressPlan(apacheCidr: string, apacheCount: number): ApacheAddressPlan {
+export function apacheAddressPlan(apacheCidr: string, apacheCount: number, routerCount = 1): ApacheAddressPlan {
     if (!Number.isInteger(apacheCount) || apacheCount < 1 || apacheCount > MAX_APACHE) {
         throw new ConfigError("hybrid-vnf:apacheCount", apacheCount, `is out of range 1-${MAX_APACHE}`);
     }
+    if (!Number.isInteger(routerCount) || routerCount < 1 || ROUTER_NODE_APACHE_HOST + routerCount > FIRST_APACHE_HOST) {
+        throw new ConfigError("hybrid-vnf:routerCount", routerCount, `is out of range 1-${FIRST_APACHE_HOST - ROUTER_NODE_APACHE_HOST}`);
+    }
+    const routerNodeIps = Array.from({ length: routerCount }, (_, i) => hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST + i));
     const hosts = hostCount(apacheCidr);
     if (hosts < FIRST_DHCP_HOST + 1) {
         throw new ConfigError("hybrid-vnf:apacheCidr", apacheCidr, `has ${hosts} host addresses; it needs at least ${FIRST_DHCP_HOST + 1} (a /26 or larger)`);
     }
     return {
         gateway: hostAddress(apacheCidr, 1),
-        routerNodeIp: hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST),
+        routerNodeIp: routerNodeIps[0],
+        routerNodeIps,
         apacheIps: Array.from({ length: apacheCount }, (_, i) => hostAddress(apacheCidr, FIRST_APACHE_HOST + i)),
         allocationPool: dhcpPool(apacheCidr),
     };
@@ -66,6 +74,19 @@ export interface HostRoute {
  */
 export function apacheHostRoutes(routerNodeIp: string, clusterCidr: string, swarmCidr: string): HostRoute[] {
     return [clusterCidr, swarmCidr].map((destinationCidr) => ({ destinationCidr, nextHop: routerNodeIp }));
+}
+
+/**
+ * In bgp mode the Apache subnet has no host routes: each Apache VM learns the cluster and swarm
+ * networks by BGP from every live router (ECMP); a DHCP route via one router would outlive it.
+ */
+export function apacheSubnetHostRoutes(routing: Routing, routerNodeIp: string, clusterCidr: string, swarmCidr: string): HostRoute[] {
+    return routing.mode === "bgp" ? [] : apacheHostRoutes(routerNodeIp, clusterCidr, swarmCidr);
+}
+
+/** What an Apache VM imports from the routers in bgp mode: the networks its replies go back to. */
+export function apacheImportPrefixes(clusterCidr: string, swarmCidr: string): string[] {
+    return [clusterCidr, swarmCidr];
 }
 
 export interface RouterNodeAddressPairs {

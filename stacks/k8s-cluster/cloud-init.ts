@@ -13,7 +13,8 @@
 // pod-security-admission-config-file and no other admission config, so nothing tightens that.
 import { stringify } from "yaml";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
-import { applyNetworkd, CloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
+import { applyNetworkd, CloudConfig, frrCloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
+import { HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 
 /** Both k3s roles forward packets; the router node forwards the service chain's traffic. */
 export const SYSCTL_PATH = "/etc/sysctl.d/90-hybrid-vnf-forwarding.conf";
@@ -157,6 +158,8 @@ export interface K3sAgentOptions {
     /** The server's node token: secret, so the rendered user-data is secret too. */
     token: string;
     nodeLabels: string[];
+    /** A router node that joins as an agent (routerCount > 1): its ports, pinned to eth0 and eth1. */
+    legs?: RouterNodeLegs;
 }
 
 export function k3sAgentConfig(o: K3sAgentOptions): Record<string, unknown> {
@@ -164,7 +167,7 @@ export function k3sAgentConfig(o: K3sAgentOptions): Record<string, unknown> {
 }
 
 export function renderK3sAgentUserData(o: K3sAgentOptions): string {
-    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o)));
+    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o), o.legs && routerNodeNetwork(o.legs)));
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -183,17 +186,26 @@ export function renderApachePage(name: string, ip: string): string {
 
 export const APACHE_PAGE_PATH = "/var/www/html/index.html";
 
-export function renderApacheUserData(o: { hostname: string; ip: string }): string {
+export interface ApacheUserDataOptions {
+    hostname: string;
+    ip: string;
+    /** bgp routing: the return path. FRR peers with every router's Apache leg and learns the cluster and swarm networks. */
+    frr?: HostFrrInput;
+}
+
+export function renderApacheUserData(o: ApacheUserDataOptions): string {
+    const frr = o.frr && frrCloudConfig(renderHostFrrConfig(o.frr), renderHostFrrDaemons());
     return serializeCloudConfig({
         hostname: o.hostname,
         package_update: true,
-        packages: ["apache2"],
+        packages: frr ? ["apache2", frr.package] : ["apache2"],
         write_files: [
             // defer: written after the packages are installed, so the package's own default
             // page can never replace ours.
             { path: APACHE_PAGE_PATH, owner: "root:root", permissions: "0644", content: renderApachePage(o.hostname, o.ip), defer: true },
+            ...(frr?.writeFiles ?? []),
         ],
-        runcmd: [["systemctl", "enable", "--now", "apache2"]],
+        runcmd: [["systemctl", "enable", "--now", "apache2"], ...(frr?.runcmd ?? [])],
     });
 }
 

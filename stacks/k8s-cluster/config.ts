@@ -3,10 +3,32 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader, requireDisjoint } from "../../lib/config-reader";
 import { cidrContains } from "../../lib/net";
+import {
+    BFD_INTERVAL_MS,
+    BFD_MULTIPLIER,
+    bgpPasswordProblem,
+    DEFAULT_BFD,
+    DEFAULT_HOST_ASN,
+    DEFAULT_ROUTER_ASN,
+    isPrivateAsn,
+    PRIVATE_ASN_RANGES,
+    ROUTER_COUNT,
+    Routing,
+    ROUTING_MODES,
+} from "../../lib/routing";
 import { DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
 
-export interface K8sOpenStackConfig extends OpenStackVmConfig {
+/** The routing keys: the same for both targets. */
+export interface K8sRoutingConfig {
+    routing: Routing;
+    /** The BGP sessions' TCP-MD5 password (secret); undefined when unset or in static mode. */
+    bgpPassword?: pulumi.Output<string>;
+}
+
+export interface K8sOpenStackConfig extends OpenStackVmConfig, K8sRoutingConfig {
     target: "openstack";
+    /** Router nodes (each labelled role=router, legs on both networks); more than 1 only with BGP. */
+    routerCount: number;
     clusterCidr: string;
     apacheCidr: string;
     /** Only used to open HTTP to the Apache VMs and to route replies back through the router. */
@@ -17,13 +39,16 @@ export interface K8sOpenStackConfig extends OpenStackVmConfig {
     k3sVersion: string;
 }
 
-export interface K8sExistingConfig {
+export interface K8sExistingConfig extends K8sRoutingConfig {
     target: "existing";
     clusterCidr: string;
     apacheCidr: string;
     clusterNetworkId: string;
     kubeconfig: pulumi.Output<string>;
+    /** routerHosts[0]. */
     routerHost: string;
+    /** Every router node's cluster-network address (default: [routerHost]). */
+    routerHosts: string[];
     apacheIps: string[];
 }
 
@@ -32,17 +57,62 @@ export type K8sClusterConfig = K8sOpenStackConfig | K8sExistingConfig;
 /** k3s: a CNCF-certified conformant distribution in one pinned binary, installable by cloud-init. */
 const K3S_VERSION = /^v1\.\d+\.\d+\+k3s\d+$/;
 
+const ASN_RANGES_TEXT = PRIVATE_ASN_RANGES.map(([lo, hi]) => `${lo}-${hi}`).join(" or ");
+
+function readAsn(r: ConfigReader, key: string, fallback: number): number {
+    const asn = r.int(key, fallback, 1, 4294967294);
+    if (!isPrivateAsn(asn)) throw new ConfigError(r.name(key), asn, `is not a private AS number (RFC 6996: ${ASN_RANGES_TEXT})`);
+    return asn;
+}
+
+/**
+ * routing and its BGP keys. The BGP keys are checked in both modes (a bad value is a mistake
+ * either way) but only shape the stack in bgp mode; static stays the seed's design.
+ */
+export function readRoutingConfig(r: ConfigReader): K8sRoutingConfig {
+    const mode = r.oneOf("routing", ROUTING_MODES, "static");
+    const routerAsn = readAsn(r, "bgpRouterAsn", DEFAULT_ROUTER_ASN);
+    const hostAsn = readAsn(r, "bgpHostAsn", DEFAULT_HOST_ASN);
+    if (routerAsn === hostAsn) {
+        throw new ConfigError(r.name("bgpHostAsn"), hostAsn, `equals ${r.name("bgpRouterAsn")}; the routers and the hosts need different AS numbers (eBGP)`);
+    }
+    const bfd = {
+        intervalMs: r.int("bfdIntervalMs", DEFAULT_BFD.intervalMs, BFD_INTERVAL_MS.min, BFD_INTERVAL_MS.max),
+        multiplier: r.int("bfdMultiplier", DEFAULT_BFD.multiplier, BFD_MULTIPLIER.min, BFD_MULTIPLIER.max),
+    };
+    const bgpPassword = r.optionalSecret("bgpPassword", bgpPasswordProblem);
+    if (mode === "static") return { routing: { mode } };
+    return { routing: { mode, routerAsn, hostAsn, bfd }, bgpPassword };
+}
+
+/** More than one router needs BGP: a static route points at one router. */
+function requireBgpForRouters(r: ConfigReader, key: string, count: number, value: unknown, routing: Routing): void {
+    if (count > 1 && routing.mode === "static") {
+        throw new ConfigError(r.name(key), value, `needs ${r.name("routing")} bgp: with static routing the hosts' routes point at one router`);
+    }
+}
+
 export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
     const target = r.oneOf("target", TARGETS, "openstack");
     const clusterCidr = r.cidr("clusterCidr", DEFAULT_CIDRS.clusterCidr);
     const apacheCidr = r.cidr("apacheCidr", DEFAULT_CIDRS.apacheCidr);
+    const routingConfig = readRoutingConfig(r);
 
     if (target === "existing") {
         requireDisjoint({ [r.name("clusterCidr")]: clusterCidr, [r.name("apacheCidr")]: apacheCidr });
-        const routerHost = r.ipv4("routerHost");
+        const listed = r.optionalString("routerHosts") === undefined ? undefined : r.ipv4List("routerHosts", ROUTER_COUNT.min, ROUTER_COUNT.max);
+        const routerHost = listed === undefined || r.optionalString("routerHost") !== undefined ? r.ipv4("routerHost") : listed[0];
         if (!cidrContains(clusterCidr, routerHost)) {
             throw new ConfigError(r.name("routerHost"), routerHost, `is not inside ${r.name("clusterCidr")} ${clusterCidr}`);
         }
+        const routerHosts = listed ?? [routerHost];
+        for (const ip of routerHosts) {
+            if (!cidrContains(clusterCidr, ip)) throw new ConfigError(r.name("routerHosts"), ip, `is not inside ${r.name("clusterCidr")} ${clusterCidr}`);
+        }
+        if (routerHosts[0] !== routerHost) {
+            throw new ConfigError(r.name("routerHosts"), routerHosts, `does not start with ${r.name("routerHost")} ${routerHost} (routerHost is the first router)`);
+        }
+        requireBgpForRouters(r, "routerHosts", routerHosts.length, routerHosts, routingConfig.routing);
         const apacheIps = r.ipv4List("apacheIps", 1, 20);
         for (const ip of apacheIps) {
             if (!cidrContains(apacheCidr, ip)) throw new ConfigError(r.name("apacheIps"), ip, `is not inside ${r.name("apacheCidr")} ${apacheCidr}`);
@@ -54,7 +124,9 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
             clusterNetworkId: r.string("clusterNetworkId", "existing"),
             kubeconfig: r.requireSecret("kubeconfig"),
             routerHost,
+            routerHosts,
             apacheIps,
+            ...routingConfig,
         };
     }
 
@@ -62,9 +134,13 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
     requireDisjoint({ [r.name("clusterCidr")]: clusterCidr, [r.name("apacheCidr")]: apacheCidr, [r.name("swarmCidr")]: swarmCidr });
     const k3sVersion = r.string("k3sVersion", "v1.31.6+k3s1");
     if (!K3S_VERSION.test(k3sVersion)) throw new ConfigError(r.name("k3sVersion"), k3sVersion, "is not a pinned k3s release like v1.31.6+k3s1");
+    const routerCount = r.int("routerCount", ROUTER_COUNT.fallback, ROUTER_COUNT.min, ROUTER_COUNT.max);
+    requireBgpForRouters(r, "routerCount", routerCount, routerCount, routingConfig.routing);
     return {
         target,
         ...readOpenStackVmConfig(r),
+        ...routingConfig,
+        routerCount,
         clusterCidr,
         apacheCidr,
         swarmCidr,

@@ -32,5 +32,8 @@ export function existingK8sCluster(cfg: K8sExistingConfig): StackOutputs<K8sClus
         clusterNetwork: { id: cfg.clusterNetworkId, cidr: cfg.clusterCidr },
         routerHost: cfg.routerHost,
         apacheInfo: { network: cfg.apacheCidr, ips: cfg.apacheIps },
+        routerHosts: cfg.routerHosts,
+        routing: cfg.routing,
+        bgpPassword: cfg.bgpPassword ?? "",
     });
 }

@@ -7,8 +7,8 @@ import * as compute from "@pulumi/openstack/compute";
 import * as networking from "@pulumi/openstack/networking";
 import * as remote from "@pulumi/command/remote";
 import { exportOutputs, K8sClusterOutputs, k8sClusterContract, StackOutputs } from "../../lib/contract";
-import { apacheAddressPlan, apacheHostRoutes, routerNodeAddressPairs } from "./addressing";
-import { renderApacheUserData, renderK3sAgentUserData, renderK3sServerUserData, vmName } from "./cloud-init";
+import { apacheAddressPlan, apacheImportPrefixes, apacheSubnetHostRoutes, routerNodeAddressPairs } from "./addressing";
+import { K3sAgentOptions, renderApacheUserData, renderK3sAgentUserData, renderK3sServerUserData, vmName } from "./cloud-init";
 import { K8sOpenStackConfig } from "./config";
 import { apiUrl, K3S_KUBECONFIG_PATH, K3S_NODE_TOKEN_PATH, readAfterCloudInit, rewriteKubeconfigServer } from "./kubeconfig";
 import { GroupKey, securityGroupSpecs } from "./security";
@@ -20,7 +20,7 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
     constructor(name: string, cfg: K8sOpenStackConfig, stack: string, opts?: pulumi.ComponentResourceOptions) {
         super("hybrid-vnf:k8s:OpenStackCluster", name, {}, opts);
         const parent = { parent: this };
-        const apachePlan = apacheAddressPlan(cfg.apacheCidr, cfg.apacheCount);
+        const apachePlan = apacheAddressPlan(cfg.apacheCidr, cfg.apacheCount, cfg.routerCount);
 
         // --- networks and the OpenStack router (gateway, SNAT for installs, floating IPs) ---
         const clusterNet = new networking.Network(`${name}-cluster-net`, { adminStateUp: true }, parent);
@@ -34,7 +34,7 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                 ipVersion: 4,
                 gatewayIp: apachePlan.gateway,
                 allocationPools: [apachePlan.allocationPool],
-                hostRoutes: apacheHostRoutes(apachePlan.routerNodeIp, cfg.clusterCidr, cfg.swarmCidr),
+                hostRoutes: apacheSubnetHostRoutes(cfg.routing, apachePlan.routerNodeIp, cfg.clusterCidr, cfg.swarmCidr),
             },
             parent,
         );
@@ -60,7 +60,7 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                         ethertype: "IPv4",
                         protocol: rule.protocol,
                         portRangeMin: rule.port,
-                        portRangeMax: rule.port,
+                        portRangeMax: rule.portMax ?? rule.port,
                         remoteIpPrefix: rule.remoteIpPrefix,
                         remoteGroupId: rule.remoteGroup ? groups[rule.remoteGroup].id : undefined,
                     },
@@ -76,26 +76,32 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
         // certificate (--tls-san) and the kubeconfig can verify it.
         const fip = new networking.FloatingIp(`${name}-router-fip`, { pool: cfg.externalNetwork, description: "k3s API and SSH of the router node" }, parent);
         const pairs = routerNodeAddressPairs(cfg.clusterCidr, cfg.apacheCidr, cfg.swarmCidr);
-        const clusterPort = new networking.Port(
-            `${name}-router-cluster-port`,
-            {
-                networkId: clusterNet.id,
-                fixedIps: [{ subnetId: clusterSubnet.id }],
-                securityGroupIds: [groups.nodes.id, groups["router-transit"].id],
-                allowedAddressPairs: pairs.clusterPort,
-            },
-            parent,
-        );
-        const apachePort = new networking.Port(
-            `${name}-router-apache-port`,
-            {
-                networkId: apacheNet.id,
-                fixedIps: [{ subnetId: apacheSubnet.id, ipAddress: apachePlan.routerNodeIp }],
-                securityGroupIds: [groups["router-apache-leg"].id],
-                allowedAddressPairs: pairs.apachePort,
-            },
-            parent,
-        );
+        // Every router node has the same two legs; the first keeps the names it always had.
+        const routerLegs = (i: number) => {
+            const prefix = i === 0 ? `${name}-router` : `${name}-router-${i + 1}`;
+            const clusterPort = new networking.Port(
+                `${prefix}-cluster-port`,
+                {
+                    networkId: clusterNet.id,
+                    fixedIps: [{ subnetId: clusterSubnet.id }],
+                    securityGroupIds: [groups.nodes.id, groups["router-transit"].id],
+                    allowedAddressPairs: pairs.clusterPort,
+                },
+                parent,
+            );
+            const apachePort = new networking.Port(
+                `${prefix}-apache-port`,
+                {
+                    networkId: apacheNet.id,
+                    fixedIps: [{ subnetId: apacheSubnet.id, ipAddress: apachePlan.routerNodeIps[i] }],
+                    securityGroupIds: [groups["router-apache-leg"].id],
+                    allowedAddressPairs: pairs.apachePort,
+                },
+                parent,
+            );
+            return { prefix, clusterPort, apachePort };
+        };
+        const { clusterPort, apachePort } = routerLegs(0);
         const fipAssoc = new networking.FloatingIpAssociate(
             `${name}-router-fip-assoc`,
             { floatingIp: fip.address, portId: clusterPort.id },
@@ -135,37 +141,58 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [routerNode, fipAssoc], additionalSecretOutputs: ["stdout"] },
             );
 
-        // --- workers: join the router node with its node token, read over SSH as a secret ---
-        if (cfg.workerCount > 0) {
-            const token = pulumi.secret(readFromServer("node-token", K3S_NODE_TOKEN_PATH).stdout.apply((s) => s.trim()));
-            for (let i = 0; i < cfg.workerCount; i++) {
-                const hostname = vmName(stack, "worker", i + 1);
-                const port = new networking.Port(
-                    `${name}-worker-${i + 1}-port`,
-                    { networkId: clusterNet.id, fixedIps: [{ subnetId: clusterSubnet.id }], securityGroupIds: [groups.nodes.id] },
-                    parent,
-                );
-                new compute.Instance(
-                    `${name}-worker-${i + 1}`,
-                    {
-                        name: hostname,
-                        imageName: cfg.image,
-                        flavorName: cfg.flavor,
-                        keyPair: keyPair.name,
-                        networks: [{ port: port.id }],
-                        // Holds the join token, so it is secret as a whole.
-                        userData: pulumi.secret(
-                            pulumi.all([token, routerHost]).apply(([t, host]) =>
-                                renderK3sAgentUserData({ hostname, k3sVersion: cfg.k3sVersion, serverUrl: apiUrl(host), token: t, nodeLabels: ["role=worker"] }),
-                            ),
-                        ),
-                    },
-                    { parent: this, dependsOn: [clusterIface] },
-                );
-            }
+        // Agents (workers, and router nodes after the first) join the server with its node
+        // token, read over SSH as a secret.
+        const token = cfg.workerCount > 0 || cfg.routerCount > 1 ? pulumi.secret(readFromServer("node-token", K3S_NODE_TOKEN_PATH).stdout.apply((s) => s.trim())) : undefined;
+        const agentUserData = (o: Omit<K3sAgentOptions, "k3sVersion" | "serverUrl" | "token">) =>
+            // Holds the join token, so it is secret as a whole.
+            pulumi.secret(pulumi.all([token!, routerHost]).apply(([t, host]) => renderK3sAgentUserData({ ...o, k3sVersion: cfg.k3sVersion, serverUrl: apiUrl(host), token: t })));
+
+        // --- more router nodes (bgp routing): k3s agents labelled role=router, legs on both networks ---
+        const routerHosts: pulumi.Output<string>[] = [routerHost];
+        for (let i = 1; i < cfg.routerCount; i++) {
+            const legs = routerLegs(i);
+            const hostname = vmName(stack, "router", i + 1);
+            new compute.Instance(
+                legs.prefix,
+                {
+                    name: hostname,
+                    imageName: cfg.image,
+                    flavorName: cfg.flavor,
+                    keyPair: keyPair.name,
+                    networks: [{ port: legs.clusterPort.id }, { port: legs.apachePort.id }],
+                    userData: pulumi
+                        .all([legs.clusterPort.macAddress, legs.apachePort.macAddress])
+                        .apply(([clusterMac, apacheMac]) => agentUserData({ hostname, nodeLabels: [ROUTER_NODE_LABEL_ARG], legs: { clusterMac, apacheMac } })),
+                },
+                { parent: this, dependsOn: [clusterIface, apacheIface] },
+            );
+            routerHosts.push(legs.clusterPort.allFixedIps.apply((ips) => ips[0]));
         }
 
-        // --- Apache VMs: fixed addresses, a page naming each one ---
+        // --- workers ---
+        for (let i = 0; i < cfg.workerCount; i++) {
+            const hostname = vmName(stack, "worker", i + 1);
+            const port = new networking.Port(
+                `${name}-worker-${i + 1}-port`,
+                { networkId: clusterNet.id, fixedIps: [{ subnetId: clusterSubnet.id }], securityGroupIds: [groups.nodes.id] },
+                parent,
+            );
+            new compute.Instance(
+                `${name}-worker-${i + 1}`,
+                {
+                    name: hostname,
+                    imageName: cfg.image,
+                    flavorName: cfg.flavor,
+                    keyPair: keyPair.name,
+                    networks: [{ port: port.id }],
+                    userData: agentUserData({ hostname, nodeLabels: ["role=worker"] }),
+                },
+                { parent: this, dependsOn: [clusterIface] },
+            );
+        }
+
+        // --- Apache VMs: fixed addresses, a page naming each one; in bgp mode FRR peers with every router ---
         const apacheIps = apachePlan.apacheIps.map((ip, i) => {
             const hostname = vmName(stack, "apache", i + 1);
             const port = new networking.Port(
@@ -181,7 +208,7 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                     flavorName: cfg.apacheFlavor,
                     keyPair: keyPair.name,
                     networks: [{ port: port.id }],
-                    userData: renderApacheUserData({ hostname, ip }),
+                    userData: apacheUserData(cfg, hostname, ip, apachePlan.routerNodeIps),
                 },
                 // The gateway interface must exist for apt to reach the mirrors at first boot.
                 { parent: this, dependsOn: [apacheIface] },
@@ -200,9 +227,25 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
             clusterNetwork: pulumi.output({ id: clusterNet.id, cidr: cfg.clusterCidr }),
             routerHost,
             apacheInfo: pulumi.output({ network: cfg.apacheCidr, ips: pulumi.all(apacheIps) }),
+            routerHosts: pulumi.all(routerHosts),
+            routing: cfg.routing,
+            bgpPassword: cfg.bgpPassword ?? "",
         });
         this.registerOutputs(this.outputs);
     }
+}
+
+/** An Apache VM's user-data; in bgp mode with FRR (secret when it holds the BGP password). */
+function apacheUserData(cfg: K8sOpenStackConfig, hostname: string, ip: string, routerAddresses: string[]): pulumi.Input<string> {
+    const routing = cfg.routing;
+    if (routing.mode !== "bgp") return renderApacheUserData({ hostname, ip });
+    const render = (password?: string) =>
+        renderApacheUserData({
+            hostname,
+            ip,
+            frr: { hostname, routing, routerAddresses, importPrefixes: apacheImportPrefixes(cfg.clusterCidr, cfg.swarmCidr), password, routerId: ip },
+        });
+    return cfg.bgpPassword ? pulumi.secret(cfg.bgpPassword.apply(render)) : render();
 }
 
 export function openstackK8sCluster(cfg: K8sOpenStackConfig): StackOutputs<K8sClusterOutputs> {

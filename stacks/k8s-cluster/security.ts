@@ -2,6 +2,7 @@
 // tested without a cloud. Every group keeps OpenStack's default egress rules (allow all out)
 // and gets no ingress but what is listed here; Neutron groups are stateful, so replies to
 // allowed traffic (and to the VMs' own outgoing connections) pass without rules of their own.
+import { BFD_PORTS, BGP_PORT, Routing } from "../../lib/routing";
 
 export const SSH_PORT = 22;
 export const KUBE_API_PORT = 6443;
@@ -16,6 +17,8 @@ export interface IngressRule {
     description: string;
     protocol?: "tcp" | "udp" | "icmp";
     port?: number;
+    /** The last port of a range starting at `port`; absent for one port. */
+    portMax?: number;
     /** Exactly one of remoteIpPrefix and remoteGroup. */
     remoteIpPrefix?: string;
     remoteGroup?: GroupKey;
@@ -31,6 +34,39 @@ export interface SecurityInputs {
     adminCidr: string;
     clusterCidr: string;
     swarmCidr: string;
+    routing: Routing;
+}
+
+/** Single-hop BFD: control and echo ports, as one range. */
+const bfdPorts = { protocol: "udp", port: BFD_PORTS.control, portMax: BFD_PORTS.echo } as const;
+
+/**
+ * bgp mode only. The hosts open the BGP sessions (the routers listen for dynamic neighbours), so
+ * 179/tcp is opened on the routers' legs only, from the hosts' side; BFD runs both ways (each
+ * side sends control packets to the other's 3784), so it is opened on both sides.
+ * - router-transit (router, cluster leg): BGP and BFD from the cluster network, where the swarm
+ *   hosts' eth1 legs are (their security group is the swarm stack's, so a CIDR here).
+ * - router-apache-leg: BGP and BFD from the apache group (the return path's sessions).
+ * - apache: BFD from the routers' Apache legs.
+ */
+export function bgpIngress(key: GroupKey, s: SecurityInputs): IngressRule[] {
+    if (s.routing.mode !== "bgp") return [];
+    switch (key) {
+        case "router-transit":
+            return [
+                { key: "bgp-cluster", description: "BGP from the swarm hosts' legs on the cluster network", protocol: "tcp", port: BGP_PORT, remoteIpPrefix: s.clusterCidr },
+                { key: "bfd-cluster", description: "BFD from the swarm hosts' legs on the cluster network", ...bfdPorts, remoteIpPrefix: s.clusterCidr },
+            ];
+        case "router-apache-leg":
+            return [
+                { key: "bgp-apache", description: "BGP from the Apache VMs (return path)", protocol: "tcp", port: BGP_PORT, remoteGroup: "apache" },
+                { key: "bfd-apache", description: "BFD from the Apache VMs (return path)", ...bfdPorts, remoteGroup: "apache" },
+            ];
+        case "apache":
+            return [{ key: "bfd-routers", description: "BFD from the router nodes' Apache legs", ...bfdPorts, remoteGroup: "router-apache-leg" }];
+        default:
+            return [];
+    }
 }
 
 /**
@@ -50,6 +86,16 @@ export interface SecurityInputs {
  *   still the original client, the router does not NAT).
  */
 export function securityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
+    return staticSecurityGroupSpecs(s).map((g) => {
+        const bgp = bgpIngress(g.key, s);
+        if (bgp.length === 0) return g;
+        // The router's Apache leg is no longer ingress-free: say so where operators look.
+        const description = g.key === "router-apache-leg" ? "Router node, Apache side: BGP and BFD from the Apache VMs; replies pass as tracked connections" : g.description;
+        return { ...g, description, ingress: [...g.ingress, ...bgp] };
+    });
+}
+
+function staticSecurityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
     return [
         {
             key: "nodes",
