@@ -1,12 +1,14 @@
 // The VNF value model: Route, Backend and interface lists, and the env contract the images read
-// (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD, the Cloudify seed format). Pure: no Pulumi,
+// (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD, the Cloudify seed format; the router's bgp mode:
+// ROUTING, BGP_*, BFD_*). Pure: no Pulumi,
 // no I/O. Each value is parsed once, where it enters (a config key, a container env), into
 // these types; below that code works on the types, and format* only writes them out.
 // The image start scripts keep their own parser, held to the same vectors
 // (tests/vectors/vnf-env.json); the address rules come from lib/net.ts.
 import { cidrProblem, hostProblem, interfaceNameProblem, ipv4Problem } from "./net";
+import { BfdTimers, DEFAULT_BFD, isPrivateAsn } from "./routing";
 
-export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS" | "VTY_PASSWORD";
+export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS" | "VTY_PASSWORD" | RouterBgpEnvKey;
 export type Route = {
     prefix: string;
     via: { kind: "nexthop"; address: string } | { kind: "dev"; iface: string };
@@ -222,14 +224,164 @@ export function parseVtyPassword(s: string): string {
     return s;
 }
 
+/** The router container env, parsed: bgp is present iff ROUTING=bgp. */
+export interface RouterEnv {
+    interfaces: string[];
+    routes: Route[];
+    vtyPassword?: string;
+    bgp?: RouterBgp;
+}
+
 /**
  * Parse the router container env; INTERFACES may be unset, ROUTES is required, VTY_PASSWORD
- * is optional (unset: the vty stays on 127.0.0.1; set but empty is an error).
+ * is optional (unset: the vty stays on 127.0.0.1; set but empty is an error). ROUTING unset or
+ * static: no BGP key may be set; ROUTING=bgp: see parseRouterBgpEnv. Checked in this order.
  */
-export function parseRouterEnv(env: Readonly<Record<string, string | undefined>>): { interfaces: string[]; routes: Route[]; vtyPassword?: string } {
+export function parseRouterEnv(env: Readonly<Record<string, string | undefined>>): RouterEnv {
     const interfaces = env.INTERFACES === undefined ? undefined : parseInterfaces(env.INTERFACES);
     const routes = parseRoutes(env.ROUTES ?? "", interfaces);
-    return { interfaces: interfaces ?? [], routes, ...(env.VTY_PASSWORD === undefined ? {} : { vtyPassword: parseVtyPassword(env.VTY_PASSWORD) }) };
+    const vtyPassword = env.VTY_PASSWORD === undefined ? undefined : parseVtyPassword(env.VTY_PASSWORD);
+    const bgp = parseRouterBgpEnv(env);
+    return { interfaces: interfaces ?? [], routes, ...(vtyPassword === undefined ? {} : { vtyPassword }), ...(bgp ? { bgp } : {}) };
+}
+
+// ---- the router's bgp mode (ROUTING=bgp): dynamic eBGP neighbours with BFD ----
+
+/** Hosts that peer from one network: `bgp listen range <listenRange> peer-group <name>`; gets only `announce`. */
+export interface BgpPeerGroup {
+    name: string;
+    listenRange: string;
+    announce: string[];
+}
+
+export interface RouterBgp {
+    /** The router's AS (`router bgp`). */
+    asn: number;
+    /** The AS every dynamic neighbour must have (`remote-as`), not the router's (eBGP). */
+    peerAsn: number;
+    groups: BgpPeerGroup[];
+    bfd: BfdTimers;
+    /** TCP-MD5 password of every session; a secret. */
+    password?: string;
+}
+
+export const ROUTER_BGP_ENV_KEYS = ["BGP_ASN", "BGP_PEER_ASN", "BGP_LISTEN_RANGES", "BGP_ANNOUNCE", "BFD_INTERVAL_MS", "BFD_MULTIPLIER", "BGP_PASSWORD"] as const;
+export type RouterBgpEnvKey = "ROUTING" | (typeof ROUTER_BGP_ENV_KEYS)[number];
+export const BFD_INTERVAL_MS_RANGE = [10, 60000] as const;
+export const BFD_MULTIPLIER_RANGE = [2, 255] as const;
+/** Linux's TCP-MD5 key limit (TCP_MD5SIG_MAXKEYLEN). */
+export const BGP_PASSWORD_MAX_LENGTH = 80;
+const GROUP_NAME = /^[A-Z][A-Z0-9]{0,15}$/;
+const GROUP_NAME_RULE = "peer group name must be 1-16 upper-case letters and digits, starting with a letter";
+
+function asnProblem(s: string): string | undefined {
+    if (!/^[1-9][0-9]{0,9}$/.test(s)) return "is not a decimal AS number";
+    if (!isPrivateAsn(Number(s))) return "is not a private AS number (RFC 6996: 64512-65534 or 4200000000-4294967294)";
+    return undefined;
+}
+
+function rangedProblem(s: string, [lo, hi]: readonly [number, number]): string | undefined {
+    if (!/^[1-9][0-9]{0,5}$/.test(s)) return `is not a decimal number ${lo}-${hi}`;
+    return Number(s) < lo || Number(s) > hi ? `is out of range ${lo}-${hi}` : undefined;
+}
+
+/** Why `s` is not a BGP session password, or undefined; never contains the value. */
+export function bgpPasswordProblem(s: string): string | undefined {
+    if (s === "") return "the password is empty (leave BGP_PASSWORD unset for sessions without TCP-MD5)";
+    if (!/^[\x21-\x7e]+$/.test(s)) return "the password must be printable ASCII without spaces or newlines";
+    if (!/^[A-Za-z0-9]/.test(s)) return "the password must start with a letter or digit (FRR refuses others)";
+    if (s.length > BGP_PASSWORD_MAX_LENGTH) return `the password is longer than ${BGP_PASSWORD_MAX_LENGTH} characters`;
+    return undefined;
+}
+
+/** `GROUP=CIDR` to its parts, or the syntax error. */
+function groupEntry(key: RouterBgpEnvKey, entry: string): [string, string] {
+    const eq = entry.indexOf("=");
+    if (eq < 0) throw new VnfConfigError(key, entry, 'expected "GROUP=CIDR"');
+    const [name, cidr] = [entry.slice(0, eq), entry.slice(eq + 1)];
+    if (!GROUP_NAME.test(name)) throw new VnfConfigError(key, entry, GROUP_NAME_RULE);
+    const bad = cidrProblem(cidr);
+    if (bad) throw new VnfConfigError(key, entry, bad);
+    return [name, cidr];
+}
+
+/**
+ * The bgp mode's keys. ROUTING unset or `static`: none of them may be set. ROUTING=bgp:
+ * BGP_ASN and BGP_PEER_ASN private and different; BGP_LISTEN_RANGES `GROUP=CIDR,...` (one
+ * range per group, no group or range twice); BGP_ANNOUNCE `GROUP=CIDR,...` (listed groups, no
+ * entry twice); BFD_INTERVAL_MS (10-60000) and BFD_MULTIPLIER (2-255) optional; BGP_PASSWORD
+ * optional, a secret. Checked in that order.
+ */
+export function parseRouterBgpEnv(env: Readonly<Record<string, string | undefined>>): RouterBgp | undefined {
+    const routing = env.ROUTING ?? "static";
+    if (routing !== "static" && routing !== "bgp") throw new VnfConfigError("ROUTING", routing, "must be static or bgp");
+    if (routing === "static") {
+        for (const key of ROUTER_BGP_ENV_KEYS) {
+            const v = env[key];
+            if (v !== undefined) throw new VnfConfigError(key, key === "BGP_PASSWORD" ? VTY_PASSWORD_ENTRY : v, "only read with ROUTING=bgp");
+        }
+        return undefined;
+    }
+    const asn = (key: "BGP_ASN" | "BGP_PEER_ASN"): number => {
+        const s = env[key] ?? "";
+        const bad = s === "" ? "is required with ROUTING=bgp" : asnProblem(s);
+        if (bad) throw new VnfConfigError(key, s, bad);
+        return Number(s);
+    };
+    const routerAsn = asn("BGP_ASN");
+    const peerAsn = asn("BGP_PEER_ASN");
+    if (peerAsn === routerAsn) throw new VnfConfigError("BGP_PEER_ASN", String(peerAsn), "must differ from BGP_ASN (eBGP between the router and its peers)");
+
+    const groups: BgpPeerGroup[] = [];
+    for (const entry of splitList("BGP_LISTEN_RANGES", env.BGP_LISTEN_RANGES ?? "")) {
+        const [name, listenRange] = groupEntry("BGP_LISTEN_RANGES", entry);
+        if (groups.some((g) => g.name === name)) throw new VnfConfigError("BGP_LISTEN_RANGES", entry, `duplicate peer group ${name}`);
+        if (groups.some((g) => g.listenRange === listenRange)) throw new VnfConfigError("BGP_LISTEN_RANGES", entry, `duplicate listen range ${listenRange}`);
+        groups.push({ name, listenRange, announce: [] });
+    }
+    for (const entry of splitList("BGP_ANNOUNCE", env.BGP_ANNOUNCE ?? "")) {
+        const [name, prefix] = groupEntry("BGP_ANNOUNCE", entry);
+        const group = groups.find((g) => g.name === name);
+        if (!group) throw new VnfConfigError("BGP_ANNOUNCE", entry, `peer group ${name} is not in BGP_LISTEN_RANGES (${groups.map((g) => g.name).join(",")})`);
+        if (group.announce.includes(prefix)) throw new VnfConfigError("BGP_ANNOUNCE", entry, `duplicate announcement of ${prefix} to ${name}`);
+        group.announce.push(prefix);
+    }
+    const ranged = (key: "BFD_INTERVAL_MS" | "BFD_MULTIPLIER", range: readonly [number, number], dflt: number): number => {
+        const s = env[key];
+        if (s === undefined) return dflt;
+        const bad = rangedProblem(s, range);
+        if (bad) throw new VnfConfigError(key, s, bad);
+        return Number(s);
+    };
+    const bfd = { intervalMs: ranged("BFD_INTERVAL_MS", BFD_INTERVAL_MS_RANGE, DEFAULT_BFD.intervalMs), multiplier: ranged("BFD_MULTIPLIER", BFD_MULTIPLIER_RANGE, DEFAULT_BFD.multiplier) };
+    const password = env.BGP_PASSWORD;
+    if (password !== undefined) {
+        const bad = bgpPasswordProblem(password);
+        if (bad) throw new VnfConfigError("BGP_PASSWORD", password === "" ? "" : VTY_PASSWORD_ENTRY, bad);
+    }
+    return { asn: routerAsn, peerAsn, groups, bfd, ...(password === undefined ? {} : { password }) };
+}
+
+/**
+ * A typed RouterBgp checked by the env's rules (the component's inputs, before any object is
+ * sent): the same errors as parsing its env would give. Returns it unchanged.
+ */
+export function checkRouterBgp(bgp: RouterBgp): RouterBgp {
+    parseRouterBgpEnv({ ...formatRouterBgpEnv(bgp), ...(bgp.password === undefined ? {} : { BGP_PASSWORD: bgp.password }) });
+    return bgp;
+}
+
+/** The bgp mode's env without the password (which goes through a Secret): ROUTING=bgp and the BGP_ and BFD_ keys. */
+export function formatRouterBgpEnv(bgp: RouterBgp): Record<"ROUTING" | "BGP_ASN" | "BGP_PEER_ASN" | "BGP_LISTEN_RANGES" | "BGP_ANNOUNCE" | "BFD_INTERVAL_MS" | "BFD_MULTIPLIER", string> {
+    return {
+        ROUTING: "bgp",
+        BGP_ASN: String(bgp.asn),
+        BGP_PEER_ASN: String(bgp.peerAsn),
+        BGP_LISTEN_RANGES: bgp.groups.map((g) => `${g.name}=${g.listenRange}`).join(","),
+        BGP_ANNOUNCE: bgp.groups.flatMap((g) => g.announce.map((p) => `${g.name}=${p}`)).join(","),
+        BFD_INTERVAL_MS: String(bgp.bfd.intervalMs),
+        BFD_MULTIPLIER: String(bgp.bfd.multiplier),
+    };
 }
 
 export function parseLbEnv(env: Readonly<Record<string, string | undefined>>): { backends: Backend[] } {

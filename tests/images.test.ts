@@ -17,6 +17,7 @@ import { renderFrrConfig } from "./reference/frr-config";
 import { renderNginxConfig, renderNginxMainConfig, workerProcesses } from "./reference/nginx-config";
 import { cpuMaxOf, readNginxVectors } from "./reference/nginx-vectors";
 import type { LbVector, RouterVector } from "./vnf-config.test";
+import { assertInOrder } from "./reference/vector-asserts";
 
 // Read the JSON directly: importing the other test file would register its tests twice.
 const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
@@ -83,11 +84,12 @@ function vtyBlock(conf: string): string[] {
     return start < 0 ? [] : lines.slice(start + 1, lines.indexOf("!", start));
 }
 
-/** The vty password never appears in what the script prints, accepted or rejected. */
+/** The vty and BGP passwords never appear in what the script prints, accepted or rejected. */
 function assertPasswordHidden(env: Env, got: Outcome, what: string): void {
-    const pw = env.VTY_PASSWORD?.trim();
-    if (!pw || pw.length < 6) return;
-    assert.ok(!got.stdout.includes(pw) && !got.stderr.includes(pw), `${what}: the password was printed:\n${got.stdout}${got.stderr}`);
+    for (const pw of [env.VTY_PASSWORD?.trim(), env.BGP_PASSWORD?.trim()]) {
+        if (!pw || pw.length < 6) continue;
+        assert.ok(!got.stdout.includes(pw) && !got.stderr.includes(pw), `${what}: the password was printed:\n${got.stdout}${got.stderr}`);
+    }
 }
 
 function assertVectorRouter(v: RouterVector, got: Outcome, what: string): void {
@@ -102,6 +104,7 @@ function assertVectorRouter(v: RouterVector, got: Outcome, what: string): void {
         assert.deepStrictEqual(lines.filter((l) => l.startsWith("ip route ")), v.routeLines, `${what}: route lines`);
         assert.deepStrictEqual(lines.filter((l) => l.startsWith("interface ")), v.interfaceLines, `${what}: interface lines`);
         assert.deepStrictEqual(vtyBlock(got.stdout), v.vtyLines ?? [], `${what}: line vty block`);
+        assertInOrder(lines, v.bgpLines ?? [], `${what}: bgp lines`);
     }
     assertSameAsTs(got, expectedRouter(v.env), what);
 }
@@ -149,7 +152,37 @@ const extraRouter: Case[] = [
     { name: "VTY_PASSWORD with a glob that matches files", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "*" } },
     { name: "VTY_PASSWORD starting with '#'", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "#Extrapass" } },
     { name: "VTY_PASSWORD bad and INTERFACES bad: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "" } },
+    ...bgpExtras(),
 ];
+
+/** ROUTING=bgp inputs where the shell port could drift: globs, case, whitespace, numbers at the edges. */
+function bgpExtras(): Case[] {
+    const bgp = { ROUTES: "10.1.0.0/16 10.0.0.1", ROUTING: "bgp", BGP_ASN: "64512", BGP_PEER_ASN: "64513", BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24", BGP_ANNOUNCE: "SWARM=10.1.0.0/16" };
+    return [
+        { name: "bgp: ROUTING in upper case", env: { ...bgp, ROUTING: "BGP" } },
+        { name: "bgp: ASN bounds 64512/65534 and 4200000000/4294967294", env: { ...bgp, BGP_ASN: "65534", BGP_PEER_ASN: "4294967294" } },
+        { name: "bgp: ASN 64511 and 4294967295", env: { ...bgp, BGP_ASN: "64511" } },
+        { name: "bgp: ASN 4294967295 (reserved)", env: { ...bgp, BGP_PEER_ASN: "4294967295" } },
+        { name: "bgp: ASN 4199999999", env: { ...bgp, BGP_PEER_ASN: "4199999999" } },
+        { name: "bgp: ASN with a sign", env: { ...bgp, BGP_ASN: "+64512" } },
+        { name: "bgp: group name with a glob", env: { ...bgp, BGP_LISTEN_RANGES: "S*=10.0.0.0/24" } },
+        { name: "bgp: group name of 16 characters, digits after the first", env: { ...bgp, BGP_LISTEN_RANGES: "A234567890123456=10.0.0.0/24", BGP_ANNOUNCE: "A234567890123456=10.1.0.0/16" } },
+        { name: "bgp: group name starting with a digit", env: { ...bgp, BGP_LISTEN_RANGES: "1SWARM=10.0.0.0/24" } },
+        { name: "bgp: non-ASCII upper-case group", env: { ...bgp, BGP_LISTEN_RANGES: "ÉSWARM=10.0.0.0/24" } },
+        { name: "bgp: spaces around '='", env: { ...bgp, BGP_LISTEN_RANGES: "SWARM = 10.0.0.0/24" } },
+        { name: "bgp: two '=' in an entry", env: { ...bgp, BGP_ANNOUNCE: "SWARM=10.1.0.0/16=x" } },
+        { name: "bgp: entry '=' alone", env: { ...bgp, BGP_ANNOUNCE: "=" } },
+        { name: "bgp: announce order differs from group order (networks follow groups)", env: { ...bgp, BGP_LISTEN_RANGES: "A=10.0.0.0/24,B=10.2.0.0/24", BGP_ANNOUNCE: "B=10.2.0.0/24,A=10.1.0.0/16,B=10.1.0.0/16" } },
+        { name: "bgp: a group that announces nothing", env: { ...bgp, BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24,QUIET=10.3.0.0/24" } },
+        { name: "bgp: BFD_INTERVAL_MS 0 and leading zero", env: { ...bgp, BFD_INTERVAL_MS: "0300" } },
+        { name: "bgp: BFD_MULTIPLIER with a tab", env: { ...bgp, BFD_MULTIPLIER: "3\t" } },
+        { name: "bgp: BGP_PASSWORD with shell and printf metacharacters", env: { ...bgp, BGP_PASSWORD: "a%s\\n$(id)`x`'\"*?" } },
+        { name: "bgp: BGP_PASSWORD of one digit", env: { ...bgp, BGP_PASSWORD: "8" } },
+        { name: "bgp: BGP_PASSWORD with a tab", env: { ...bgp, BGP_PASSWORD: "Extra\tmd5pass" } },
+        { name: "bgp: VTY and BGP passwords both set", env: { ...bgp, VTY_PASSWORD: "Vty-extra-pw", BGP_PASSWORD: "Bgp-extra-pw" } },
+        { name: "static: an empty BGP_ANNOUNCE is still a stray key", env: { ROUTES: "10.1.0.0/16 10.0.0.1", BGP_ANNOUNCE: "" } },
+    ];
+}
 const extraLb: Case[] = [
     { name: "hostname duplicates differ only in case", env: { SERVERS: "Apache1,apache1:80" } },
     { name: "port 65536", env: { SERVERS: "10.0.0.1:65536" } },

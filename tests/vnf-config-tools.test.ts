@@ -58,11 +58,20 @@ describe("vnf-config real tools", () => {
             assert.notStrictEqual(r.status, 0, `vtysh accepted a broken config:\n${r.out}`);
         });
 
+        it("negative control: vtysh -C rejects a bgp config with a BFD multiplier out of FRR's range", () => {
+            const v = accepting.find((x) => x.env.ROUTING === "bgp")!;
+            const parsed = parseRouterEnv(v.env);
+            const conf = renderFrrConfig({ hostname: "router", ...parsed }).replace(/^ {2}detect-multiplier \d+$/m, "  detect-multiplier 300");
+            assert.match(conf, /detect-multiplier 300/);
+            const r = check("broken-bgp", conf);
+            assert.notStrictEqual(r.status, 0, `vtysh accepted a broken bgp config:\n${r.out}`);
+        });
+
         accepting.forEach((v, i) => {
             it(`accepts: ${v.name}`, () => {
                 // Both the file the image writes (password revealed) and what it prints (placeholder).
-                for (const revealVtyPassword of [true, false]) {
-                    const r = check(`v${i}`, renderFrrConfig({ hostname: "vnf-router", ...parseRouterEnv(v.env), revealVtyPassword }));
+                for (const reveal of [true, false]) {
+                    const r = check(`v${i}`, renderFrrConfig({ hostname: "vnf-router", ...parseRouterEnv(v.env), revealVtyPassword: reveal, revealBgpPassword: reveal }));
                     assert.strictEqual(r.status, 0, r.out);
                 }
             });

@@ -4,14 +4,17 @@ import * as path from "path";
 import {
     Backend, Route, VnfConfigError, checkBackends, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
     parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, VTY_PASSWORD_PLACEHOLDER,
+    RouterBgp, checkRouterBgp, formatRouterBgpEnv, parseRouterBgpEnv,
 } from "../lib/vnf-config";
 import { renderFrrConfig, renderInterfaceLines, renderRouteLines } from "./reference/frr-config";
+import { assertInOrder } from "./reference/vector-asserts";
 import { renderNginxConfig, renderUpstreamServerLines } from "./reference/nginx-config";
 
 type Env = Record<string, string>;
 type Rejects = { key: string; entry: string };
-/** vtyLines: the lines inside `line vty` as printed (absent: none). */
-export type RouterVector = { name: string; env: Env; routeLines?: string[]; interfaceLines?: string[]; vtyLines?: string[]; rejects?: Rejects };
+/** vtyLines: the lines inside `line vty` as printed (absent: none). bgpLines: lines the config has, in this order. */
+export type RouterVector = { name: string; env: Env; routeLines?: string[]; interfaceLines?: string[]; vtyLines?: string[]; bgpLines?: string[]; rejects?: Rejects };
+
 
 /** The lines between `line vty` and the `!` that closes it. */
 export function vtyBlock(conf: string): string[] {
@@ -23,9 +26,10 @@ export function vtyBlock(conf: string): string[] {
 
 /** A password never appears in any output (vector passwords are long enough not to occur by chance). */
 export function assertPasswordHidden(env: Env, ...outputs: string[]): void {
-    const pw = env.VTY_PASSWORD;
-    if (!pw || pw.length < 6) return;
-    for (const out of outputs) assert.ok(!out.includes(pw.trim()), `the password appears in:\n${out}`);
+    for (const pw of [env.VTY_PASSWORD, env.BGP_PASSWORD]) {
+        if (!pw || pw.length < 6) continue;
+        for (const out of outputs) assert.ok(!out.includes(pw.trim()), `the password appears in:\n${out}`);
+    }
 }
 export type LbVector = { name: string; env: Env; serverLines?: string[]; rejects?: Rejects };
 export const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
@@ -60,13 +64,17 @@ describe("vnf-config vectors", () => {
         for (const v of vectors.router) {
             it(v.name, () => {
                 if (v.rejects) return assertRejects(() => parseRouterEnv(v.env), v.rejects, v.env);
-                const { interfaces, routes, vtyPassword } = parseRouterEnv(v.env);
+                const { interfaces, routes, vtyPassword, bgp } = parseRouterEnv(v.env);
                 assert.strictEqual(vtyPassword, v.env.VTY_PASSWORD);
+                assert.strictEqual(bgp?.password, v.env.BGP_PASSWORD);
+                assert.strictEqual(bgp !== undefined, v.env.ROUTING === "bgp");
                 assert.deepStrictEqual(renderRouteLines(routes), v.routeLines);
                 assert.deepStrictEqual(renderInterfaceLines(interfaces), v.interfaceLines);
-                const conf = renderFrrConfig({ hostname: "router", interfaces, routes, vtyPassword });
+                const conf = renderFrrConfig({ hostname: "router", interfaces, routes, vtyPassword, bgp });
                 for (const l of [...v.routeLines!, ...v.interfaceLines!]) assert.ok(conf.split("\n").includes(l), l);
                 assert.deepStrictEqual(vtyBlock(conf), v.vtyLines ?? []);
+                assertInOrder(conf.split("\n"), v.bgpLines ?? [], v.name);
+                if (!bgp) assert.ok(!/^router bgp|^bfd$/m.test(conf), "no bgp section without ROUTING=bgp");
                 assertPasswordHidden(v.env, conf);
             });
         }
@@ -86,6 +94,36 @@ describe("vnf-config vectors", () => {
 });
 
 describe("vnf-config unit", () => {
+    describe("router bgp env", () => {
+        const bgp: RouterBgp = {
+            asn: 64512, peerAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 },
+            groups: [{ name: "SWARM", listenRange: "10.100.101.0/24", announce: ["10.100.102.0/24"] }, { name: "APACHE", listenRange: "10.100.102.0/24", announce: ["10.100.101.0/24"] }],
+        };
+        it("formats the typed model as the env and parses it back unchanged", () => {
+            const env = formatRouterBgpEnv(bgp);
+            assert.deepStrictEqual(env, {
+                ROUTING: "bgp", BGP_ASN: "64512", BGP_PEER_ASN: "64513", BGP_LISTEN_RANGES: "SWARM=10.100.101.0/24,APACHE=10.100.102.0/24",
+                BGP_ANNOUNCE: "SWARM=10.100.102.0/24,APACHE=10.100.101.0/24", BFD_INTERVAL_MS: "300", BFD_MULTIPLIER: "3",
+            });
+            assert.deepStrictEqual(parseRouterBgpEnv(env), bgp);
+            assert.deepStrictEqual(parseRouterBgpEnv({ ...env, BGP_PASSWORD: "Md5-unit-pw" }), { ...bgp, password: "Md5-unit-pw" });
+            assert.ok(!Object.keys(env).includes("BGP_PASSWORD"), "the password never goes into the plain env");
+        });
+        it("defaults the BFD timers to 300 ms x 3 (lib/routing.ts DEFAULT_BFD)", () => {
+            const { BFD_INTERVAL_MS: _i, BFD_MULTIPLIER: _m, ...env } = formatRouterBgpEnv(bgp);
+            assert.deepStrictEqual(parseRouterBgpEnv(env)?.bfd, { intervalMs: 300, multiplier: 3 });
+        });
+        it("checkRouterBgp refuses a typed model the env would refuse, with the env's error", () => {
+            assert.strictEqual(checkRouterBgp(bgp), bgp);
+            assertRejects(() => checkRouterBgp({ ...bgp, peerAsn: 64512 }), { key: "BGP_PEER_ASN", entry: "64512" });
+            assertRejects(() => checkRouterBgp({ ...bgp, asn: 65000.5 }), { key: "BGP_ASN", entry: "65000.5" });
+            assertRejects(() => checkRouterBgp({ ...bgp, bfd: { intervalMs: 5, multiplier: 3 } }), { key: "BFD_INTERVAL_MS", entry: "5" });
+            assertRejects(() => checkRouterBgp({ ...bgp, groups: [{ ...bgp.groups[0], listenRange: "10.100.101.1/24" }] }), { key: "BGP_LISTEN_RANGES", entry: "SWARM=10.100.101.1/24" });
+            const pw = "bad md5 password";
+            assertRejects(() => checkRouterBgp({ ...bgp, password: pw }), { key: "BGP_PASSWORD", entry: "[hidden]" }, { BGP_PASSWORD: pw });
+        });
+    });
+
     it("round-trips routes and servers through format/parse", () => {
         const routes: Route[] = [
             { prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } },

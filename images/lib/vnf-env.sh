@@ -10,6 +10,11 @@
 #                                 VNF_IFACES when VNF_IFACES_SET=1
 #   vnf_parse_servers LIST     -> VNF_SERVERS ("host:port")
 #   vnf_parse_vty_password PW  -> VNF_VTY_PASSWORD (never printed: errors quote it as "[hidden]")
+#   vnf_parse_routing          -> VNF_ROUTING (static|bgp) from ROUTING and, with bgp, the BGP_*
+#                                 and BFD_* variables: VNF_BGP_ASN, VNF_BGP_PEER_ASN,
+#                                 VNF_BGP_GROUPS ("NAME RANGE" lines), VNF_BGP_ANNOUNCE ("NAME
+#                                 PREFIX" lines), VNF_BFD_INTERVAL_MS, VNF_BFD_MULTIPLIER,
+#                                 VNF_BGP_PASSWORD (+ VNF_BGP_PASSWORD_SET=1; never printed)
 # A bad entry ends the script: exit 2, stderr `KEY entry "ENTRY": reason`.
 #
 # Sourcing this turns off pathname expansion (set -f) for the whole script: entries are
@@ -200,4 +205,108 @@ vnf_parse_vty_password() {
   case $1 in [A-Za-z0-9]*) ;; *) vnf_fail VTY_PASSWORD "[hidden]" "the password must start with a letter or digit (FRR refuses others)" ;; esac
   [ ${#1} -le 128 ] || vnf_fail VTY_PASSWORD "[hidden]" "the password is longer than 128 characters"
   VNF_VTY_PASSWORD=$1
+}
+
+# ---- ROUTING and the bgp mode (parseRouterBgpEnv) ------------------------------
+# Same keys, order, rules and messages as lib/vnf-config.ts. Reads the variables itself
+# (unset and empty differ), so call it with no arguments.
+VNF_ROUTING=static
+VNF_BGP_ASN=
+VNF_BGP_PEER_ASN=
+VNF_BGP_GROUPS=
+VNF_BGP_ANNOUNCE=
+VNF_BFD_INTERVAL_MS=300 # DEFAULT_BFD of lib/routing.ts
+VNF_BFD_MULTIPLIER=3
+VNF_BGP_PASSWORD=
+VNF_BGP_PASSWORD_SET=0
+VNF_BGP_KEYS="BGP_ASN BGP_PEER_ASN BGP_LISTEN_RANGES BGP_ANNOUNCE BFD_INTERVAL_MS BFD_MULTIPLIER BGP_PASSWORD"
+# Letters spelled out: a range such as [A-Z] may match lower case in some locales.
+VNF_UPPER=ABCDEFGHIJKLMNOPQRSTUVWXYZ
+
+vnf_asn_problem() { # private AS numbers only (RFC 6996)
+  case $1 in "" | 0* | *[!0-9]*) echo "is not a decimal AS number"; return ;; esac
+  [ ${#1} -le 10 ] || { echo "is not a decimal AS number"; return; }
+  [ $(( ($1 >= 64512 && $1 <= 65534) || ($1 >= 4200000000 && $1 <= 4294967294) )) = 1 ] ||
+    echo "is not a private AS number (RFC 6996: 64512-65534 or 4200000000-4294967294)"
+}
+
+vnf_ranged_problem() { # value lo hi
+  case $1 in "" | 0* | *[!0-9]*) echo "is not a decimal number $2-$3"; return ;; esac
+  [ ${#1} -le 6 ] || { echo "is not a decimal number $2-$3"; return; }
+  [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || echo "is out of range $2-$3"
+}
+
+vnf_bgp_asn() { # key -> _asn
+  eval "_set=\${$1+set} _asn=\${$1-}"
+  if [ "$_set" != set ] || [ -z "$_asn" ]; then _why="is required with ROUTING=bgp"; else _why=$(vnf_asn_problem "$_asn"); fi
+  [ -z "$_why" ] || vnf_fail "$1" "$_asn" "$_why"
+}
+
+vnf_group_entry() { # key entry -> _gname _gcidr (GROUP=CIDR)
+  case $2 in *=*) ;; *) vnf_fail "$1" "$2" 'expected "GROUP=CIDR"' ;; esac
+  _gname=${2%%=*}; _gcidr=${2#*=}
+  case $_gname in
+    "" | [!"$VNF_UPPER"]* | *[!"$VNF_UPPER"0123456789]*) _ok=0 ;;
+    *) [ ${#_gname} -le 16 ] && _ok=1 || _ok=0 ;;
+  esac
+  [ "$_ok" = 1 ] || vnf_fail "$1" "$2" "peer group name must be 1-16 upper-case letters and digits, starting with a letter"
+  _why=$(vnf_cidr_problem "$_gcidr")
+  [ -z "$_why" ] || vnf_fail "$1" "$2" "$_why"
+}
+
+_vnf_group_names=
+_vnf_group_ranges=
+vnf_listen_entry() {
+  vnf_group_entry BGP_LISTEN_RANGES "$1"
+  ! vnf_in_list "$_gname" "$_vnf_group_names" || vnf_fail BGP_LISTEN_RANGES "$1" "duplicate peer group $_gname"
+  ! vnf_in_list "$_gcidr" "$_vnf_group_ranges" || vnf_fail BGP_LISTEN_RANGES "$1" "duplicate listen range $_gcidr"
+  _vnf_group_names=$_vnf_group_names${_vnf_group_names:+$VNF_NL}$_gname
+  _vnf_group_ranges=$_vnf_group_ranges${_vnf_group_ranges:+$VNF_NL}$_gcidr
+  VNF_BGP_GROUPS=$VNF_BGP_GROUPS${VNF_BGP_GROUPS:+$VNF_NL}"$_gname $_gcidr"
+}
+
+vnf_announce_entry() {
+  vnf_group_entry BGP_ANNOUNCE "$1"
+  vnf_in_list "$_gname" "$_vnf_group_names" ||
+    vnf_fail BGP_ANNOUNCE "$1" "peer group $_gname is not in BGP_LISTEN_RANGES ($(printf '%s' "$_vnf_group_names" | tr '\n' ,))"
+  ! vnf_in_list "$_gname $_gcidr" "$VNF_BGP_ANNOUNCE" || vnf_fail BGP_ANNOUNCE "$1" "duplicate announcement of $_gcidr to $_gname"
+  VNF_BGP_ANNOUNCE=$VNF_BGP_ANNOUNCE${VNF_BGP_ANNOUNCE:+$VNF_NL}"$_gname $_gcidr"
+}
+
+vnf_parse_routing() {
+  VNF_ROUTING=${ROUTING-static}
+  case $VNF_ROUTING in static | bgp) ;; *) vnf_fail ROUTING "$VNF_ROUTING" "must be static or bgp" ;; esac
+  if [ "$VNF_ROUTING" = static ]; then
+    for _k in $VNF_BGP_KEYS; do
+      eval "_set=\${$_k+set} _v=\${$_k-}"
+      [ "$_set" = set ] || continue
+      [ "$_k" != BGP_PASSWORD ] || _v="[hidden]"
+      vnf_fail "$_k" "$_v" "only read with ROUTING=bgp"
+    done
+    return 0
+  fi
+  vnf_bgp_asn BGP_ASN; VNF_BGP_ASN=$_asn
+  vnf_bgp_asn BGP_PEER_ASN; VNF_BGP_PEER_ASN=$_asn
+  [ "$VNF_BGP_PEER_ASN" != "$VNF_BGP_ASN" ] ||
+    vnf_fail BGP_PEER_ASN "$VNF_BGP_PEER_ASN" "must differ from BGP_ASN (eBGP between the router and its peers)"
+  vnf_split BGP_LISTEN_RANGES "${BGP_LISTEN_RANGES:-}" vnf_listen_entry
+  vnf_split BGP_ANNOUNCE "${BGP_ANNOUNCE:-}" vnf_announce_entry
+  if [ "${BFD_INTERVAL_MS+set}" = set ]; then
+    _why=$(vnf_ranged_problem "$BFD_INTERVAL_MS" 10 60000)
+    [ -z "$_why" ] || vnf_fail BFD_INTERVAL_MS "$BFD_INTERVAL_MS" "$_why"
+    VNF_BFD_INTERVAL_MS=$BFD_INTERVAL_MS
+  fi
+  if [ "${BFD_MULTIPLIER+set}" = set ]; then
+    _why=$(vnf_ranged_problem "$BFD_MULTIPLIER" 2 255)
+    [ -z "$_why" ] || vnf_fail BFD_MULTIPLIER "$BFD_MULTIPLIER" "$_why"
+    VNF_BFD_MULTIPLIER=$BFD_MULTIPLIER
+  fi
+  if [ "${BGP_PASSWORD+set}" = set ]; then
+    # A secret, as VTY_PASSWORD: the TCP-MD5 key limit is 80 characters.
+    [ -n "$BGP_PASSWORD" ] || vnf_fail BGP_PASSWORD "" "the password is empty (leave BGP_PASSWORD unset for sessions without TCP-MD5)"
+    case $BGP_PASSWORD in *[!!-~]*) vnf_fail BGP_PASSWORD "[hidden]" "the password must be printable ASCII without spaces or newlines" ;; esac
+    case $BGP_PASSWORD in [A-Za-z0-9]*) ;; *) vnf_fail BGP_PASSWORD "[hidden]" "the password must start with a letter or digit (FRR refuses others)" ;; esac
+    [ ${#BGP_PASSWORD} -le 80 ] || vnf_fail BGP_PASSWORD "[hidden]" "the password is longer than 80 characters"
+    VNF_BGP_PASSWORD=$BGP_PASSWORD; VNF_BGP_PASSWORD_SET=1
+  fi
 }

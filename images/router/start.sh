@@ -13,11 +13,25 @@
 #                    ` password ...` under `line vty` and the vty listens on all addresses.
 #                    Set but empty, or not what FRR takes (printable ASCII, no spaces, first
 #                    character a letter or digit, at most 128): exit 2.
+#   ROUTING          optional; static (default: the above only) or bgp: bgpd and bfdd run too,
+#                    with dynamic eBGP neighbours (lib/vnf-config.ts parseRouterBgpEnv):
+#     BGP_ASN          required, the router's private AS (RFC 6996)
+#     BGP_PEER_ASN     required, the neighbours' private AS, not BGP_ASN
+#     BGP_LISTEN_RANGES required, GROUP=CIDR,... -> peer-group GROUP, `bgp listen range CIDR`
+#     BGP_ANNOUNCE     required, GROUP=CIDR,... -> `network CIDR`, sent to GROUP only
+#                      (prefix-lists: out exactly these, in nothing)
+#     BFD_INTERVAL_MS  optional, 10-60000 (default 300): BFD tx/rx interval of every session
+#     BFD_MULTIPLIER   optional, 2-255 (default 3)
+#     BGP_PASSWORD     optional TCP-MD5 password of every session (a secret, as VTY_PASSWORD)
+#                    With ROUTING unset or static, none of these may be set (exit 2).
 # Flags:
 #   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (renderFrrConfig's layout,
 #                                     the password shown as REDACTED) to stdout, exit 0.
 #                                     Plain POSIX sh is enough for this.
-#   --health                          exit 0 iff zebra and staticd answer on their vty.
+#   --health                          exit 0 iff every daemon of the mode answers on its vty
+#                                     (zebra, staticd; with ROUTING=bgp also bgpd, bfdd).
+#   --ready                           --health, and with ROUTING=bgp: at least one BGP session
+#                                     and every session Established (vtysh JSON); prints why not.
 # Bad input: exit 2 with `KEY entry "ENTRY": reason` on stderr.
 # Normal mode: write /etc/frr/frr.conf, check it with `vtysh -C -f`, enable IP forwarding
 # (warn if /proc/sys is read-only), then supervise zebra + staticd in the foreground; the
@@ -28,9 +42,24 @@
 # and /var/tmp/frr root-owned at build time, and the daemons run as root (`-u root -g root`).
 set -eu
 
-# Docker HEALTHCHECK: both daemons must answer on their vty (no env parsing needed).
-if [ "${1:-}" = --health ]; then
-  vtysh -d zebra -c 'show version' >/dev/null && vtysh -d staticd -c 'show version' >/dev/null
+# The daemons of each mode, in start order (bfdd before bgpd, which asks it for sessions).
+if [ "${ROUTING:-static}" = bgp ]; then DAEMONS="zebra staticd bfdd bgpd"; else DAEMONS="zebra staticd"; fi
+
+# Docker HEALTHCHECK and liveness: every daemon must answer on its vty (no env parsing needed).
+if [ "${1:-}" = --health ] || [ "${1:-}" = --ready ]; then
+  for d in $DAEMONS; do
+    vtysh -d "$d" -c 'show version' >/dev/null || { echo "router: $d does not answer on its vty"; exit 1; }
+  done
+  [ "$1" = --ready ] && [ "${ROUTING:-static}" = bgp ] || exit 0
+  # Readiness in bgp mode: traffic may come only once the hosts have the routes, i.e. at least
+  # one session is Established, and none is stuck on its way there (or down).
+  json=$(vtysh -c 'show bgp neighbors json') || { echo "router: vtysh could not list the BGP neighbours"; exit 1; }
+  printf '%s' "$json" | jq -re '
+    [to_entries[] | select(.value | type == "object" and has("bgpState"))] as $s
+    | ($s | map(select(.value.bgpState != "Established"))) as $down
+    | if ($s | length) == 0 then "router: no BGP session yet" | halt_error(1)
+      elif ($down | length) > 0 then "router: \($down | length) of \($s | length) BGP sessions not Established: \($down | map("\(.key) \(.value.bgpState)") | join(", "))" | halt_error(1)
+      else "router: \($s | length) BGP sessions Established" end'
   exit
 fi
 
@@ -47,6 +76,8 @@ vnf_parse_routes "${ROUTES:-}"
 # VTY_PASSWORD unset: loopback-only vty. The daemons need not inherit it: unset once read.
 [ "${VTY_PASSWORD+set}" != set ] || vnf_parse_vty_password "$VTY_PASSWORD"
 unset VTY_PASSWORD
+vnf_parse_routing
+unset BGP_PASSWORD
 
 if [ -n "${ROUTER_HOSTNAME+set}" ]; then
   host=$ROUTER_HOSTNAME
@@ -58,20 +89,67 @@ else
   [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
 fi
 
-# Same layout as renderFrrConfig in tests/reference/frr-config.ts. $1: what follows `password`
-# under `line vty` when VTY_PASSWORD is set: the placeholder for anything printed, the
-# password itself only for the file the daemons load.
+# The bgp section, as renderBgpLines in tests/reference/frr-config.ts. $1: the BGP password
+# or the placeholder. Groups in BGP_LISTEN_RANGES order, each group's prefixes in BGP_ANNOUNCE order.
+render_bgp() {
+  old_ifs=$IFS; IFS=$VNF_NL
+  for g in $VNF_BGP_GROUPS; do
+    name=${g%% *}; seq=5
+    printf 'ip prefix-list %s-IN seq 5 deny any\n' "$name"
+    for a in $VNF_BGP_ANNOUNCE; do
+      [ "${a%% *}" = "$name" ] || continue
+      printf 'ip prefix-list %s-OUT seq %s permit %s\n' "$name" "$seq" "${a#* }"; seq=$((seq + 5))
+    done
+    printf 'ip prefix-list %s-OUT seq %s deny any\n' "$name" "$seq"
+  done
+  printf '!\n'
+  for g in $VNF_BGP_GROUPS; do
+    for dir in IN OUT; do
+      printf 'route-map %s-%s permit 10\n match ip address prefix-list %s-%s\nexit\n!\n' "${g%% *}" "$dir" "${g%% *}" "$dir"
+    done
+  done
+  printf '%s\n' bfd " profile ROUTERS" "  detect-multiplier $VNF_BFD_MULTIPLIER" "  receive-interval $VNF_BFD_INTERVAL_MS" \
+    "  transmit-interval $VNF_BFD_INTERVAL_MS" " exit" " !" exit "!" "router bgp $VNF_BGP_ASN"
+  for g in $VNF_BGP_GROUPS; do
+    name=${g%% *}
+    printf ' neighbor %s peer-group\n neighbor %s remote-as %s\n neighbor %s bfd\n neighbor %s bfd profile ROUTERS\n' \
+      "$name" "$name" "$VNF_BGP_PEER_ASN" "$name" "$name"
+    [ "$VNF_BGP_PASSWORD_SET" != 1 ] || printf ' neighbor %s password %s\n' "$name" "$1"
+    printf ' bgp listen range %s peer-group %s\n' "${g#* }" "$name"
+  done
+  printf '%s\n' " !" " address-family ipv4 unicast"
+  networks=
+  for g in $VNF_BGP_GROUPS; do
+    for a in $VNF_BGP_ANNOUNCE; do
+      [ "${a%% *}" = "${g%% *}" ] && ! vnf_in_list "${a#* }" "$networks" || continue
+      networks=$networks${networks:+$VNF_NL}${a#* }
+      printf '  network %s\n' "${a#* }"
+    done
+  done
+  for g in $VNF_BGP_GROUPS; do
+    printf '  neighbor %s route-map %s-IN in\n  neighbor %s route-map %s-OUT out\n' "${g%% *}" "${g%% *}" "${g%% *}" "${g%% *}"
+  done
+  printf '%s\n' " exit-address-family" exit "!"
+  IFS=$old_ifs
+}
+
+# Same layout as renderFrrConfig in tests/reference/frr-config.ts. $1 (and $2): what follows
+# `password` under `line vty` (and in the BGP neighbours) when set: the placeholder for
+# anything printed, the password itself only for the file the daemons load.
 render_frr_conf() {
   printf '%s\n' "frr defaults traditional" "hostname $host" "log stdout" \
     "service integrated-vtysh-config" "!" "ip forwarding" "!"
   [ -z "$VNF_IFACES" ] || printf 'interface %s\nexit\n!\n' $VNF_IFACES
-  printf '%s\n' "$VNF_ROUTE_LINES" "!" "line vty"
+  printf '%s\n' "$VNF_ROUTE_LINES" "!"
+  [ "$VNF_ROUTING" != bgp ] || render_bgp "$2"
+  printf '%s\n' "line vty"
   [ -z "$VNF_VTY_PASSWORD" ] || printf ' password %s\n' "$1"
   printf '!\n'
 }
+render_printable() { render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER" "$VNF_VTY_PASSWORD_PLACEHOLDER"; }
 
 if [ "${1:-}" = --render-only ] || [ "${RENDER_ONLY:-0}" = 1 ]; then
-  render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER"
+  render_printable
   exit 0
 fi
 
@@ -85,25 +163,36 @@ mkdir -p "$FRR_RUN"
 # A restarted container (docker restart) keeps its files: the last run's sockets would make
 # wait_vty see a daemon as ready before it is (staticd then starts without zebra and its routes
 # are never installed). Nothing else runs yet, so whatever is there is stale.
-rm -f "$FRR_RUN/zebra.vty" "$FRR_RUN/staticd.vty" "$FRR_RUN/zserv.api" "$FRR_RUN/zebra.pid" "$FRR_RUN/staticd.pid"
+rm -f "$FRR_RUN/zserv.api"
+for d in $DAEMONS; do rm -f "$FRR_RUN/$d.vty" "$FRR_RUN/$d.pid"; done
 # FRR's messages quote config lines; anything from FRR that may hold the password goes
 # through this before it is printed.
 redact() {
-  if [ -n "$VNF_VTY_PASSWORD" ]; then printf '%s\n' "${1//"$VNF_VTY_PASSWORD"/$VNF_VTY_PASSWORD_PLACEHOLDER}"
-  else printf '%s\n' "$1"; fi
+  local text=$1
+  [ -z "$VNF_VTY_PASSWORD" ] || text=${text//"$VNF_VTY_PASSWORD"/$VNF_VTY_PASSWORD_PLACEHOLDER}
+  [ -z "$VNF_BGP_PASSWORD" ] || text=${text//"$VNF_BGP_PASSWORD"/$VNF_VTY_PASSWORD_PLACEHOLDER}
+  printf '%s\n' "$text"
 }
 
 # frr.conf is for root only (it may hold the vty password; the daemons and vtysh run as root).
-(umask 077; render_frr_conf "$VNF_VTY_PASSWORD" > "$FRR_CONF.new")
+(umask 077; render_frr_conf "$VNF_VTY_PASSWORD" "$VNF_BGP_PASSWORD" > "$FRR_CONF.new")
 # Let FRR's own parser judge the file before any daemon starts.
 if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
   echo "router: the rendered frr.conf fails 'vtysh -C -f': $(redact "$check")" >&2
-  render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER" | cat -n >&2
+  render_printable | cat -n >&2
   exit 3
 fi
 mv "$FRR_CONF.new" "$FRR_CONF"
 echo "router: frr.conf checked with vtysh -C; static routes:"
 printf '%s\n' "$VNF_ROUTE_LINES" | sed 's/^/router:   /'
+if [ "$VNF_ROUTING" = bgp ]; then
+  echo "router: BGP AS $VNF_BGP_ASN, dynamic neighbours of AS $VNF_BGP_PEER_ASN, BFD ${VNF_BFD_INTERVAL_MS}ms x $VNF_BFD_MULTIPLIER:"
+  old_ifs=$IFS; IFS=$VNF_NL
+  for g in $VNF_BGP_GROUPS; do
+    echo "router:   ${g%% *}: listen on ${g#* }, announce $(for a in $VNF_BGP_ANNOUNCE; do [ "${a%% *}" != "${g%% *}" ] || printf '%s ' "${a#* }"; done)"
+  done
+  IFS=$old_ifs
+fi
 
 # Routing between legs needs forwarding. With hostNetwork the node owns the setting and
 # /proc/sys is usually read-only in a container, so only warn when we cannot set it.
@@ -119,6 +208,10 @@ for i in $VNF_IFACES; do
   [ -e "/sys/class/net/$i" ] || echo "router: WARNING: interface $i (from INTERFACES) does not exist (yet)" >&2
 done
 
+# bgpd and bfdd bind ports below 1024 (179, 3784/3785) and ask for the capability to.
+if [ "$VNF_ROUTING" = bgp ]; then CAPS_NEEDED="NET_ADMIN, NET_RAW, SYS_ADMIN and NET_BIND_SERVICE"
+else CAPS_NEEDED="NET_ADMIN, NET_RAW and SYS_ADMIN"; fi
+
 pids=()
 stop() { # forward SIGTERM to the daemons, reap them, exit with $1
   trap - TERM INT
@@ -132,7 +225,7 @@ wait_vty() { # the daemon's vty socket appears once it is ready for vtysh
   for _ in $(seq 1 100); do
     [ -S "$FRR_RUN/$1.vty" ] && return 0
     if ! kill -0 "${pids[-1]}" 2>/dev/null; then
-      echo "router: $1 died during startup (it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities)" >&2
+      echo "router: $1 died during startup (it needs the $CAPS_NEEDED capabilities)" >&2
       stop 1
     fi
     sleep 0.1
@@ -154,15 +247,16 @@ else
   vty_addr=127.0.0.1
   echo "router: vty (TCP 2601 zebra, 2616 staticd) on 127.0.0.1 only (no VTY_PASSWORD)"
 fi
-"$FRR_BIN/zebra" --log stdout -A "$vty_addr" -u root -g root &
-pids+=($!); wait_vty zebra
-"$FRR_BIN/staticd" --log stdout -A "$vty_addr" -u root -g root &
-pids+=($!); wait_vty staticd
+# With ROUTING=bgp, bfdd and bgpd too (bgpd on TCP 179 of every address, bfdd on UDP 3784/3785).
+for d in $DAEMONS; do
+  "$FRR_BIN/$d" --log stdout -A "$vty_addr" -u root -g root &
+  pids+=($!); wait_vty "$d"
+done
 if ! out=$(vtysh -b 2>&1); then
   echo "router: 'vtysh -b' could not apply $FRR_CONF: $(redact "$out")" >&2
   stop 1
 fi
-echo "router: zebra (pid ${pids[0]}) and staticd (pid ${pids[1]}) running with $FRR_CONF"
+echo "router: $(i=0; for d in $DAEMONS; do printf '%s (pid %s) ' "$d" "${pids[$i]}"; i=$((i + 1)); done)running with $FRR_CONF"
 
 # Whichever daemon exits first ends the container, so the orchestrator restarts it.
 set +e

@@ -1,13 +1,14 @@
 // The reference twin of images/router/start.sh's frr.conf. Only the tests use it
 // (tests/images.test.ts and tests/vnf-config*.test.ts hold the script to it and to
 // `vtysh -C`), so it lives with them rather than in lib/.
-import { Route, VnfConfigError, VTY_PASSWORD_PLACEHOLDER, parseVtyPassword } from "../../lib/vnf-config";
+import { Route, RouterBgp, VnfConfigError, VTY_PASSWORD_PLACEHOLDER, checkRouterBgp, parseVtyPassword } from "../../lib/vnf-config";
 import { hostProblem } from "../../lib/net";
 
 /**
- * A full frr.conf (integrated config) for zebra/staticd. With `vtyPassword`, `line vty` gets
- * ` password VTY_PASSWORD_PLACEHOLDER` (what `--render-only` prints); only
- * `revealVtyPassword: true` renders the password itself (the file the image writes).
+ * A full frr.conf (integrated config) for zebra/staticd, and with `bgp` for bgpd/bfdd too.
+ * With `vtyPassword`, `line vty` gets ` password VTY_PASSWORD_PLACEHOLDER` (what `--render-only`
+ * prints); only `revealVtyPassword: true` renders the password itself (the file the image
+ * writes). The BGP password likewise, with `revealBgpPassword`.
  */
 export function renderFrrConfig(o: {
     hostname: string;
@@ -15,6 +16,8 @@ export function renderFrrConfig(o: {
     routes: readonly Route[];
     vtyPassword?: string;
     revealVtyPassword?: boolean;
+    bgp?: RouterBgp;
+    revealBgpPassword?: boolean;
 }): string {
     const badHost = hostProblem(o.hostname);
     if (badHost) throw new VnfConfigError("hostname", o.hostname, badHost);
@@ -30,6 +33,7 @@ export function renderFrrConfig(o: {
         ...o.interfaces.flatMap((i) => [`interface ${i}`, "exit", "!"]),
         ...renderRouteLines(o.routes),
         "!",
+        ...(o.bgp ? renderBgpLines(checkRouterBgp(o.bgp), o.revealBgpPassword ?? false) : []),
         "line vty",
         ...(password === undefined ? [] : [` password ${o.revealVtyPassword ? password : VTY_PASSWORD_PLACEHOLDER}`]),
         "!",
@@ -45,4 +49,56 @@ export function renderInterfaceLines(interfaces: readonly string[]): string[] {
 /** `ip route PREFIX NEXTHOP|IFACE` lines of frr.conf (the image's start.sh writes the same). */
 export function renderRouteLines(routes: readonly Route[]): string[] {
     return routes.map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
+}
+
+/** The BFD profile every BGP session uses. */
+export const BFD_PROFILE = "ROUTERS";
+
+/**
+ * frr.conf's bgp mode, each block closed by "!": prefix-lists (in: deny any; out: permit
+ * exactly the announced prefixes, then deny any), route-maps over them (FRR 8 drops eBGP routes
+ * without a policy: `bgp ebgp-requires-policy` stays on), the BFD profile, and `router bgp`
+ * with one peer-group per listen range, `network` for every announced prefix.
+ */
+export function renderBgpLines(bgp: RouterBgp, revealPassword: boolean): string[] {
+    const prefixLists = bgp.groups.flatMap((g) => [
+        `ip prefix-list ${g.name}-IN seq 5 deny any`,
+        ...g.announce.map((p, i) => `ip prefix-list ${g.name}-OUT seq ${5 * (i + 1)} permit ${p}`),
+        `ip prefix-list ${g.name}-OUT seq ${5 * (g.announce.length + 1)} deny any`,
+    ]);
+    const routeMaps = bgp.groups.flatMap((g) => ["IN", "OUT"].flatMap((dir) => [
+        `route-map ${g.name}-${dir} permit 10`, ` match ip address prefix-list ${g.name}-${dir}`, "exit", "!",
+    ]));
+    const password = bgp.password === undefined ? undefined : revealPassword ? bgp.password : VTY_PASSWORD_PLACEHOLDER;
+    const networks = [...new Set(bgp.groups.flatMap((g) => g.announce))];
+    return [
+        ...prefixLists,
+        "!",
+        ...routeMaps,
+        "bfd",
+        ` profile ${BFD_PROFILE}`,
+        `  detect-multiplier ${bgp.bfd.multiplier}`,
+        `  receive-interval ${bgp.bfd.intervalMs}`,
+        `  transmit-interval ${bgp.bfd.intervalMs}`,
+        " exit",
+        " !",
+        "exit",
+        "!",
+        `router bgp ${bgp.asn}`,
+        ...bgp.groups.flatMap((g) => [
+            ` neighbor ${g.name} peer-group`,
+            ` neighbor ${g.name} remote-as ${bgp.peerAsn}`,
+            ` neighbor ${g.name} bfd`,
+            ` neighbor ${g.name} bfd profile ${BFD_PROFILE}`,
+            ...(password === undefined ? [] : [` neighbor ${g.name} password ${password}`]),
+            ` bgp listen range ${g.listenRange} peer-group ${g.name}`,
+        ]),
+        " !",
+        " address-family ipv4 unicast",
+        ...networks.map((p) => `  network ${p}`),
+        ...bgp.groups.flatMap((g) => [`  neighbor ${g.name} route-map ${g.name}-IN in`, `  neighbor ${g.name} route-map ${g.name}-OUT out`]),
+        " exit-address-family",
+        "exit",
+        "!",
+    ];
 }
