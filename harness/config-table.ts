@@ -12,7 +12,10 @@ export function splitDefault(description: string): { meaning: string; fallback: 
 
 export function configTable(): string {
     const rows = Object.entries(readProjectFile().config).map(([key, decl]) => {
-        const { meaning, fallback } = splitDefault(decl.description ?? "");
+        const split = splitDefault(decl.description ?? "");
+        const meaning = split.meaning;
+        // A declared default is the truth; the description's "Default X." serves keys Pulumi does not read.
+        const fallback = decl.default !== undefined ? (typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default)) : split.fallback;
         const type = decl.type === "array" ? "list of strings" : decl.type + (decl.secret ? " (secret)" : "");
         return `| \`${key}\` | ${type} | ${fallback ? `\`${fallback}\`` : "—"} | ${meaning.replace(/\|/g, "\\|")} |`;
     });

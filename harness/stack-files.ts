@@ -39,6 +39,8 @@ export interface ProjectFile {
     config: Record<string, ConfigDeclaration>;
     /** Keys the engine requires every stack to set: in Pulumi.yaml's config block, in the project's namespace, with no default or value. */
     requiredKeys: string[];
+    /** Full keys to the CLI's string form of their Pulumi.yaml default: the CLI passes these to every stack that does not set the key. */
+    engineDefaults: Record<string, string>;
 }
 
 function configBlock(file: string): Record<string, unknown> {
@@ -69,7 +71,12 @@ export function readProjectFile(dir = PROJECT_DIR): ProjectFile {
     const requiredKeys = Object.entries(engine)
         .filter(([key, decl]) => engineRequires(name, key, decl))
         .map(([key]) => key);
-    return { name, stackConfigDir, config, requiredKeys };
+    const engineDefaults: Record<string, string> = {};
+    for (const [key, decl] of Object.entries(engine)) {
+        const d = typeof decl === "object" && decl !== null ? (decl as ConfigDeclaration).default : undefined;
+        if (d !== undefined && d !== null) engineDefaults[key.includes(":") ? key : `${name}:${key}`] = typeof d === "string" ? d : JSON.stringify(d);
+    }
+    return { name, stackConfigDir, config, requiredKeys, engineDefaults };
 }
 
 /** Pulumi's own wording (sdk/go/common/workspace/config.go, missingStackConfigurationKeysError). */
@@ -139,6 +146,10 @@ export function readStackFile(stack: string, configDir?: string, project = readP
         } else {
             config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
+    }
+    // Like the CLI: a key declared in Pulumi.yaml with a default has that value unless the stack sets it.
+    for (const [key, value] of Object.entries(project.engineDefaults)) {
+        if (!(key in config)) config[key] = value;
     }
     for (const [name, decl] of Object.entries(project.config)) {
         const key = prefix + name;

@@ -33,7 +33,7 @@ describe("plan harness", () => {
     it("shows secrets as [secret] and keeps the real value for the next stack", () => {
         const [k8s] = local;
         assert.strictEqual(k8s.outputs.kubeconfig, "[secret]");
-        assert.deepStrictEqual(reveal(k8s).secretOutputNames, ["kubeconfig"]);
+        assert.deepStrictEqual(reveal(k8s).secretOutputNames, ["kubeconfig", "bgpPassword"]);
         assert.match(String(reveal(k8s).outputs.kubeconfig), /kind: Config/);
         assert.doesNotMatch(JSON.stringify(local), /PLACEHOLDER-NOT-A-TOKEN/);
         assert.doesNotMatch(renderPlan(k8s), /PLACEHOLDER-NOT-A-TOKEN/);
