@@ -1,14 +1,20 @@
 // QuaggaRouter: the router VNF (FRRouting, the maintained Quagga fork) on Kubernetes.
-// A privileged-labelled namespace, one router pod pinned to the router node with the node's
+// A privileged-labelled namespace, the router pod(s) on the router node(s) with the node's
 // network (hostNetwork), env INTERFACES/ROUTES in the seed's format, probes on the daemons,
 // and, given a vty password (kept in a Secret), a ClusterIP Service for the vty ports.
-// Invalid routes and passwords fail at plan time.
+// routing static (default): one pod, a Deployment. routing bgp: one pod per router node, a
+// DaemonSet, with bgpd + bfdd peering with the hosts (env ROUTING=bgp, BGP_*, BFD_*).
+// Invalid routes, BGP settings and passwords fail at plan time.
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment } from "@pulumi/kubernetes/apps/v1";
+import { DaemonSet, Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import { Route, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, parseVtyPassword } from "../lib/vnf-config";
+import {
+    RouterBgp, Route, VnfConfigError, bgpPasswordProblem, checkInterfaces, checkRouterBgp, checkRoutes, formatInterfaces, formatRouterBgpEnv, formatRoutes,
+    parseVtyPassword, VTY_PASSWORD_ENTRY,
+} from "../lib/vnf-config";
+import { BgpRouting, Routing, STATIC_ROUTING, BGP_PORT, BFD_PORTS } from "../lib/routing";
 import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 
 // Defined in lib/labels.ts; re-exported because the component's callers use them with it.
@@ -22,6 +28,8 @@ export { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALU
  * three left out ends the container at start (tests/images.test.ts runs it with exactly these).
  */
 export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
+/** bgp mode adds NET_BIND_SERVICE: bgpd (179) and bfdd (3784/3785) bind ports below 1024 and ask for it. */
+export const ROUTER_BGP_NET_CAPABILITIES = [...ROUTER_NET_CAPABILITIES, "NET_BIND_SERVICE"] as const;
 
 /** FRR vty TCP ports: zebra (kernel routes, `show ip route`) and staticd (the static routes). */
 export const ZEBRA_VTY_PORT = 2601;
@@ -29,9 +37,44 @@ export const STATICD_VTY_PORT = 2616;
 
 /** The key of the vty password in the component's Secret (env VTY_PASSWORD of the container). */
 export const VTY_PASSWORD_SECRET_KEY = "password";
+/** The key of the BGP password in its Secret (env BGP_PASSWORD of the container). */
+export const BGP_PASSWORD_SECRET_KEY = "password";
 
-/** The image's health mode: exit 0 iff zebra and staticd both answer on their vty. */
+/** The image's health mode: exit 0 iff every daemon of the mode answers on its vty. */
 export const ROUTER_HEALTH_COMMAND = ["/usr/local/bin/start.sh", "--health"];
+/** The image's readiness mode: --health, and in bgp mode every BGP session Established (at least one). */
+export const ROUTER_READY_COMMAND = ["/usr/local/bin/start.sh", "--ready"];
+
+/** The peer groups of bgp mode: swarm hosts from the cluster network, Apache VMs from the Apache network. */
+export const BGP_SWARM_GROUP = "SWARM";
+export const BGP_APACHE_GROUP = "APACHE";
+/** The container env of bgp mode besides the password (which comes from the Secret). */
+const BGP_ENV_KEYS = ["ROUTING", "BGP_ASN", "BGP_PEER_ASN", "BGP_LISTEN_RANGES", "BGP_ANNOUNCE", "BFD_INTERVAL_MS", "BFD_MULTIPLIER"] as const;
+
+/** The networks the router legs are on (the k8s stack's clusterNetwork.cidr and apacheInfo.network). */
+export interface RouterNetworks {
+    cluster: string;
+    apache: string;
+}
+
+/**
+ * The router's BGP setup: the swarm hosts peer from the cluster network and learn only the
+ * Apache network; the Apache VMs peer from the Apache network and learn only the cluster
+ * network, which is where the requests come from (the swarm hosts reach the routers over
+ * their cluster-network leg, so that is the source address Apache replies to).
+ */
+export function routerBgp(routing: BgpRouting, nets: RouterNetworks, password?: string): RouterBgp {
+    return checkRouterBgp({
+        asn: routing.routerAsn,
+        peerAsn: routing.hostAsn,
+        bfd: { ...routing.bfd },
+        groups: [
+            { name: BGP_SWARM_GROUP, listenRange: nets.cluster, announce: [nets.apache] },
+            { name: BGP_APACHE_GROUP, listenRange: nets.apache, announce: [nets.cluster] },
+        ],
+        ...(password === undefined ? {} : { password }),
+    });
+}
 
 export interface QuaggaRouterArgs {
     /** Router image, pinned (a tag other than latest, or a digest). */
@@ -55,7 +98,20 @@ export interface QuaggaRouterArgs {
      * under a new name, which rolls the pod, so the new password takes effect.
      */
     vtyPassword?: pulumi.Input<string>;
-    /** Node selector of the router node. Default ROUTER_NODE_SELECTOR (role=router, lib/labels.ts). */
+    /**
+     * static (default): one router pod, static routes only. bgp: one router pod per router
+     * node, peering with the hosts (needs `networks`).
+     */
+    routing?: Routing;
+    /** The networks of the router legs: bgp mode's listen ranges and announcements. Required with routing bgp. */
+    networks?: pulumi.Input<RouterNetworks>;
+    /**
+     * bgp mode only: the TCP-MD5 password of every BGP session, kept in a Secret (always a Pulumi
+     * secret) and given to the container as env BGP_PASSWORD; checked at plan time without
+     * echoing it. Changing it replaces the Secret under a new name, which rolls the pods.
+     */
+    bgpPassword?: pulumi.Input<string>;
+    /** Node selector of the router node(s). Default ROUTER_NODE_SELECTOR (role=router, lib/labels.ts). */
     nodeSelector?: Record<string, string>;
     /** Container resources. Default requests 50m/64Mi, limits 500m/256Mi. */
     resources?: k8sInput.core.v1.ResourceRequirements;
@@ -66,17 +122,23 @@ export interface QuaggaRouterArgs {
 export class QuaggaRouter extends pulumi.ComponentResource {
     /** Name of the router namespace. */
     readonly namespace: pulumi.Output<string>;
-    /** Name of the router Deployment. */
+    /** Name of the router workload: the Deployment (static) or the DaemonSet (bgp). */
     readonly workloadName: pulumi.Output<string>;
     /** Name of the vty Service; undefined without a vtyPassword (no Service). */
     readonly serviceName: pulumi.Output<string | undefined>;
     /** The routes, typed (the container gets them as ROUTES, formatted once). */
     readonly routes: pulumi.Output<Route[]>;
-    /** The container env: INTERFACES and ROUTES in the seed's format. */
-    readonly env: pulumi.Output<{ INTERFACES: string; ROUTES: string }>;
+    /** The container env: INTERFACES and ROUTES in the seed's format; in bgp mode ROUTING and the BGP_/BFD_ keys (never the password). */
+    readonly env: pulumi.Output<{ INTERFACES: string; ROUTES: string } & Partial<ReturnType<typeof formatRouterBgpEnv>>>;
+    readonly routing: Routing;
 
     readonly namespaceResource: Namespace;
-    readonly deployment: Deployment;
+    /** The router Deployment, in static mode. */
+    readonly deployment?: Deployment;
+    /** The router DaemonSet, in bgp mode. */
+    readonly daemonSet?: DaemonSet;
+    /** The Secret holding the BGP password, only in bgp mode with a bgpPassword. */
+    readonly bgpSecret?: Secret;
     /** The vty Service, only with a vtyPassword. */
     readonly service?: Service;
     /** The Secret holding the vty password, only with a vtyPassword. */
@@ -90,7 +152,16 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         const INTERFACES = formatInterfaces(checkInterfaces(args.interfaces));
         const routes = pulumi.output(args.routes).apply((rs) => [...checkRoutes(rs, args.interfaces)]);
         const ROUTES = routes.apply(formatRoutes);
-        const env = ROUTES.apply((r) => ({ INTERFACES, ROUTES: r }));
+        const routing = args.routing ?? STATIC_ROUTING;
+        if (routing.mode === "static" && (args.networks !== undefined || args.bgpPassword !== undefined)) {
+            throw new Error(`QuaggaRouter ${name}: networks and bgpPassword are only for routing bgp`);
+        }
+        if (routing.mode === "bgp" && args.networks === undefined) throw new Error(`QuaggaRouter ${name}: routing bgp needs the networks of the router legs`);
+        // The BGP setup, checked by the env's rules once the networks are known (before any object is sent).
+        const bgp = routing.mode === "bgp" ? pulumi.output(args.networks!).apply((n) => routerBgp(routing, n)) : undefined;
+        const env = bgp
+            ? pulumi.all([ROUTES, bgp]).apply(([r, b]) => ({ INTERFACES, ROUTES: r, ...formatRouterBgpEnv(b) }))
+            : ROUTES.apply((r) => ({ INTERFACES, ROUTES: r }));
         const labels = { "app.kubernetes.io/name": "quagga-router", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "hybrid-vnf" };
         const allLabels = { ...(args.labels ?? {}), ...labels };
 
@@ -119,7 +190,7 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                   allowPrivilegeEscalation: false,
                   capabilities: {
                       drop: ["ALL"],
-                      add: [...ROUTER_NET_CAPABILITIES],
+                      add: [...(routing.mode === "bgp" ? ROUTER_BGP_NET_CAPABILITIES : ROUTER_NET_CAPABILITIES)],
                   },
               }
             : { privileged: true };
@@ -143,74 +214,131 @@ export class QuaggaRouter extends pulumi.ComponentResource {
             ? [{ name: "VTY_PASSWORD", valueFrom: { secretKeyRef: { name: this.vtySecret.metadata.name, key: VTY_PASSWORD_SECRET_KEY } } }]
             : [];
 
-        const probe = (o: Partial<k8sInput.core.v1.Probe>): k8sInput.core.v1.Probe => ({
-            exec: { command: ROUTER_HEALTH_COMMAND },
+        // bgp mode: one Secret for the session password, like the vty's (checked without echoing it).
+        if (bgp && args.bgpPassword !== undefined) {
+            const password = pulumi.secret(args.bgpPassword).apply((p) => {
+                const bad = bgpPasswordProblem(p);
+                if (bad) throw new VnfConfigError("BGP_PASSWORD", p === "" ? "" : VTY_PASSWORD_ENTRY, bad);
+                return p;
+            });
+            this.bgpSecret = new Secret(
+                `${name}-bgp`,
+                {
+                    metadata: { namespace, labels: allLabels },
+                    type: "Opaque",
+                    stringData: { [BGP_PASSWORD_SECRET_KEY]: password },
+                },
+                { parent: this, replaceOnChanges: ["stringData"] },
+            );
+        }
+        const bgpEnv: k8sInput.core.v1.EnvVar[] = bgp
+            ? [
+                  ...BGP_ENV_KEYS.map((key) => ({ name: key, value: bgp.apply((b) => formatRouterBgpEnv(b)[key]) })),
+                  ...(this.bgpSecret ? [{ name: "BGP_PASSWORD", valueFrom: { secretKeyRef: { name: this.bgpSecret.metadata.name, key: BGP_PASSWORD_SECRET_KEY } } }] : []),
+              ]
+            : [];
+
+        const probe = (o: Partial<k8sInput.core.v1.Probe>, command = ROUTER_HEALTH_COMMAND): k8sInput.core.v1.Probe => ({
+            exec: { command },
             timeoutSeconds: 5,
             ...o,
         });
-
-        // A Deployment with replicas 1 and the Recreate strategy, not a DaemonSet: the swarm
-        // hosts route the Apache network via ONE routerHost, so the chain wants exactly one
-        // router, however many nodes carry role=router. With hostNetwork two router pods on
-        // one node would fight over the kernel routes and the vty ports; Recreate stops the
-        // old pod before the new one starts (a DaemonSet would also run one per labelled node,
-        // which is the wrong cardinality here). The declared ports become host ports under
-        // hostNetwork, so the scheduler too refuses to place two on one node.
-        this.deployment = new Deployment(
-            `${name}-deployment`,
-            {
-                metadata: { namespace, labels: allLabels },
-                spec: {
-                    replicas: 1,
-                    strategy: { type: "Recreate" },
-                    selector: { matchLabels: labels },
-                    template: {
-                        metadata: { labels: allLabels },
-                        spec: {
-                            hostNetwork: true,
-                            // Cluster DNS still resolves from the host network namespace.
-                            dnsPolicy: "ClusterFirstWithHostNet",
-                            nodeSelector: args.nodeSelector ?? { ...ROUTER_NODE_SELECTOR },
-                            // The router node may be the only (control-plane) node.
-                            tolerations: [
-                                { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
-                                { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
-                            ],
-                            terminationGracePeriodSeconds: 15,
-                            automountServiceAccountToken: false,
-                            containers: [
-                                {
-                                    name: "router",
-                                    image: args.image,
-                                    imagePullPolicy: "IfNotPresent",
-                                    env: [
-                                        { name: "INTERFACES", value: INTERFACES },
-                                        { name: "ROUTES", value: ROUTES },
-                                        ...vtyEnv,
-                                    ],
-                                    // Declared even while the vty is loopback-only: under hostNetwork
-                                    // they are host ports, so no second router lands on the node.
-                                    ports: [
-                                        { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
-                                        { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
-                                    ],
-                                    securityContext,
-                                    // zebra + staticd take a few seconds; liveness starts after this.
-                                    startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
-                                    readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }),
-                                    livenessProbe: probe({ periodSeconds: 20, failureThreshold: 3 }),
-                                    resources: args.resources ?? {
-                                        requests: { cpu: "50m", memory: "64Mi" },
-                                        limits: { cpu: "500m", memory: "256Mi" },
-                                    },
-                                },
-                            ],
+        const podTemplate: k8sInput.core.v1.PodTemplateSpec = {
+            metadata: { labels: allLabels },
+            spec: {
+                hostNetwork: true,
+                // Cluster DNS still resolves from the host network namespace.
+                dnsPolicy: "ClusterFirstWithHostNet",
+                nodeSelector: args.nodeSelector ?? { ...ROUTER_NODE_SELECTOR },
+                // The router node may be the only (control-plane) node.
+                tolerations: [
+                    { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+                    { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
+                ],
+                terminationGracePeriodSeconds: 15,
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "router",
+                        image: args.image,
+                        imagePullPolicy: "IfNotPresent",
+                        env: [
+                            { name: "INTERFACES", value: INTERFACES },
+                            { name: "ROUTES", value: ROUTES },
+                            ...vtyEnv,
+                            ...bgpEnv,
+                        ],
+                        // Declared even while the vty is loopback-only: under hostNetwork
+                        // they are host ports, so no second router lands on the node.
+                        ports: [
+                            { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
+                            { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
+                            ...(bgp
+                                ? [
+                                      { name: "bgp", containerPort: BGP_PORT, protocol: "TCP" },
+                                      { name: "bfd-control", containerPort: BFD_PORTS.control, protocol: "UDP" },
+                                      { name: "bfd-echo", containerPort: BFD_PORTS.echo, protocol: "UDP" },
+                                  ]
+                                : []),
+                        ],
+                        securityContext,
+                        // zebra + staticd take a few seconds; liveness starts after this.
+                        startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
+                        // bgp mode: ready only once the hosts have the routes (sessions Established);
+                        // liveness stays "the daemons answer", so a host going away never kills a router.
+                        readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }, bgp ? ROUTER_READY_COMMAND : ROUTER_HEALTH_COMMAND),
+                        livenessProbe: probe({ periodSeconds: 20, failureThreshold: 3 }),
+                        resources: args.resources ?? {
+                            requests: { cpu: "50m", memory: "64Mi" },
+                            limits: { cpu: "500m", memory: "256Mi" },
                         },
                     },
-                },
+                ],
             },
-            { parent: this },
-        );
+        };
+
+        if (!bgp) {
+            // A Deployment with replicas 1 and the Recreate strategy, not a DaemonSet: the swarm
+            // hosts route the Apache network via ONE routerHost, so the chain wants exactly one
+            // router, however many nodes carry role=router. With hostNetwork two router pods on
+            // one node would fight over the kernel routes and the vty ports; Recreate stops the
+            // old pod before the new one starts (a DaemonSet would also run one per labelled node,
+            // which is the wrong cardinality here). The declared ports become host ports under
+            // hostNetwork, so the scheduler too refuses to place two on one node.
+            this.deployment = new Deployment(
+                `${name}-deployment`,
+                {
+                    metadata: { namespace, labels: allLabels },
+                    spec: {
+                        replicas: 1,
+                        strategy: { type: "Recreate" },
+                        selector: { matchLabels: labels },
+                        template: podTemplate,
+                    },
+                },
+                { parent: this },
+            );
+        } else {
+            // bgp mode: a DaemonSet on the role=router nodes, not a Deployment with anti-affinity.
+            // The cardinality follows the labelled nodes (routerCount of the k8s stack) by itself;
+            // hostNetwork needs exactly one speaker per node kernel (two would fight over 179 and
+            // the kernel routes); a Deployment would need its replicas kept equal to routerCount
+            // and would leave a Pending pod while a node is down, where a DaemonSet simply runs
+            // one pod fewer. Rolling updates take one router at a time, and the next only once
+            // the new one is ready (its sessions Established), so the hosts always keep a path.
+            this.daemonSet = new DaemonSet(
+                `${name}-daemonset`,
+                {
+                    metadata: { namespace, labels: allLabels },
+                    spec: {
+                        selector: { matchLabels: labels },
+                        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+                        template: podTemplate,
+                    },
+                },
+                { parent: this },
+            );
+        }
 
         // Without a password the vty is on 127.0.0.1 only (FRR refuses TCP logins without
         // one), so a Service would reach nothing: there is none.
@@ -233,7 +361,8 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         }
 
         this.namespace = namespace;
-        this.workloadName = this.deployment.metadata.name;
+        this.workloadName = (this.deployment ?? this.daemonSet)!.metadata.name;
+        this.routing = routing;
         this.serviceName = this.service ? this.service.metadata.name : pulumi.output(undefined);
         this.routes = routes;
         this.env = env;

@@ -7,6 +7,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import {
     QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../components/quagga-router";
+import { BgpRouting, DEFAULT_BFD } from "../lib/routing";
 import { VnfConfigError, parseRoutes } from "../lib/vnf-config";
 import { mockRun, promiseOf, Recorded } from "./fixtures/component-mocks";
 /** How the engine marks a secret value in resource inputs (pulumi's rpc specialSigKey / secret sig). */
@@ -39,7 +40,7 @@ describe("QuaggaRouter", () => {
             assert.match(r.provider ?? "", /pulumi:providers:kubernetes::k8s::/, `${r.name} uses the explicit provider`);
         }
         assert.deepStrictEqual(resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.name).sort(), ["router-deployment", "router-namespace"]);
-        const urn = await promiseOf(router.deployment.urn);
+        const urn = await promiseOf(router.deployment!.urn);
         assert.match(urn, /hybrid-vnf:index:QuaggaRouter\$kubernetes:apps\/v1:Deployment::router-deployment$/, "the Deployment is a child of the component");
         assert.strictEqual(router.service, undefined);
         assert.strictEqual(router.vtySecret, undefined);
@@ -200,6 +201,98 @@ describe("QuaggaRouter", () => {
         await mockRun(() => {
             assert.throws(() => new QuaggaRouter("router", { ...base, interfaces: ["eth0", "bad name"] }), /INTERFACES entry "bad name"/);
             assert.throws(() => new QuaggaRouter("router2", { ...base, interfaces: [] }), /INTERFACES.*the list is empty/);
+        });
+    });
+
+    describe("routing bgp", () => {
+        const routing: BgpRouting = { mode: "bgp", routerAsn: 64512, hostAsn: 64513, bfd: { ...DEFAULT_BFD } };
+        const networks = { cluster: "10.100.101.0/24", apache: "10.100.102.0/24" };
+        const bgpBase: QuaggaRouterArgs = { ...base, routing, networks };
+        const daemonSet = (rs: Recorded[]) => byType(rs, "kubernetes:apps/v1:DaemonSet").inputs;
+
+        it("runs a DaemonSet on the role=router nodes (host network), no Deployment", async () => {
+            const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", bgpBase));
+            assert.ok(!resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "no Deployment in bgp mode");
+            const ds = daemonSet(resources);
+            assert.strictEqual(ds.metadata.namespace, "vnf-router");
+            assert.deepStrictEqual(ds.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } });
+            const pod = ds.spec.template.spec;
+            assert.strictEqual(pod.hostNetwork, true);
+            assert.deepStrictEqual(pod.nodeSelector, { role: "router" });
+            for (const [k, v] of Object.entries(ds.spec.selector.matchLabels)) assert.strictEqual(ds.spec.template.metadata.labels[k], v);
+            assert.strictEqual(await promiseOf(router.workloadName), "router-daemonset");
+            assert.strictEqual(router.deployment, undefined);
+            assert.match(await promiseOf(router.daemonSet!.urn), /QuaggaRouter\$kubernetes:apps\/v1:DaemonSet::router-daemonset$/);
+        });
+
+        it("gives the container the bgp env: swarm hosts learn the Apache network, Apache VMs the cluster network", async () => {
+            const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", bgpBase));
+            const env = daemonSet(resources).spec.template.spec.containers[0].env;
+            const bgpEnv = {
+                ROUTING: "bgp", BGP_ASN: "64512", BGP_PEER_ASN: "64513",
+                BGP_LISTEN_RANGES: "SWARM=10.100.101.0/24,APACHE=10.100.102.0/24",
+                BGP_ANNOUNCE: "SWARM=10.100.102.0/24,APACHE=10.100.101.0/24",
+                BFD_INTERVAL_MS: "300", BFD_MULTIPLIER: "3",
+            };
+            assert.deepStrictEqual(env, [
+                { name: "INTERFACES", value: "eth0,eth1" },
+                { name: "ROUTES", value: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1" },
+                ...Object.entries(bgpEnv).map(([name, value]) => ({ name, value })),
+            ]);
+            assert.deepStrictEqual(await promiseOf(router.env), { INTERFACES: "eth0,eth1", ROUTES: "10.100.102.0/24 dev eth1,192.0.2.0/24 10.100.101.1", ...bgpEnv });
+        });
+
+        it("readiness waits for Established sessions (--ready); startup and liveness stay --health; BGP and BFD ports declared", async () => {
+            const { resources } = await mockRun(() => new QuaggaRouter("router", bgpBase));
+            const c = daemonSet(resources).spec.template.spec.containers[0];
+            assert.deepStrictEqual(c.readinessProbe.exec.command, ["/usr/local/bin/start.sh", "--ready"]);
+            assert.deepStrictEqual(c.livenessProbe.exec.command, ["/usr/local/bin/start.sh", "--health"]);
+            assert.deepStrictEqual(c.startupProbe.exec.command, ["/usr/local/bin/start.sh", "--health"]);
+            assert.deepStrictEqual(c.ports.map((p: any) => `${p.name}:${p.containerPort}/${p.protocol}`), [
+                "zebra-vty:2601/TCP", "staticd-vty:2616/TCP", "bgp:179/TCP", "bfd-control:3784/UDP", "bfd-echo:3785/UDP",
+            ]);
+        });
+
+        it("with leastPrivilege adds NET_BIND_SERVICE (bgpd and bfdd bind ports below 1024)", async () => {
+            const { resources } = await mockRun(() => new QuaggaRouter("router", { ...bgpBase, leastPrivilege: true }));
+            assert.deepStrictEqual(daemonSet(resources).spec.template.spec.containers[0].securityContext.capabilities.add, [
+                "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "NET_BIND_SERVICE",
+            ]);
+        });
+
+        it("keeps the BGP password in its own Secret (a Pulumi secret) and passes it by secretKeyRef", async () => {
+            const password = "Unit-md5-s3cret";
+            const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", { ...bgpBase, bgpPassword: password }));
+            const secret = byType(resources, "kubernetes:core/v1:Secret");
+            assert.strictEqual(secret.name, "router-bgp");
+            assert.deepStrictEqual(secret.inputs.stringData, { [SECRET_SIG]: SECRET_VALUE, value: { password } });
+            const env = daemonSet(resources).spec.template.spec.containers[0].env;
+            assert.deepStrictEqual(env.find((e: any) => e.name === "BGP_PASSWORD"), { name: "BGP_PASSWORD", valueFrom: { secretKeyRef: { name: "router-bgp", key: "password" } } });
+            assert.ok(!JSON.stringify(daemonSet(resources)).includes(password), "the DaemonSet does not carry the password");
+            assert.ok(!JSON.stringify(await promiseOf(router.env)).includes(password), "nor the env output");
+        });
+
+        it("fails at plan time on a bad BGP password without echoing it, and sends no Secret", async () => {
+            const bad = "bad md5 with spaces";
+            const { resources, rejections } = await mockRun(() => new QuaggaRouter("router", { ...bgpBase, bgpPassword: bad }));
+            assert.ok(!resources.some((r) => r.type === "kubernetes:core/v1:Secret"));
+            const messages = rejections.map(String).join("\n");
+            assert.match(messages, /BGP_PASSWORD entry "\[hidden\]": the password must be printable ASCII/);
+            assert.ok(!messages.includes(bad), messages);
+        });
+
+        it("fails at plan time on BGP settings the image would refuse (same ASN both sides)", async () => {
+            const { resources, rejections } = await mockRun(() => new QuaggaRouter("router", { ...bgpBase, routing: { ...routing, hostAsn: 64512 } }));
+            assert.ok(!resources.some((r) => r.type === "kubernetes:apps/v1:DaemonSet"), "no DaemonSet with bad settings");
+            assert.match(rejections.map(String).join("\n"), /BGP_PEER_ASN entry "64512": must differ from BGP_ASN/);
+        });
+
+        it("refuses bgp without networks, and a bgpPassword or networks in static mode", async () => {
+            await mockRun(() => {
+                assert.throws(() => new QuaggaRouter("r1", { ...base, routing }), /routing bgp needs the networks/);
+                assert.throws(() => new QuaggaRouter("r2", { ...base, bgpPassword: "Abc-12345" }), /only for routing bgp/);
+                assert.throws(() => new QuaggaRouter("r3", { ...base, routing: { mode: "static" }, networks }), /only for routing bgp/);
+            });
         });
     });
 });

@@ -110,7 +110,9 @@ describe("vnf-config unit", () => {
             assert.ok(!Object.keys(env).includes("BGP_PASSWORD"), "the password never goes into the plain env");
         });
         it("defaults the BFD timers to 300 ms x 3 (lib/routing.ts DEFAULT_BFD)", () => {
-            const { BFD_INTERVAL_MS: _i, BFD_MULTIPLIER: _m, ...env } = formatRouterBgpEnv(bgp);
+            const env: Record<string, string> = { ...formatRouterBgpEnv(bgp) };
+            delete env.BFD_INTERVAL_MS;
+            delete env.BFD_MULTIPLIER;
             assert.deepStrictEqual(parseRouterBgpEnv(env)?.bfd, { intervalMs: 300, multiplier: 3 });
         });
         it("checkRouterBgp refuses a typed model the env would refuse, with the env's error", () => {
