@@ -139,15 +139,27 @@ export class ContractReference<T> {
         this.ref = new pulumi.StackReference(stackName, { name: stackName }, opts);
     }
 
+    /**
+     * The output's value now, for decisions about which resources to declare (e.g. the routing
+     * mode). A StackReference's outputs are known at preview, since they come from the other
+     * stack's state; Pulumi's getOutputDetails is the sanctioned way to read one as a plain value.
+     */
+    async requireNow<K extends keyof T & string>(key: K): Promise<T[K]> {
+        const details = await this.ref.getOutputDetails(key);
+        return this.checked(key, details.secretValue ?? details.value);
+    }
+
+    private checked<K extends keyof T & string>(key: K, value: unknown): T[K] {
+        const spec = this.contract.outputs[key];
+        const problem = spec.check(value);
+        if (problem) {
+            throw new Error(`stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? "[secret]" : JSON.stringify(value)}`);
+        }
+        return value as T[K];
+    }
+
     /** Fails, naming the stack and the output, when the output is missing or has the wrong shape. */
     require<K extends keyof T & string>(key: K): pulumi.Output<T[K]> {
-        const spec = this.contract.outputs[key];
-        return this.ref.requireOutput(key).apply((value: unknown) => {
-            const problem = spec.check(value);
-            if (problem) {
-                throw new Error(`stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? "[secret]" : JSON.stringify(value)}`);
-            }
-            return value as T[K];
-        });
+        return this.ref.requireOutput(key).apply((value: unknown) => this.checked(key, value));
     }
 }

@@ -1,8 +1,10 @@
 // Cloud-config of a swarm node: pinned Docker Engine, and the cluster-network leg (eth1) with
-// the route to the Apache network through the router VNF, written to disk so it survives a reboot.
-// Serialization and the NIC name pinning are shared with the k8s stack (lib/cloud-init).
+// the route to the Apache network through the router VNF, written to disk so it survives a reboot
+// (static routing), or FRR learning that route from every router by BGP (bgp routing).
+// Serialization, the NIC name pinning and FRR's install are shared with the k8s stack (lib/cloud-init).
 import { SWARM_NODE_CLUSTER_LEG } from "../../lib/interfaces";
-import { applyNetworkd, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig } from "../../lib/cloud-init";
+import { applyNetworkd, frrCloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig } from "../../lib/cloud-init";
+import { HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 
 export interface SwarmNodeCloudConfig {
     hostname: string;
@@ -16,6 +18,11 @@ export interface SwarmNodeCloudConfig {
     apacheNetwork: string;
     /** routerHost of the k8s stack: the router VNF's address on the cluster network. */
     routerHost: string;
+    /**
+     * bgp routing: FRR peers over eth1 with every router and installs the Apache network with
+     * one ECMP next hop per live router; then there is no static route (it would outlive its router).
+     */
+    frr?: HostFrrInput;
 }
 
 export const CLUSTER_LEG = SWARM_NODE_CLUSTER_LEG;
@@ -33,9 +40,10 @@ export function apacheRoute(apacheNetwork: string, routerHost: string): string {
  * DHCP gives the address; the default route stays on eth0 (floating IPs are NATed there),
  * and the only route via eth1 is the one to the Apache network through the router VNF.
  */
-export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost: string): string {
+export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost: string | undefined): string {
+    const route = routerHost === undefined ? [] : [`[Route]`, `Destination=${apacheNetwork}`, `Gateway=${routerHost}`, ``];
     return [
-        `# ip route: ${apacheRoute(apacheNetwork, routerHost)}`,
+        routerHost === undefined ? `# ${apacheNetwork}: learned by BGP from the routers (FRR), no static route` : `# ip route: ${apacheRoute(apacheNetwork, routerHost)}`,
         `[Match]`,
         `MACAddress=${mac}`,
         ``,
@@ -49,24 +57,23 @@ export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost
         // ignores the DHCP MTU option unless asked, and a 1500 MTU would black-hole large replies.
         `UseMTU=true`,
         ``,
-        `[Route]`,
-        `Destination=${apacheNetwork}`,
-        `Gateway=${routerHost}`,
-        ``,
+        ...route,
     ].join("\n");
 }
 
 export function renderSwarmCloudConfig(c: SwarmNodeCloudConfig): string {
     const clusterLeg = pinInterfaceName(c.clusterLegMac, CLUSTER_LEG, CLUSTER_LEG_LINK_FILE);
+    const frr = c.frr && frrCloudConfig(renderHostFrrConfig(c.frr), renderHostFrrDaemons());
     return serializeCloudConfig({
         hostname: c.hostname,
         ssh_authorized_keys: [c.sshPublicKey],
         package_update: true,
-        // Debian's own package at a pinned version: no third-party apt repository to trust.
-        packages: [["docker.io", c.dockerVersion]],
+        // Debian's own packages at pinned versions: no third-party apt repository to trust.
+        packages: [["docker.io", c.dockerVersion], ...(frr ? [frr.package] : [])],
         write_files: [
             clusterLeg.linkFile,
-            { path: CLUSTER_LEG_NETWORK_FILE, permissions: "0644", content: clusterLegNetwork(clusterLeg.mac, c.apacheNetwork, c.routerHost) },
+            { path: CLUSTER_LEG_NETWORK_FILE, permissions: "0644", content: clusterLegNetwork(clusterLeg.mac, c.apacheNetwork, frr ? undefined : c.routerHost) },
+            ...(frr?.writeFiles ?? []),
         ],
         runcmd: [
             // First boot: eth1 under its pinned name, then networkd applies the .network file.
@@ -76,6 +83,8 @@ export function renderSwarmCloudConfig(c: SwarmNodeCloudConfig): string {
             // dockerHost (ssh://user@host) runs `docker system dial-stdio` as this user.
             ["usermod", "-aG", "docker", c.sshUser],
             ["systemctl", "enable", "--now", "docker"],
+            // After eth1 is up: FRR's sessions go out of it.
+            ...(frr?.runcmd ?? []),
         ],
     });
 }

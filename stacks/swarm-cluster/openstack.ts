@@ -9,17 +9,19 @@ import { exportOutputs, StackOutputs, swarmClusterContract, SwarmClusterOutputs 
 import { renderSwarmCloudConfig } from "./cloud-init";
 import { SwarmOpenStackConfig } from "./config";
 import { K8sView, readK8sStack } from "./k8s-reference";
-import { swarmSecurityRules } from "./security-rules";
+import { clusterLegRules, swarmSecurityRules } from "./security-rules";
+import { HostFrrInput } from "../../lib/frr-host";
+import { Routing } from "../../lib/routing";
 import { formSwarm, ReachableNode } from "./swarm-formation";
 import { SwarmNode, swarmNodes } from "./swarm-commands";
 
 export class SwarmOpenStackCluster extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<SwarmClusterOutputs>;
 
-    constructor(name: string, cfg: SwarmOpenStackConfig, stack: string, opts?: pulumi.ComponentResourceOptions) {
+    /** `k8s` and `routing` come from the k8s stack: read before the component, as the routing decides which resources exist. */
+    constructor(name: string, cfg: SwarmOpenStackConfig, stack: string, k8s: K8sView, routing: Routing, opts?: pulumi.ComponentResourceOptions) {
         super("hybrid-vnf:swarm:OpenStackCluster", name, {}, opts);
         const parent = { parent: this };
-        const k8s = readK8sStack(cfg.k8sStack, cfg.swarmCidr);
 
         // --- the swarm network and its own router: the k8s stack exports no router, and a
         // separate one keeps the two stacks' lifecycles apart (destroying the swarm leaves k8s alone) ---
@@ -51,9 +53,25 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
         // No ingress rules: the nodes only start connections to the Apache network over eth1, and
         // security groups are stateful, so the replies pass.
         const clusterLegSg = new networking.SecGroup(`${name}-sg-cluster-leg`, { description: "swarm nodes' leg on the k8s cluster network: replies only", deleteDefaultRules: false }, parent);
+        for (const rule of clusterLegRules(routing)) {
+            new networking.SecGroupRule(
+                `${name}-sg-cluster-leg-${rule.name}`,
+                {
+                    securityGroupId: clusterLegSg.id,
+                    description: rule.name,
+                    direction: "ingress",
+                    ethertype: "IPv4",
+                    protocol: rule.protocol,
+                    portRangeMin: rule.portMin,
+                    portRangeMax: rule.portMax,
+                    remoteIpPrefix: k8s.clusterNetwork.apply((n) => n.cidr),
+                },
+                parent,
+            );
+        }
 
         const nodes = swarmNodes(stack, cfg.managerCount, cfg.workerCount).map((node) =>
-            this.node(name, node, cfg, k8s, { subnet, nodesSg, clusterLegSg, routerIface }),
+            this.node(name, node, cfg, k8s, routing, { subnet, nodesSg, clusterLegSg, routerIface }),
         );
         formSwarm(name, nodes, { user: cfg.sshUser, privateKey: cfg.sshPrivateKey }, this);
 
@@ -75,6 +93,7 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
         node: SwarmNode,
         cfg: SwarmOpenStackConfig,
         k8s: K8sView,
+        routing: Routing,
         net: { subnet: networking.Subnet; nodesSg: networking.SecGroup; clusterLegSg: networking.SecGroup; routerIface: networking.RouterInterface },
     ): ReachableNode {
         const parent = { parent: this };
@@ -98,7 +117,7 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
             { pool: cfg.externalNetwork, portId: swarmPort.id, description: `SSH to ${node.name} from adminCidr` },
             { parent: this, dependsOn: [net.routerIface] },
         );
-        const userData = pulumi.all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost]).apply(([mac, apacheNetwork, routerHost]) =>
+        const render = (mac: string, apacheNetwork: string, routerHost: string, frr?: HostFrrInput) =>
             renderSwarmCloudConfig({
                 hostname: node.name,
                 sshUser: cfg.sshUser,
@@ -107,8 +126,24 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
                 clusterLegMac: mac,
                 apacheNetwork,
                 routerHost,
-            }),
-        );
+                frr,
+            });
+        // bgp: FRR peers over eth1 with every router; secret as a whole, as it may hold the BGP password.
+        const userData =
+            routing.mode === "bgp"
+                ? pulumi
+                      .all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost, k8s.ref.require("routerHosts"), k8s.ref.require("bgpPassword"), clusterPort.allFixedIps])
+                      .apply(([mac, apacheNetwork, routerHost, routerAddresses, password, ips]) =>
+                          render(mac, apacheNetwork, routerHost, {
+                              hostname: node.name,
+                              routing,
+                              routerAddresses,
+                              importPrefixes: [apacheNetwork],
+                              password: password || undefined,
+                              routerId: ips[0],
+                          }),
+                      )
+                : pulumi.all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost]).apply(([mac, apacheNetwork, routerHost]) => render(mac, apacheNetwork, routerHost));
         const instance = new compute.Instance(
             prefix,
             {
@@ -131,6 +166,8 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
     }
 }
 
-export function openstackSwarmCluster(cfg: SwarmOpenStackConfig): StackOutputs<SwarmClusterOutputs> {
-    return new SwarmOpenStackCluster("swarm", cfg, pulumi.getStack()).outputs;
+export async function openstackSwarmCluster(cfg: SwarmOpenStackConfig): Promise<StackOutputs<SwarmClusterOutputs>> {
+    const k8s = readK8sStack(cfg.k8sStack, cfg.swarmCidr);
+    const routing = await k8s.ref.requireNow("routing");
+    return new SwarmOpenStackCluster("swarm", cfg, pulumi.getStack(), k8s, routing).outputs;
 }

@@ -1,5 +1,6 @@
 // The swarm nodes' ingress rules as data. Egress keeps Neutron's default allow-all, and
 // replies to allowed traffic pass because security groups are stateful.
+import { BFD_PORTS, Routing } from "../../lib/routing";
 
 export interface SwarmRule {
     /** Resource name suffix, and the rule's description. */
@@ -30,4 +31,24 @@ export function swarmSecurityRules(i: SwarmRuleInputs): SwarmRule[] {
         { name: "swarm-overlay-vxlan", protocol: "udp", port: 4789, from: "swarm" },
         { name: "lb-from-clients", protocol: "tcp", port: i.lbPort, from: i.clientCidr },
     ];
+}
+
+/** An ingress rule of the nodes' cluster-network leg (eth1), over a port range. */
+export interface ClusterLegRule {
+    name: string;
+    protocol: "udp";
+    portMin: number;
+    portMax: number;
+    /** The k8s stack's cluster network (its CIDR is that stack's output). */
+    from: "cluster-network";
+}
+
+/**
+ * eth1's group has no ingress in static mode (replies only). In bgp mode the nodes open the BGP
+ * sessions (the routers listen), so 179 needs no ingress here, but BFD runs both ways: the
+ * routers send control packets to the nodes' 3784 from the cluster network, where their legs are.
+ */
+export function clusterLegRules(routing: Routing): ClusterLegRule[] {
+    if (routing.mode !== "bgp") return [];
+    return [{ name: "bfd-from-routers", protocol: "udp", portMin: BFD_PORTS.control, portMax: BFD_PORTS.echo, from: "cluster-network" }];
 }
