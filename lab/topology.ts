@@ -151,10 +151,10 @@ async function removeNetwork(name: string): Promise<boolean> {
  * "already gone", so it runs after a partial apply and any number of times.
  */
 export async function teardownTopology(t: TeardownTarget, log: Log): Promise<void> {
-    const containers = [...t.backends, ...t.nodes].map((c) => c.name);
-    const gone = [];
-    for (const c of containers) if ((await soft(["docker", "rm", "--force", c])).code === 0) gone.push(c);
-    if (gone.length) log(`removed containers ${gone.join(", ")}`);
+    // `docker rm --force` succeeds for a missing container too: remove (and report) those present.
+    const present = new Set((await soft(["docker", "ps", "-a", "--format", "{{.Names}}"])).stdout.split("\n"));
+    const containers = [...t.backends, ...t.nodes].map((c) => c.name).filter((c) => present.has(c));
+    if (containers.length && (await soft(["docker", "rm", "--force", ...containers])).code === 0) log(`removed containers ${containers.join(", ")}`);
     for (const n of t.nodes) if (n.netns) await soft(["ip", "netns", "delete", n.netns]);
     for (const l of t.links) await soft(["ip", "link", "delete", l.hostIf]);
     for (const n of [...t.networks].reverse()) {

@@ -20,6 +20,7 @@ import { containerEnv, containerImage, lbService, routerWorkload, stackOutput } 
 import { LAB_STACKS, chainBackends, chainRoutes } from "../lab/spec";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
+const { "k8s-cluster": K8S, "service-chain": CHAIN } = LAB_STACKS;
 const VTY_PASSWORD = "lab-vty-Secret-7f3c";
 
 describe("real engine E2E: pulumi up, preview, stack output, policy and destroy of the local stacks", function () {
@@ -80,8 +81,8 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
 
     it("the lab left the repository's files untouched (stack config, salt and secrets live in .lab/project)", async () => {
         assert.strictEqual(await gitStatus(), gitStatusBefore);
-        assert.match(fs.readFileSync(path.join(LAB_PATHS.project, "stacks", "Pulumi.k8s-local.yaml"), "utf8"), /encryptionsalt:/);
-        assert.doesNotMatch(fs.readFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), "utf8"), /encryptionsalt|secure:/);
+        assert.match(fs.readFileSync(path.join(LAB_PATHS.project, "stacks", `Pulumi.${K8S}.yaml`), "utf8"), /encryptionsalt:/);
+        assert.doesNotMatch(fs.readFileSync(path.join(PROJECT_DIR, "stacks", `Pulumi.${K8S}.yaml`), "utf8"), /encryptionsalt|secure:/);
     });
 
     it("the control plane reports the Kubernetes release it was built from", async () => {
@@ -104,7 +105,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             }
             log(`${stack}: ${Object.keys(shown).join(", ")}`);
         }
-        const url = await pulumiOut(["stack", "output", "-s", "chain-local", "loadBalancerUrl"]);
+        const url = await pulumiOut(["stack", "output", "-s", CHAIN, "loadBalancerUrl"]);
         assert.strictEqual(url, lab.a.loadBalancerUrl);
     });
 
@@ -158,7 +159,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             passphrase: fs.readFileSync(LAB_PATHS.passphrase, "utf8").trim(),
         };
         const files = (fs.readdirSync(LAB_PATHS.state, { recursive: true }) as string[]).map((f) => path.join(LAB_PATHS.state, f)).filter((f) => fs.statSync(f).isFile());
-        assert.ok(files.some((f) => f.endsWith("chain-local.json")), "the chain's state is there to search");
+        assert.ok(files.some((f) => f.endsWith(`${CHAIN}.json`)), "the chain's state is there to search");
         for (const f of files) {
             const text = fs.readFileSync(f, "utf8");
             for (const [what, value] of Object.entries(secrets)) assert.ok(!text.includes(value), `${what} in ${f}`);
@@ -194,10 +195,10 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     });
 
     it("missing references fail pulumi preview by name: a stack that does not exist, a producer without the output", async () => {
-        const k8sStack = readStackFile("chain-local").config["hybrid-vnf:k8sStack"];
+        const k8sStack = readStackFile(CHAIN).config["hybrid-vnf:k8sStack"];
         const tryRef = async (ref: string) => {
-            await setLabConfig(env, "chain-local", "hybrid-vnf:k8sStack", ref, false);
-            const r = await pulumi(["preview", "-s", "chain-local"], { allowFail: true });
+            await setLabConfig(env, CHAIN, "hybrid-vnf:k8sStack", ref, false);
+            const r = await pulumi(["preview", "-s", CHAIN], { allowFail: true });
             return { code: r.code, text: r.stdout + r.stderr };
         };
         // A producer stack that exists but exports nothing (as before its first `up`).
@@ -213,7 +214,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             assert.match(missingOutput.text, /k8s-empty/);
             assert.match(missingOutput.text, /output '?(apacheInfo|kubeconfig)/i);
         } finally {
-            await setLabConfig(env, "chain-local", "hybrid-vnf:k8sStack", k8sStack, false);
+            await setLabConfig(env, CHAIN, "hybrid-vnf:k8sStack", k8sStack, false);
             await pulumi(["stack", "rm", "-s", "organization/hybrid-vnf/k8s-empty", "--yes"], { allowFail: true });
         }
     });
@@ -222,15 +223,15 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         const ip = lab.a.apacheIps.length === 2 ? "10.100.102.12" : assert.fail("expected two backends");
         await run(["docker", "run", "--detach", "--name", N.apache(2), "--network", N.apacheNet, "--ip", ip,
             "--env", "BACKEND_NAME=apache-3", "--env", `BACKEND_IP=${ip}`, "--label", `${N.label}=1`, lab.apacheImage]);
-        await pulumi(["config", "set", "-s", "k8s-local", "--path", "hybrid-vnf:apacheIps[2]", ip]);
+        await pulumi(["config", "set", "-s", K8S, "--path", "hybrid-vnf:apacheIps[2]", ip]);
         const up = (stack: string) => pulumi(["up", "-s", stack, "--yes", "--skip-preview"]);
-        await up("k8s-local");
+        await up(K8S);
         const servers = [...lab.a.apacheIps, ip].map((h) => `${h}:80`).join(",");
         let done = false;
         const loading = load({ url: lab.a.loadBalancerUrl + "/", count: 200_000, concurrency: 2, timeoutMs: 10_000, maxMs: 240_000, pauseMs: 2, stop: () => done });
         let u;
         try {
-            u = await drainedUpdate(lab.a, lab.lb, `SERVERS=${servers}`, () => up("chain-local"), { holdFrom: "service-update" });
+            u = await drainedUpdate(lab.a, lab.lb, `SERVERS=${servers}`, () => up(CHAIN), { holdFrom: "service-update" });
         } finally {
             done = true;
         }

@@ -92,9 +92,9 @@ describe("plan/state queries (harness/plan-query.ts)", function () {
                 assert.strictEqual(containerImage(s.resource), containerImage(p.resource));
                 assert.strictEqual(componentName(s.view, s.resource, RESOURCE_TYPES.routerComponent), componentName(p.view, p.resource, RESOURCE_TYPES.routerComponent));
             }
-            for (const key of ["routes", "backends", "loadBalancerUrl"]) assert.deepStrictEqual(stackOutput(state, "chain-local", key), stackOutput(plan, "chain-local", key), key);
-            assert.deepStrictEqual(stackOutput(state, "k8s-local", "apacheInfo"), stackOutput(plan, "k8s-local", "apacheInfo"));
-            const kubeconfig = stackOutput<string>(state, "k8s-local", "kubeconfig");
+            for (const key of ["routes", "backends", "loadBalancerUrl"]) assert.deepStrictEqual(stackOutput(state, STACKS["service-chain"], key), stackOutput(plan, STACKS["service-chain"], key), key);
+            assert.deepStrictEqual(stackOutput(state, STACKS["k8s-cluster"], "apacheInfo"), stackOutput(plan, STACKS["k8s-cluster"], "apacheInfo"));
+            const kubeconfig = stackOutput<string>(state, STACKS["k8s-cluster"], "kubeconfig");
             if (showSecrets) assert.strictEqual(kubeconfig, reveal(local[0]).outputs.kubeconfig);
             else assert.strictEqual(kubeconfig, HIDDEN_SECRET);
         }
