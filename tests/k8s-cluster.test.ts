@@ -13,6 +13,7 @@ import { K3S_CONFIG_PATH, SYSCTL_PATH, vmName } from "../stacks/k8s-cluster/clou
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../lib/interfaces";
 import { apiUrl, readAfterCloudInit, rewriteKubeconfigServer } from "../stacks/k8s-cluster/kubeconfig";
 import { securityGroupSpecs } from "../stacks/k8s-cluster/security";
+import { STATIC_ROUTING } from "../lib/routing";
 import { readServiceChainConfig } from "../stacks/service-chain/config";
 import { K8sPlan, planDefault, planVariant, VARIANT } from "./fixtures/k8s-plans";
 
@@ -283,6 +284,7 @@ describe("k8s-cluster pure functions", () => {
         assert.deepStrictEqual(apacheAddressPlan("10.100.102.0/24", 2), {
             gateway: "10.100.102.1",
             routerNodeIp: "10.100.102.2",
+            routerNodeIps: ["10.100.102.2"],
             apacheIps: ["10.100.102.10", "10.100.102.11"],
             allocationPool: { start: "10.100.102.30", end: "10.100.102.254" },
         });
@@ -291,6 +293,8 @@ describe("k8s-cluster pure functions", () => {
         assert.throws(() => apacheAddressPlan("10.0.0.0/27", 1), /hybrid-vnf:apacheCidr: "10.0.0.0\/27" has 30 host addresses/);
         assert.throws(() => apacheAddressPlan("10.0.0.0/24", 0), /apacheCount.*out of range/);
         assert.throws(() => apacheAddressPlan("10.0.0.0/24", 21), /apacheCount.*out of range/);
+        assert.deepStrictEqual(apacheAddressPlan("10.100.102.0/24", 2, 3).routerNodeIps, ["10.100.102.2", "10.100.102.3", "10.100.102.4"]);
+        assert.throws(() => apacheAddressPlan("10.0.0.0/24", 1, 9), /hybrid-vnf:routerCount: 9 is out of range 1-8/);
     });
 
     it("apacheHostRoutes and routerNodeAddressPairs", () => {
@@ -305,7 +309,7 @@ describe("k8s-cluster pure functions", () => {
     });
 
     it("securityGroupSpecs: SSH and API from adminCidr only, no world-open rule", () => {
-        const specs = securityGroupSpecs({ adminCidr: "192.0.2.0/28", clusterCidr: "10.1.1.0/24", swarmCidr: "10.1.0.0/24" });
+        const specs = securityGroupSpecs({ adminCidr: "192.0.2.0/28", clusterCidr: "10.1.1.0/24", swarmCidr: "10.1.0.0/24", routing: STATIC_ROUTING });
         const rules = specs.flatMap((s) => s.ingress.map((r) => ({ group: s.key, ...r })));
         for (const r of rules) {
             assert.ok(!r.remoteIpPrefix?.endsWith("/0"));
