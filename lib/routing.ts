@@ -52,6 +52,8 @@ export const BFD_MULTIPLIER = { min: 2, max: 255 } as const;
 export function bgpPasswordProblem(password: string): string | undefined {
     if (password.length < 1 || password.length > 80) return "must be 1-80 characters (Linux TCP-MD5 key length)";
     if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
+    // The router's env model (lib/vnf-config.ts) refuses others, so the key does too.
+    if (!/^[A-Za-z0-9]/.test(password)) return "must start with a letter or digit";
     return undefined;
 }
 
