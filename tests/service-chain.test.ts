@@ -351,3 +351,50 @@ describe("service-chain helpers", () => {
         assert.deepStrictEqual(dockerSshOpts().slice(0, 2), ["-o", "StrictHostKeyChecking=accept-new"]);
     });
 });
+
+describe("service-chain with routing bgp (the k8s stack's routing and bgpPassword outputs)", () => {
+    privateSshDir();
+    const password = "Chain-bgp-md5-pw";
+    let k8s: StackPlan;
+    let chain: StackPlan;
+    let chainNoPassword: StackPlan;
+    before(async () => {
+        const bgp = { "hybrid-vnf:routing": "bgp", "hybrid-vnf:bfdIntervalMs": 100, "hybrid-vnf:bfdMultiplier": 4 };
+        let swarm: StackPlan;
+        [k8s, swarm, chain] = await planStacks(["k8s-local", "swarm-local", "chain-local"], { overrides: { "k8s-local": { ...bgp, "hybrid-vnf:bgpPassword": password } } });
+        void swarm;
+        const [k8s2, swarm2] = await planStacks(["k8s-local", "swarm-local"], { overrides: { "k8s-local": bgp } });
+        [chainNoPassword] = await planStacks(["chain-local"], { previous: [k8s2, swarm2] });
+    });
+
+    it("runs the router as a DaemonSet on role=router with the bgp env from the k8s stack's networks and timers", () => {
+        assert.ok(!chain.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "no Deployment in bgp mode");
+        const ds = real(chain, "kubernetes:apps/v1:DaemonSet");
+        assert.deepStrictEqual(ds.spec.template.spec.nodeSelector, { role: "router" });
+        const c = ds.spec.template.spec.containers[0];
+        const outputs = k8s.outputs as Record<string, any>; // plain ones: routing, clusterNetwork, apacheInfo
+        const [cluster, apache] = [outputs.clusterNetwork.cidr, outputs.apacheInfo.network];
+        assert.deepStrictEqual({ ...envOf(c), BGP_PASSWORD: undefined }, {
+            INTERFACES: "eth0,eth1", ROUTES: `${apache} dev eth1`, ROUTING: "bgp",
+            BGP_ASN: String(outputs.routing.routerAsn), BGP_PEER_ASN: String(outputs.routing.hostAsn),
+            BGP_LISTEN_RANGES: `SWARM=${cluster},APACHE=${apache}`, BGP_ANNOUNCE: `SWARM=${apache},APACHE=${cluster}`,
+            BFD_INTERVAL_MS: "100", BFD_MULTIPLIER: "4", BGP_PASSWORD: undefined,
+        });
+        assert.deepStrictEqual(c.readinessProbe.exec.command, ["/usr/local/bin/start.sh", "--ready"]);
+    });
+
+    it("keeps the k8s stack's bgpPassword in a Secret (secret in state), never in the DaemonSet", () => {
+        const secret = one(chain, "kubernetes:core/v1:Secret");
+        assert.strictEqual(JSON.stringify(secret.inputs).includes(password), false, "the Secret's inputs are stored encrypted (secret)");
+        assert.deepStrictEqual(real(chain, "kubernetes:core/v1:Secret").stringData, { password });
+        const env = real(chain, "kubernetes:apps/v1:DaemonSet").spec.template.spec.containers[0].env;
+        assert.deepStrictEqual(env.find((e: any) => e.name === "BGP_PASSWORD").valueFrom.secretKeyRef.key, "password");
+        assert.ok(!JSON.stringify(real(chain, "kubernetes:apps/v1:DaemonSet")).includes(password));
+    });
+
+    it("without a bgpPassword (the output is \"\") there is no Secret and no BGP_PASSWORD", () => {
+        assert.ok(!chainNoPassword.resources.some((r) => r.type === "kubernetes:core/v1:Secret"));
+        const env = real(chainNoPassword, "kubernetes:apps/v1:DaemonSet").spec.template.spec.containers[0].env;
+        assert.ok(!env.some((e: any) => e.name === "BGP_PASSWORD"));
+    });
+});
