@@ -12,6 +12,7 @@ interface Models {
     Deployment: any;
     Service: any;
     Secret: any;
+    DaemonSet: any;
 }
 
 const KINDS: Record<string, keyof Models> = {
@@ -19,6 +20,7 @@ const KINDS: Record<string, keyof Models> = {
     "kubernetes:apps/v1:Deployment": "Deployment",
     "kubernetes:core/v1:Service": "Service",
     "kubernetes:core/v1:Secret": "Secret",
+    "kubernetes:apps/v1:DaemonSet": "DaemonSet",
 };
 
 /** The object as the provider would send it: the inputs, with an auto-name where none was given. */
@@ -37,7 +39,7 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
     const plans: Record<string, StackPlan> = {};
     before(async () => {
         const [core, apps] = await Promise.all([esmImport("kubernetes-models/v1"), esmImport("kubernetes-models/apps/v1")]);
-        models = { Namespace: core.Namespace, Service: core.Service, Secret: core.Secret, Deployment: apps.Deployment };
+        models = { Namespace: core.Namespace, Service: core.Service, Secret: core.Secret, Deployment: apps.Deployment, DaemonSet: apps.DaemonSet };
         const [k8sLocal, swarmLocal, chainLocal] = await planStacks(["k8s-local", "swarm-local", "chain-local"]);
         plans["chain-local (least privilege)"] = chainLocal;
         [plans["chain-local privileged"]] = await planStacks(["chain-local"], {
@@ -50,6 +52,13 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
             previous: [k8sDev, swarmDev],
             overrides: { "chain-dev": { "hybrid-vnf:routerVtyPassword": "Schema-t3st-pw" } },
         });
+        // bgp mode, least privilege, with a BGP password and a vty password: every object kind at once.
+        [, , plans["chain-local bgp with passwords"]] = await planStacks(["k8s-local", "swarm-local", "chain-local"], {
+            overrides: {
+                "k8s-local": { "hybrid-vnf:routing": "bgp", "hybrid-vnf:bgpPassword": "Schema-bgp-pw" },
+                "chain-local": { "hybrid-vnf:routerVtyPassword": "Schema-t3st-pw" },
+            },
+        });
     });
 
     // Without a vty password there is no Secret and no Service (the vty is loopback-only).
@@ -58,6 +67,7 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
         "chain-local privileged": ["Deployment", "Namespace"],
         "chain-dev": ["Deployment", "Namespace"],
         "chain-dev with a vty password": ["Deployment", "Namespace", "Secret", "Service"],
+        "chain-local bgp with passwords": ["DaemonSet", "Namespace", "Secret", "Secret", "Service"],
     };
     for (const [variant, kinds] of Object.entries(expectedKinds)) {
         it(`${variant}: ${kinds.join(", ")} validate`, () => {
@@ -88,6 +98,8 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
         it("a Service port without a port number", broken("Service", (s) => delete s.spec.ports[0].port, "chain-dev with a vty password"));
         it("Secret stringData that is not a map of strings", broken("Secret", (s) => (s.stringData = { password: 42 }), "chain-dev with a vty password"));
         it("an env var from a secretKeyRef without a key", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom).valueFrom.secretKeyRef.key, "chain-dev with a vty password"));
+        it("a DaemonSet updateStrategy maxUnavailable as an object", broken("DaemonSet", (d) => (d.spec.updateStrategy.rollingUpdate.maxUnavailable = { n: 1 }), "chain-local bgp with passwords"));
+        it("a DaemonSet UDP port given as a string", broken("DaemonSet", (d) => (d.spec.template.spec.containers[0].ports[3].containerPort = "3784"), "chain-local bgp with passwords"));
         it("namespace labels that are not strings", broken("Namespace", (n) => (n.metadata.labels["hybrid-vnf/vnf"] = true)));
     });
 });
