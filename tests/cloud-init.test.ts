@@ -81,6 +81,41 @@ describe("cloud-init user-data of the k8s-cluster VMs", () => {
         assertValid("server", renderK3sServerUserData({ ...common, tlsSans: ["203.0.113.5"], legs: LEGS }));
         assertValid("agent", renderK3sAgentUserData({ ...common, serverUrl: "https://10.0.0.5:6443", token: "K10abc::server:def" }));
         assertValid("apache", renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" }));
+        assertValid("router agent", renderK3sAgentUserData({ ...common, serverUrl: "https://10.0.0.5:6443", token: "K10abc::server:def", legs: LEGS }));
+        assertValid("apache with FRR", renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10", frr: APACHE_FRR }));
+    });
+});
+
+const APACHE_FRR = {
+    hostname: "web-1",
+    routing: { mode: "bgp" as const, routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } },
+    routerAddresses: ["10.0.2.2", "10.0.2.3"],
+    importPrefixes: ["10.0.1.0/24", "10.0.0.0/24"],
+    routerId: "10.0.2.10",
+    password: "Zq9-md5",
+};
+
+describe("cloud-init renderers in bgp mode", () => {
+    it("a router node after the first joins as an agent with both legs pinned before k3s is installed", () => {
+        const doc = parseYaml(renderK3sAgentUserData({ hostname: "r2", k3sVersion: "v1.31.6+k3s1", nodeLabels: ["role=router"], serverUrl: "https://10.0.0.5:6443", token: "t", legs: LEGS }));
+        const paths = doc.write_files.map((f: any) => f.path);
+        assert.ok(paths.includes("/etc/systemd/network/05-hybrid-vnf-eth0.link") && paths.includes("/etc/systemd/network/05-hybrid-vnf-eth1.link"), paths.join(", "));
+        assert.match(doc.runcmd[1][2], /name eth1[\s\S]*k3s-install\.sh agent/);
+    });
+
+    it("an Apache VM gets FRR (pinned, deferred, held, restarted) besides Apache, and the page stays first", () => {
+        const doc = parseYaml(renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10", frr: APACHE_FRR }));
+        assert.deepStrictEqual(doc.packages, ["apache2", ["frr", "8.4.4-1.1~deb12u2"]]);
+        assert.deepStrictEqual(doc.write_files.map((f: any) => f.path), ["/var/www/html/index.html", "/etc/frr/daemons", "/etc/frr/frr.conf"]);
+        const conf: string = doc.write_files[2].content;
+        assert.match(conf, /^ neighbor 10\.0\.2\.2 peer-group ROUTERS$/m);
+        assert.match(conf, /^ neighbor ROUTERS password Zq9-md5$/m);
+        assert.deepStrictEqual(doc.runcmd.map((c: string[]) => c.join(" ")), ["systemctl enable --now apache2", "apt-mark hold frr", "systemctl enable frr", "systemctl restart frr"]);
+    });
+
+    it("without FRR the Apache user-data is what it always was", () => {
+        const doc = parseYaml(renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" }));
+        assert.deepStrictEqual([doc.packages, doc.write_files.length, doc.runcmd], [["apache2"], 1, [["systemctl", "enable", "--now", "apache2"]]]);
     });
 });
 

@@ -8,7 +8,7 @@ import { PlannedResource, reveal, revealedInputs, SECRET, StackPlan } from "../h
 import { mockId, PlanMocks } from "../harness/mocks";
 import { ConfigReader, mapConfigSource } from "../lib/config-reader";
 import { k8sClusterContract } from "../lib/contract";
-import { apacheAddressPlan, apacheHostRoutes, dhcpPool, routerNodeAddressPairs } from "../stacks/k8s-cluster/addressing";
+import { apacheAddressPlan, apacheHostRoutes, apacheImportPrefixes, apacheSubnetHostRoutes, dhcpPool, routerNodeAddressPairs } from "../stacks/k8s-cluster/addressing";
 import { K3S_CONFIG_PATH, SYSCTL_PATH, vmName } from "../stacks/k8s-cluster/cloud-init";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../lib/interfaces";
 import { apiUrl, readAfterCloudInit, rewriteKubeconfigServer } from "../stacks/k8s-cluster/kubeconfig";
@@ -317,6 +317,41 @@ describe("k8s-cluster pure functions", () => {
             if (r.port === undefined) assert.deepStrictEqual([r.group, r.remoteGroup, r.remoteIpPrefix], ["nodes", "nodes", undefined]);
         }
         assert.deepStrictEqual(specs.map((s) => s.key), ["nodes", "router-transit", "router-apache-leg", "apache"]);
+    });
+
+    it("securityGroupSpecs in bgp mode: BGP and BFD on the routers' legs, BFD on the Apache VMs, nothing else added", () => {
+        const base = { adminCidr: "192.0.2.0/28", clusterCidr: "10.1.1.0/24", swarmCidr: "10.1.0.0/24" };
+        const stat = securityGroupSpecs({ ...base, routing: STATIC_ROUTING });
+        const bgp = securityGroupSpecs({ ...base, routing: { mode: "bgp", routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } } });
+        const added = bgp.flatMap((g) => g.ingress.filter((r) => !stat.find((s) => s.key === g.key)!.ingress.some((x) => x.key === r.key)).map((r) => [g.key, r.key, r.protocol, r.port, r.portMax, r.remoteIpPrefix ?? r.remoteGroup]));
+        assert.deepStrictEqual(added, [
+            ["router-transit", "bgp-cluster", "tcp", 179, undefined, "10.1.1.0/24"],
+            ["router-transit", "bfd-cluster", "udp", 3784, 3785, "10.1.1.0/24"],
+            ["router-apache-leg", "bgp-apache", "tcp", 179, undefined, "apache"],
+            ["router-apache-leg", "bfd-apache", "udp", 3784, 3785, "apache"],
+            ["apache", "bfd-routers", "udp", 3784, 3785, "router-apache-leg"],
+        ]);
+        for (const g of stat) assert.ok(g.ingress.every((r) => r.port !== 179 && r.port !== 3784), `static ${g.key}: no BGP/BFD`);
+    });
+
+    it("apacheSubnetHostRoutes: the static host routes via the first router, none in bgp mode", () => {
+        assert.deepStrictEqual(apacheSubnetHostRoutes(STATIC_ROUTING, "10.1.2.2", "10.1.1.0/24", "10.1.0.0/24"), apacheHostRoutes("10.1.2.2", "10.1.1.0/24", "10.1.0.0/24"));
+        assert.deepStrictEqual(apacheSubnetHostRoutes({ mode: "bgp", routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } }, "10.1.2.2", "10.1.1.0/24", "10.1.0.0/24"), []);
+        assert.deepStrictEqual(apacheImportPrefixes("10.1.1.0/24", "10.1.0.0/24"), ["10.1.1.0/24", "10.1.0.0/24"]);
+    });
+
+    it("the contract checks routing, routerHosts and bgpPassword", () => {
+        const o = k8sClusterContract.outputs;
+        assert.strictEqual(o.routing.check({ mode: "static" }), undefined);
+        assert.strictEqual(o.routing.check({ mode: "bgp", routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } }), undefined);
+        assert.match(o.routing.check({ mode: "ospf" })!, /mode "ospf"/);
+        assert.match(o.routing.check({ mode: "bgp", routerAsn: 100, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } })!, /routerAsn 100/);
+        assert.match(o.routing.check({ mode: "bgp", routerAsn: 64512, hostAsn: 64512, bfd: { intervalMs: 300, multiplier: 3 } })!, /equal/);
+        assert.match(o.routing.check({ mode: "bgp", routerAsn: 64512, hostAsn: 64513 })!, /bfd/);
+        assert.strictEqual(o.routerHosts.check(["10.0.0.1", "10.0.0.2"]), undefined);
+        assert.match(o.routerHosts.check([])!, /1-3/);
+        assert.match(o.routerHosts.check(["x"])!, /IPv4/);
+        assert.deepStrictEqual([o.bgpPassword.secret, o.bgpPassword.check(""), o.bgpPassword.check(1)], [true, undefined, "is not a string"]);
     });
 
     it("rewriteKubeconfigServer points every cluster at the reachable URL and keeps the rest", () => {

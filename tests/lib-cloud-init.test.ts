@@ -7,11 +7,24 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { applyNetworkd, NETWORKD_DIR, parseMac, pinInterfaceName, serializeCloudConfig, waitOnline } from "../lib/cloud-init";
+import { applyNetworkd, frrCloudConfig, NETWORKD_DIR, parseMac, pinInterfaceName, serializeCloudConfig, waitOnline } from "../lib/cloud-init";
 
 const MAC = "fa:16:3e:12:34:56";
 
 describe("lib/cloud-init", () => {
+    it("frrCloudConfig: Debian's frr pinned, config files deferred past the install and readable by frr only, then hold and restart", () => {
+        const f = frrCloudConfig("frr.conf text\n", "bgpd=yes\n");
+        assert.deepStrictEqual(f.package, ["frr", "8.4.4-1.1~deb12u2"]);
+        assert.deepStrictEqual(
+            f.writeFiles.map((w) => [w.path, w.owner, w.permissions, w.defer, w.content]),
+            [
+                ["/etc/frr/daemons", "frr:frr", "0640", true, "bgpd=yes\n"],
+                ["/etc/frr/frr.conf", "frr:frr", "0640", true, "frr.conf text\n"],
+            ],
+        );
+        assert.deepStrictEqual(f.runcmd, [["apt-mark", "hold", "frr"], ["systemctl", "enable", "frr"], ["systemctl", "restart", "frr"]]);
+    });
+
     it("serializeCloudConfig: #cloud-config header, YAML that round-trips, long lines never folded", () => {
         const long = "x".repeat(300);
         const text = serializeCloudConfig({ hostname: "h", runcmd: [["echo", long]], write_files: [{ path: "/p", content: "a\nb\n" }] });

@@ -8,6 +8,9 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planStacks, revealedInputs, StackPlan } from "../harness/plan";
 import { clusterLegNetwork, renderSwarmCloudConfig, SwarmNodeCloudConfig } from "../stacks/swarm-cluster/cloud-init";
+import { clusterLegRules } from "../stacks/swarm-cluster/security-rules";
+import { FRR_CONF_PATH, FRR_DAEMONS_PATH, renderHostFrrConfig } from "../lib/frr-host";
+import { STATIC_ROUTING } from "../lib/routing";
 
 function cloudInit(): string {
     const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/local/bin"];
@@ -98,5 +101,48 @@ describe("swarm cloud-config rendering", () => {
         const script = doc.runcmd[0][2] as string;
         assert.match(script, /ip link set "\$cur" name eth1/);
         assert.match(script, /networkctl reconfigure eth1/);
+    });
+});
+
+describe("swarm cloud-config in bgp mode", () => {
+    const frr = {
+        hostname: SAMPLE.hostname,
+        routing: { mode: "bgp" as const, routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } },
+        routerAddresses: ["10.100.101.10", "10.100.101.11"],
+        importPrefixes: [SAMPLE.apacheNetwork],
+        routerId: "10.100.101.40",
+    };
+    const text = renderSwarmCloudConfig({ ...SAMPLE, frr });
+    const doc = parseYaml(text);
+    let tmp: string;
+    before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "swarm-bgp-cloud-init-"))));
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("is valid cloud-config", () => {
+        const r = schemaCheck(tmp, "bgp", text);
+        assert.ok(r.ok, r.out);
+    });
+
+    it("installs Debian's FRR pinned next to docker.io, writes frr.conf and daemons after the packages, holds and restarts it", () => {
+        assert.deepStrictEqual(doc.packages, [["docker.io", SAMPLE.dockerVersion], ["frr", "8.4.4-1.1~deb12u2"]]);
+        const conf = doc.write_files.find((f: any) => f.path === FRR_CONF_PATH);
+        assert.deepStrictEqual([conf.owner, conf.permissions, conf.defer], ["frr:frr", "0640", true]);
+        assert.strictEqual(conf.content, renderHostFrrConfig(frr));
+        assert.ok(doc.write_files.some((f: any) => f.path === FRR_DAEMONS_PATH && f.defer));
+        const cmds = doc.runcmd.map((c: string[]) => c.join(" "));
+        assert.ok(cmds.indexOf("apt-mark hold frr") > cmds.indexOf("systemctl enable --now docker"));
+        assert.strictEqual(cmds[cmds.length - 1], "systemctl restart frr");
+    });
+
+    it("eth1 keeps its address and MTU but has no static route to the Apache network", () => {
+        const network: string = doc.write_files[1].content;
+        assert.doesNotMatch(network, /^\[Route\]$|^Destination=|^Gateway=/m);
+        assert.match(network, /^UseMTU=true$/m);
+        assert.match(network, /learned by BGP/);
+    });
+
+    it("eth1's security group admits BFD from the cluster network in bgp mode only", () => {
+        assert.deepStrictEqual(clusterLegRules(STATIC_ROUTING), []);
+        assert.deepStrictEqual(clusterLegRules(frr.routing), [{ name: "bfd-from-routers", protocol: "udp", portMin: 3784, portMax: 3785, from: "cluster-network" }]);
     });
 });
