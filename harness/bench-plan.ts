@@ -18,12 +18,37 @@ const CHAINS: Record<string, string[]> = {
     "chain-local": ["k8s-local", "swarm-local", "chain-local"],
 };
 
-function timeMs(args: string[], env: NodeJS.ProcessEnv = {}): number {
+/** Clock ticks per second of /proc's CPU times (USER_HZ); undefined off Linux. */
+const TICKS_PER_SECOND = (() => {
+    const r = spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" });
+    const hz = Number(r.stdout);
+    return fs.existsSync("/proc/self/stat") && hz > 0 ? hz : undefined;
+})();
+
+/**
+ * CPU time (user + system, all threads) of the children this process has waited for, in ms,
+ * from /proc/self/stat (cutime, cstime). Unlike wall time it barely moves when other work
+ * shares the machine's cores.
+ */
+function childrenCpuMs(): number {
+    if (!TICKS_PER_SECOND) return NaN;
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}
+
+interface Sample {
+    wallMs: number;
+    cpuMs: number;
+}
+
+function timeMs(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
+    const cpuBefore = childrenCpuMs();
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
-    return ms;
+    return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
 }
 
 export function median(xs: number[]): number {
@@ -41,7 +66,7 @@ interface Case {
     goal?: number;
 }
 
-function timeCase(c: Case): number {
+function timeCase(c: Case): Sample {
     if (!c.coldCache) return timeMs(c.args, c.env);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-transpile-"));
     try {
@@ -55,11 +80,11 @@ function timeCase(c: Case): number {
  * Median per case. Rounds interleave the cases (each round runs every case once), so a load
  * that comes and goes on the machine falls on every row alike and the ratios stay comparable.
  */
-function measure(cases: Case[]): number[] {
+function measure(cases: Case[]): Sample[] {
     cases.forEach(timeCase); // warm the file cache (and the transpile cache) once
-    const samples: number[][] = cases.map(() => []);
+    const samples: Sample[][] = cases.map(() => []);
     for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => samples[i].push(timeCase(c)));
-    return samples.map(median);
+    return samples.map((xs) => ({ wallMs: median(xs.map((x) => x.wallMs)), cpuMs: median(xs.map((x) => x.cpuMs)) }));
 }
 
 /** Issue 10's goals, as ratios to the bare require measured in the same run. */
@@ -84,16 +109,19 @@ function main(): void {
         { what: "require @pulumi/openstack (whole package)", args: ["-e", "require('@pulumi/openstack').networking.Network"] },
         { what: "require @pulumi/openstack/networking only", args: ["-e", "require('@pulumi/openstack/networking').Network"] },
     ];
+    const loadBefore = os.loadavg()[0];
     const medians = measure(cases);
     const baseline = medians[0];
-    const rows = cases.map((c, i) => ({ ...c, ms: medians[i] }));
+    const rows = cases.map((c, i) => ({ ...c, ...medians[i] }));
+    const ratio = (ms: number, base: number) => (Number.isNaN(ms) ? "n/a" : `${(ms / base).toFixed(2)}x`);
+    const ms = (x: number) => (Number.isNaN(x) ? "n/a" : x.toFixed(0));
 
     const lines = [
-        `bench:plan — median of ${RUNS} fresh processes each, in interleaved rounds, node ${process.version}, ${new Date().toISOString()}`,
+        `bench:plan — median of ${RUNS} fresh processes each, in interleaved rounds, node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}`,
         "",
-        "| command | median ms | ratio to bare require | goal |",
-        "|---|---:|---:|---:|",
-        ...rows.map((r) => `| ${r.what} | ${r.ms.toFixed(0)} | ${(r.ms / baseline).toFixed(2)}x | ${r.goal ? `<= ${r.goal.toFixed(1)}x` : ""} |`),
+        "| command | wall ms | wall ratio to bare require | CPU ms | CPU ratio to bare require | goal |",
+        "|---|---:|---:|---:|---:|---:|",
+        ...rows.map((r) => `| ${r.what} | ${ms(r.wallMs)} | ${ratio(r.wallMs, baseline.wallMs)} | ${ms(r.cpuMs)} | ${ratio(r.cpuMs, baseline.cpuMs)} | ${r.goal ? `<= ${r.goal.toFixed(1)}x` : ""} |`),
         "",
     ];
     process.stdout.write(lines.join("\n"));
