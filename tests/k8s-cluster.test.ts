@@ -319,7 +319,7 @@ describe("k8s-cluster pure functions", () => {
         assert.deepStrictEqual(specs.map((s) => s.key), ["nodes", "router-transit", "router-apache-leg", "apache"]);
     });
 
-    it("securityGroupSpecs in bgp mode: BGP and BFD on the routers' legs, BFD on the Apache VMs, nothing else added", () => {
+    it("securityGroupSpecs in bgp mode: BGP and BFD on the routers' legs, BFD on the Apache VMs, ECMP replies to ephemeral ports, nothing else added", () => {
         const base = { adminCidr: "192.0.2.0/28", clusterCidr: "10.1.1.0/24", swarmCidr: "10.1.0.0/24" };
         const stat = securityGroupSpecs({ ...base, routing: STATIC_ROUTING });
         const bgp = securityGroupSpecs({ ...base, routing: { mode: "bgp", routerAsn: 64512, hostAsn: 64513, bfd: { intervalMs: 300, multiplier: 3 } } });
@@ -329,6 +329,7 @@ describe("k8s-cluster pure functions", () => {
             ["router-transit", "bfd-cluster", "udp", 3784, 3785, "10.1.1.0/24"],
             ["router-apache-leg", "bgp-apache", "tcp", 179, undefined, "apache"],
             ["router-apache-leg", "bfd-apache", "udp", 3784, 3785, "apache"],
+            ["router-apache-leg", "replies-apache", "tcp", 32768, 60999, "apache"],
             ["apache", "bfd-routers", "udp", 3784, 3785, "router-apache-leg"],
         ]);
         for (const g of stat) assert.ok(g.ingress.every((r) => r.port !== 179 && r.port !== 3784), `static ${g.key}: no BGP/BFD`);

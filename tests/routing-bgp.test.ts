@@ -119,6 +119,9 @@ const fileOf = (cc: Record<string, any>, p: string): string | undefined => (cc.w
 const rulesOf = (p: StackPlan, prefix: string) =>
     Object.fromEntries(ofType(p, T.rule).map((r) => [r.name.slice(`${prefix}-sg-`.length), real(p, r)])) as Record<string, Record<string, any>>;
 
+/** The rules of the static k8s-dev plan, by name: bgp mode only adds. */
+const STATIC_RULES = ["nodes-ssh-admin", "nodes-api-admin", "nodes-intra-cluster", "router-transit-http-swarm", "router-transit-http-cluster", "apache-http-cluster", "apache-http-swarm"];
+
 const BGP2 = { "hybrid-vnf:routing": "bgp", "hybrid-vnf:routerCount": 2 };
 const BGP3 = { "hybrid-vnf:routing": "bgp", "hybrid-vnf:routerCount": 3, "hybrid-vnf:bgpPassword": "Zq9-md5-key", "hybrid-vnf:bfdIntervalMs": 100, "hybrid-vnf:bfdMultiplier": 4, "hybrid-vnf:workerCount": 1 };
 
@@ -204,6 +207,11 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
                     "router-apache-leg-bfd-apache": ["udp", 3784, 3785, `group:${g("apache")}`, g("router-apache-leg")],
                     "apache-bfd-routers": ["udp", 3784, 3785, `group:${g("router-apache-leg")}`, g("apache")],
                 });
+                // ECMP may return a reply by another router than its request: its Apache leg admits replies to the ephemeral ports only.
+                const replies = rules["router-apache-leg-replies-apache"];
+                assert.deepStrictEqual([replies.protocol, replies.portRangeMin, replies.portRangeMax, replies.remoteGroupId], ["tcp", 32768, 60999, g("apache")]);
+                const added = Object.keys(rules).filter((k) => !STATIC_RULES.includes(k));
+                assert.deepStrictEqual(added.sort(), [...Object.keys(compact), "router-apache-leg-replies-apache"].sort(), "no other rule than these");
                 const swarmRules = rulesOf(swarm(), "swarm");
                 const swarmRouting = Object.entries(swarmRules).filter(([, r]) => r.portRangeMin === 179 || r.portRangeMin === 3784);
                 assert.deepStrictEqual(

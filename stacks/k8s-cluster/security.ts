@@ -37,6 +37,12 @@ export interface SecurityInputs {
     routing: Routing;
 }
 
+/**
+ * Linux's default ephemeral ports (net.ipv4.ip_local_port_range): the client side of the chain's
+ * HTTP connections. Above every port k3s and Kubernetes listen on (NodePorts end at 32767).
+ */
+export const EPHEMERAL_PORTS = { min: 32768, max: 60999 } as const;
+
 /** Single-hop BFD: control and echo ports, as one range. */
 const bfdPorts = { protocol: "udp", port: BFD_PORTS.control, portMax: BFD_PORTS.echo } as const;
 
@@ -46,7 +52,11 @@ const bfdPorts = { protocol: "udp", port: BFD_PORTS.control, portMax: BFD_PORTS.
  * side sends control packets to the other's 3784), so it is opened on both sides.
  * - router-transit (router, cluster leg): BGP and BFD from the cluster network, where the swarm
  *   hosts' eth1 legs are (their security group is the swarm stack's, so a CIDR here).
- * - router-apache-leg: BGP and BFD from the apache group (the return path's sessions).
+ * - router-apache-leg: BGP and BFD from the apache group (the return path's sessions), and the
+ *   HTTP replies: with ECMP on both sides a reply may come back by another router than the one
+ *   its request took, and that router's port never saw the connection, so Neutron's stateful
+ *   groups would drop it. Only towards the ephemeral ports, so the Apache VMs still cannot open
+ *   a connection to anything that listens on a router node.
  * - apache: BFD from the routers' Apache legs.
  */
 export function bgpIngress(key: GroupKey, s: SecurityInputs): IngressRule[] {
@@ -61,6 +71,14 @@ export function bgpIngress(key: GroupKey, s: SecurityInputs): IngressRule[] {
             return [
                 { key: "bgp-apache", description: "BGP from the Apache VMs (return path)", protocol: "tcp", port: BGP_PORT, remoteGroup: "apache" },
                 { key: "bfd-apache", description: "BFD from the Apache VMs (return path)", ...bfdPorts, remoteGroup: "apache" },
+                {
+                    key: "replies-apache",
+                    description: "HTTP replies from the Apache VMs returning by another router than the request (ECMP)",
+                    protocol: "tcp",
+                    port: EPHEMERAL_PORTS.min,
+                    portMax: EPHEMERAL_PORTS.max,
+                    remoteGroup: "apache",
+                },
             ];
         case "apache":
             return [{ key: "bfd-routers", description: "BFD from the router nodes' Apache legs", ...bfdPorts, remoteGroup: "router-apache-leg" }];
@@ -90,7 +108,7 @@ export function securityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
         const bgp = bgpIngress(g.key, s);
         if (bgp.length === 0) return g;
         // The router's Apache leg is no longer ingress-free: say so where operators look.
-        const description = g.key === "router-apache-leg" ? "Router node, Apache side: BGP and BFD from the Apache VMs; replies pass as tracked connections" : g.description;
+        const description = g.key === "router-apache-leg" ? "Router node, Apache side: BGP and BFD from the Apache VMs, and replies that return by another router (ECMP)" : g.description;
         return { ...g, description, ingress: [...g.ingress, ...bgp] };
     });
 }
