@@ -22,6 +22,7 @@ export const FILTER_CHAINS: [string, string, string][] = [
     ["iptables", "filter", "DOCKER-USER"],
     ["iptables", "raw", "OUTPUT"],
     ["iptables", "raw", "PREROUTING"],
+    ["iptables", "nat", "POSTROUTING"],
     ["ip6tables", "filter", "INPUT"],
 ];
 

@@ -14,6 +14,7 @@
 //   Apache network (no host address): backends, default gateway <routerApacheIp>
 import { LabAddressing } from "./addressing";
 import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
+import { BGP_LAB_ROUTERS, NB } from "./routing-lab";
 
 /** A Docker network. `hostAddress: false`: the host gets no address (no connected route) on it. */
 export interface LabNetwork {
@@ -43,6 +44,17 @@ export interface LabNode {
     netns?: string;
     /** The image's health check does not apply (a namespace holder serves nothing). */
     noHealthcheck?: boolean;
+    /** Capabilities and security options (the bgp lab's FRR containers: least privilege). */
+    capDrop?: string[];
+    capAdd?: string[];
+    securityOpts?: string[];
+}
+
+/** A plain Linux bridge with a host address (bgp lab's cluster network): Docker would isolate its bridges from each other. */
+export interface LabBridge {
+    name: string;
+    /** Host address with prefix length. */
+    address: string;
 }
 
 /** A veth pair from the host into a node's namespace. */
@@ -73,7 +85,7 @@ export interface LabRoute {
 /** A host filter rule, inserted at position 1 of its chain (so the last one listed ends up first). */
 export interface LabFilter {
     tool: "iptables" | "ip6tables";
-    table: "filter" | "raw";
+    table: "filter" | "raw" | "nat";
     chain: string;
     /** Match and target; the comment that marks the lab's rules is added by `filterArgs`. */
     rule: string[];
@@ -100,6 +112,9 @@ export interface LabTopology {
     pathChecks: PathCheck[];
     backends: LabNode[];
     filters: LabFilter[];
+    /** bgp lab (lab/routing-lab.ts): bridges made before the links, routing daemons started after the backends. */
+    bridges?: LabBridge[];
+    daemons?: LabNode[];
 }
 
 const prefixLen = (cidr: string) => cidr.split("/")[1];
@@ -131,6 +146,9 @@ export function containerRunArgs(n: LabNode, labels: Record<string, string>): st
     for (const [k, v] of Object.entries(n.sysctls)) a.push("--sysctl", `${k}=${v}`);
     for (const [k, v] of Object.entries(n.env)) a.push("--env", `${k}=${v}`);
     if (n.noHealthcheck) a.push("--no-healthcheck");
+    for (const c of n.capDrop ?? []) a.push("--cap-drop", c);
+    for (const c of n.capAdd ?? []) a.push("--cap-add", c);
+    for (const o of n.securityOpts ?? []) a.push("--security-opt", o);
     a.push(...labelFlags(labels));
     if (n.command) a.push("--entrypoint", n.command[0]);
     return [...a, n.image, ...(n.command?.slice(1) ?? [])];
@@ -216,6 +234,8 @@ export interface TeardownTarget {
     routes: LabRoute[];
     backends: Pick<LabNode, "name">[];
     filters: LabFilter[];
+    bridges?: Pick<LabBridge, "name">[];
+    daemons?: Pick<LabNode, "name">[];
 }
 
 /**
@@ -224,13 +244,17 @@ export interface TeardownTarget {
  * found by the lab's route protocol and rule comment, containers by the lab's label.
  */
 export function labNames(): TeardownTarget {
+    // The bgp lab's router nodes beyond the first (lab/routing-lab.ts), whatever mode ran.
+    const extraRouterNodes = Array.from({ length: BGP_LAB_ROUTERS - 1 }, (_, k) => k + 1);
     return {
         safetyRoutes: [],
         networks: [{ name: N.swarmNet, swarmConfigFrom: N.swarmNetCfg }, { name: N.apacheNet }],
-        nodes: [{ name: N.node, netns: N.node }],
-        links: [{ hostIf: N.hostClusterIf }, { hostIf: N.nodeApachePort }],
+        nodes: [{ name: N.node, netns: N.node }, ...extraRouterNodes.map((i) => ({ name: NB.node(i), netns: NB.node(i) }))],
+        links: [{ hostIf: N.hostClusterIf }, { hostIf: N.nodeApachePort }, ...extraRouterNodes.flatMap((i) => [{ hostIf: NB.hostClusterPort(i) }, { hostIf: NB.hostApachePort(i) }])],
         routes: [],
         backends: [],
         filters: [],
+        bridges: [{ name: NB.clusterBridge }],
+        daemons: [],
     };
 }

@@ -13,6 +13,7 @@ import { FILTER_CHAINS } from "./front";
 import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
 import { LabFilter, LabTopology, TeardownTarget, containerRunArgs, filterArgs, labNames, networkCreateArgs, routeArgs } from "./topology-spec";
 import { LAB_PATHS } from "./engine-stacks";
+import { cidrContains } from "../lib/net";
 import { VNF_SERVICE_LABEL_KEY } from "../components/nginx-load-balancer";
 
 export { LABELS, LAB_ROUTE_PROTO, N };
@@ -34,8 +35,8 @@ export function recordedTopology(): LabTopology | undefined {
     }
 }
 
-export async function nodeRoutes(): Promise<KernelRoute[]> {
-    return JSON.parse(await out(inNetns(await pidOf(N.node), ["ip", "-N", "-j", "route", "show", "table", "main"])));
+export async function nodeRoutes(node: string = N.node): Promise<KernelRoute[]> {
+    return JSON.parse(await out(inNetns(await pidOf(node), ["ip", "-N", "-j", "route", "show", "table", "main"])));
 }
 
 export async function routerTable(): Promise<string> {
@@ -62,6 +63,13 @@ export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
     await step(`networks (${t.networks.map((n) => `${n.name} ${n.subnet}${n.hostAddress ? "" : ", no host address"}`).join("; ")})`, async () => {
         for (const n of t.networks) for (const argv of networkCreateArgs(n, t.labels)) await run(argv);
     });
+    for (const b of t.bridges ?? []) {
+        await step(`bridge ${b.name} ${b.address} (a plain Linux bridge: Docker isolates its own bridges from each other)`, async () => {
+            await run(["ip", "link", "add", b.name, "type", "bridge"]);
+            await run(["ip", "address", "add", b.address, "dev", b.name]);
+            await run(["ip", "link", "set", b.name, "up"]);
+        });
+    }
     await step(`node namespaces and legs (${t.links.map((l) => `${l.node} ${l.nodeIf} ${l.nodeAddress}`).join(", ")})`, async () => {
         for (const n of t.nodes) await run(["docker", "run", ...containerRunArgs(n, t.labels)]);
         const pids = new Map<string, number>();
@@ -101,6 +109,11 @@ export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
     await step(`backends (${t.backends.map((b) => `${b.name} ${b.ip}`).join(", ")})`, async () => {
         for (const b of t.backends) await run(["docker", "run", ...containerRunArgs(b, t.labels)]);
     });
+    if (t.daemons?.length) {
+        await step(`routing daemons (${t.daemons.map((d) => `${d.name} on ${d.network}`).join(", ")})`, async () => {
+            for (const d of t.daemons ?? []) await run(["docker", "run", ...containerRunArgs(d, t.labels)]);
+        });
+    }
     await step("host filters (published port only from this host, SYN hold during LB handoffs)", async () => {
         for (const f of t.filters) {
             if (f.optional && !(await filterTableAvailable(f))) continue;
@@ -119,10 +132,10 @@ export async function apacheAnswering(a: LabAddressing): Promise<void> {
 }
 
 /** Why the router did not come up: its restarts and its last log lines. */
-export async function routerDiagnosis(): Promise<string> {
-    const restarts = await out(["docker", "inspect", "-f", "{{.RestartCount}} restarts, status {{.State.Status}}", N.router], { allowFail: true });
-    const logs = await run(["docker", "logs", "--tail", "20", N.router], { allowFail: true });
-    return `router container ${N.router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
+export async function routerDiagnosis(router: string = N.router): Promise<string> {
+    const restarts = await out(["docker", "inspect", "-f", "{{.RestartCount}} restarts, status {{.State.Status}}", router], { allowFail: true });
+    const logs = await run(["docker", "logs", "--tail", "20", router], { allowFail: true });
+    return `router container ${router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
 }
 
 /** The running LB task container's name (one replica in the lab). */
@@ -152,11 +165,27 @@ async function removeNetwork(name: string): Promise<boolean> {
  */
 export async function teardownTopology(t: TeardownTarget, log: Log): Promise<void> {
     // `docker rm --force` succeeds for a missing container too: remove (and report) those present.
-    const present = new Set((await soft(["docker", "ps", "-a", "--format", "{{.Names}}"])).stdout.split("\n"));
+    let present = new Set((await soft(["docker", "ps", "-a", "--format", "{{.Names}}"])).stdout.split("\n"));
+    // Routing daemons first and gracefully (SIGTERM): the host's zebra takes its routes out of the kernel.
+    const daemons = (t.daemons ?? []).map((d) => d.name).filter((d) => present.has(d));
+    if (daemons.length) {
+        await soft(["docker", "stop", "--time", "5", ...daemons]);
+        await soft(["docker", "rm", "--force", ...daemons]);
+        log(`stopped routing daemons ${daemons.join(", ")}`);
+        present = new Set((await soft(["docker", "ps", "-a", "--format", "{{.Names}}"])).stdout.split("\n"));
+    }
+    // Whatever a killed zebra left: BGP routes into the lab's supernet only.
+    for (const s of t.safetyRoutes) {
+        const left = JSON.parse((await soft(["ip", "-j", "route", "show", "proto", "bgp"])).stdout || "[]") as { dst: string }[];
+        for (const r of left.filter((x) => x.dst !== "default" && cidrContains(s.dst, x.dst.split("/")[0]))) {
+            if ((await soft(["ip", "route", "del", r.dst, "proto", "bgp"])).code === 0) log(`removed host route ${r.dst} proto bgp`);
+        }
+    }
     const containers = [...t.backends, ...t.nodes].map((c) => c.name).filter((c) => present.has(c));
     if (containers.length && (await soft(["docker", "rm", "--force", ...containers])).code === 0) log(`removed containers ${containers.join(", ")}`);
     for (const n of t.nodes) if (n.netns) await soft(["ip", "netns", "delete", n.netns]);
     for (const l of t.links) await soft(["ip", "link", "delete", l.hostIf]);
+    for (const b of t.bridges ?? []) if ((await soft(["ip", "link", "delete", b.name])).code === 0) log(`removed bridge ${b.name}`);
     for (const n of [...t.networks].reverse()) {
         for (const name of [n.name, n.swarmConfigFrom]) if (name && (await removeNetwork(name))) log(`removed network ${name}`);
     }
@@ -172,7 +201,7 @@ export async function teardownTopology(t: TeardownTarget, log: Log): Promise<voi
 
 /** Lab containers that `t` does not name (a day-2 backend, the bench's direct LB), removed before the networks they sit on. */
 async function removeOtherContainers(t: TeardownTarget, log: Log): Promise<void> {
-    const known = new Set([...t.backends, ...t.nodes].map((c) => c.name));
+    const known = new Set([...t.backends, ...t.nodes, ...(t.daemons ?? [])].map((c) => c.name));
     const names = (await out(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"], { allowFail: true })).split("\n").filter((n) => n && !known.has(n));
     if (names.length) {
         await soft(["docker", "rm", "--force", ...names]);
@@ -225,6 +254,7 @@ export async function labLeftovers(): Promise<string[]> {
     add("links", (await soft(["ip", "-o", "link", "show"])).split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n.startsWith("hvnf-lab")).join("\n"));
     add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(N.node)).join("\n"));
     add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
+    add("host BGP routes (the bgp lab's FRR)", await soft(["ip", "route", "show", "proto", "bgp"]));
     if (fs.existsSync(TOPOLOGY_FILE)) found.push(`topology record: ${TOPOLOGY_FILE}`);
     add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", "lab/node-agent-main.ts|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab"]));
     for (const [tool, table, chain] of FILTER_CHAINS) {

@@ -1,0 +1,107 @@
+// The bgp lab as data (lab/routing-lab.ts), built from the real plan of the local stacks with
+// the bgp lab's overrides: no root, no Docker. The static lab is checked by lab-topology-spec.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { cidrContains } from "../lib/net";
+import { ROUTER_INTERFACES } from "../lib/interfaces";
+import { planViews, specsFrom } from "../lab/lab";
+import { LabAddressing } from "../lab/addressing";
+import { N } from "../lab/names";
+import { labOutput } from "../lab/spec";
+import { LabTopology, containerRunArgs, labNames, labTopology } from "../lab/topology-spec";
+import { BgpLabInput, FRR_HOST_SCRIPT, NB, bgpLabTopology, labRouterHosts, labRouterNodes, unusedApacheGateway } from "../lab/routing-lab";
+import { labStackOverrides, routeGateways } from "../lab/bgp-lab";
+import { HOST_PEER_GROUP } from "../lib/frr-host";
+import { BgpRouting } from "../lib/routing";
+
+describe("bgp lab as data (lab/routing-lab.ts)", function () {
+    this.timeout(120_000);
+    let a: LabAddressing;
+    let base: LabTopology;
+    let t: LabTopology;
+    let input: BgpLabInput;
+    const IMAGE = "hybrid-vnf/apache:0.1.0";
+    const FRR = "hybrid-vnf/router:0.1.0";
+    before(async () => {
+        const views = await planViews("bgp");
+        const specs = specsFrom(views, [...ROUTER_INTERFACES]);
+        a = specs.a;
+        const routing = labOutput<BgpRouting>(views, "k8s-local", "routing");
+        input = { a, nodes: labRouterNodes(a, labOutput<string[]>(views, "k8s-local", "routerHosts")), routing, password: "", frrImage: FRR };
+        base = labTopology(a, specs.lb.ports.find((p) => p.published === a.lbPort)!.target, IMAGE);
+        t = bgpLabTopology(base, input);
+    });
+
+    it("adds config only in bgp mode: static plans exactly as before", () => {
+        assert.deepStrictEqual(labStackOverrides("static"), {});
+        assert.deepStrictEqual(labStackOverrides("bgp"), { "k8s-local": { "hybrid-vnf:routing": "bgp", "hybrid-vnf:routerHosts": ["10.100.101.2", "10.100.101.3"] } });
+        assert.strictEqual(input.routing.mode, "bgp");
+    });
+
+    it("gives two router nodes distinct cluster and Apache addresses, none taken by the host leg, a backend or the direct LB", () => {
+        assert.deepStrictEqual(labRouterHosts("10.100.101.0/24", "10.100.101.2"), ["10.100.101.2", "10.100.101.3"]);
+        assert.deepStrictEqual(input.nodes.map((n) => [n.node, n.router, n.agent]), [[N.node, N.router, "node-agent"], [`${N.node}-2`, `${N.router}-2`, "node-agent-2"]]);
+        const used = [...a.apacheIps, a.directLbIp];
+        const legs = input.nodes.map((n) => n.apacheIp);
+        assert.strictEqual(new Set(legs).size, 2);
+        for (const ip of legs) assert.ok(!used.includes(ip) && cidrContains(a.apacheCidr, ip), ip);
+        assert.ok(!input.nodes.map((n) => n.clusterIp).includes(a.hostClusterIp));
+        const gw = unusedApacheGateway(a, input.nodes);
+        assert.ok(![...used, ...legs].includes(gw));
+        assert.strictEqual(t.networks.find((n) => n.bridge === N.apacheBridge)!.gateway, gw, "the backends' default route reaches no router");
+    });
+
+    it("keeps the safety route first and has no static host route to the Apache network", () => {
+        assert.deepStrictEqual(t.safetyRoutes, base.safetyRoutes);
+        assert.ok(!t.routes.some((r) => r.dst === a.apacheCidr), JSON.stringify(t.routes));
+        assert.deepStrictEqual(t.routes.filter((r) => r.node).map((r) => [r.node, r.dst, r.via]), input.nodes.map((n) => [n.node, "default", a.hostClusterIp]));
+    });
+
+    it("puts both nodes' cluster legs on one plain bridge with the host's address, the Apache legs as /32s", () => {
+        assert.deepStrictEqual(t.bridges, [{ name: NB.clusterBridge, address: `${a.hostClusterIp}/24` }]);
+        assert.deepStrictEqual(t.links.map((l) => [l.node, l.nodeIf, l.nodeAddress, l.host]), input.nodes.flatMap((n) => [
+            [n.node, a.nodeIfaces[0], `${n.clusterIp}/24`, { bridge: NB.clusterBridge }],
+            [n.node, a.nodeIfaces[1], `${n.apacheIp}/32`, { bridge: N.apacheBridge }],
+        ]));
+        for (const name of t.links.flatMap((l) => [l.hostIf, l.peerTmp])) assert.ok(name.length <= 15, `${name}: Linux interface names are at most 15 characters`);
+    });
+
+    it("runs the swarm host's FRR on the host network and each backend's FRR in its namespace, least privilege, lib/frr-host.ts's config", () => {
+        const [host, ...apache] = t.daemons!;
+        assert.strictEqual(host.network, "host");
+        for (const ip of input.nodes.map((n) => n.clusterIp)) assert.match(host.env.FRR_CONF, new RegExp(` neighbor ${ip.replace(/\./g, "\\.")} peer-group ${HOST_PEER_GROUP}`));
+        assert.match(host.env.FRR_CONF, new RegExp(`permit ${a.apacheCidr.replace(/\./g, "\\.")}\\n`));
+        assert.deepStrictEqual(apache.map((d) => d.network), a.apacheIps.map((_, i) => `container:${N.apache(i)}`));
+        for (const d of apache) for (const ip of input.nodes.map((n) => n.apacheIp)) assert.ok(d.env.FRR_CONF.includes(` neighbor ${ip} peer-group ${HOST_PEER_GROUP}`));
+        const args = containerRunArgs(host, t.labels).join(" ");
+        assert.match(args, /--network host [\s\S]*--cap-drop ALL --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN --cap-add NET_BIND_SERVICE --security-opt no-new-privileges/);
+        assert.ok(!args.includes("--privileged"));
+        const syntax = spawnSync("sh", ["-n", "-c", FRR_HOST_SCRIPT]);
+        assert.strictEqual(syntax.status, 0, String(syntax.stderr));
+    });
+
+    it("masquerades the LB's traffic to the Apache network and keeps the host's BGP and BFD ports to the cluster network", () => {
+        const added = t.filters.slice(base.filters.length).map((f) => `${f.table} ${f.chain} ${f.rule.join(" ")}`);
+        assert.deepStrictEqual(added, [
+            `nat POSTROUTING -s ${a.swarmCidr} -d ${a.apacheCidr} -j MASQUERADE`,
+            `filter INPUT ! -s ${a.clusterCidr} -p tcp --dport 179 -j DROP`,
+            `filter INPUT ! -s ${a.clusterCidr} -p udp --dport 3784:3785 -j DROP`,
+        ]);
+    });
+
+    it("names nothing that down without a record would miss", () => {
+        const names = labNames();
+        for (const n of t.nodes) assert.ok(names.nodes.some((x) => x.name === n.name && x.netns === n.netns), n.name);
+        for (const l of t.links) assert.ok(names.links.some((x) => x.hostIf === l.hostIf), l.hostIf);
+        assert.deepStrictEqual(names.bridges, [{ name: NB.clusterBridge }]);
+        // FRR containers carry the lab's label: removed by it without a record.
+        assert.deepStrictEqual(t.labels, base.labels);
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(t)), t);
+    });
+
+    it("reads a kernel route's gateways in its plain and multipath forms", async () => {
+        assert.deepStrictEqual(await routeGateways({ dst: "x", gateway: "10.0.0.1" }), ["10.0.0.1"]);
+        assert.deepStrictEqual(await routeGateways({ dst: "x", nexthops: [{ gateway: "10.0.0.1" }, { gateway: "10.0.0.2" }] }), ["10.0.0.1", "10.0.0.2"]);
+        assert.deepStrictEqual(await routeGateways({ dst: "x" }), []);
+    });
+});
