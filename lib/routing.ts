@@ -48,9 +48,12 @@ export const ROUTER_COUNT = { min: 1, max: 3, fallback: 1 } as const;
 export const BFD_INTERVAL_MS = { min: 10, max: 60000 } as const;
 export const BFD_MULTIPLIER = { min: 2, max: 255 } as const;
 
+/** Linux's TCP-MD5 key limit (TCP_MD5SIG_MAXKEYLEN). */
+export const BGP_PASSWORD_MAX_LENGTH = 80;
+
 /** Why a BGP session password cannot be used, or undefined. FRR takes one word; Linux TCP-MD5 keys are at most 80 bytes. */
 export function bgpPasswordProblem(password: string): string | undefined {
-    if (password.length < 1 || password.length > 80) return "must be 1-80 characters (Linux TCP-MD5 key length)";
+    if (password.length < 1 || password.length > BGP_PASSWORD_MAX_LENGTH) return `must be 1-${BGP_PASSWORD_MAX_LENGTH} characters (Linux TCP-MD5 key length)`;
     if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
     // The router's env model (lib/vnf-config.ts) refuses others, so the key does too.
     if (!/^[A-Za-z0-9]/.test(password)) return "must start with a letter or digit";

@@ -6,7 +6,7 @@
 // The image start scripts keep their own parser, held to the same vectors
 // (tests/vectors/vnf-env.json); the address rules come from lib/net.ts.
 import { cidrProblem, hostProblem, interfaceNameProblem, ipv4Problem } from "./net";
-import { BfdTimers, DEFAULT_BFD, isPrivateAsn } from "./routing";
+import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BGP_PASSWORD_MAX_LENGTH, BfdTimers, DEFAULT_BFD, isPrivateAsn } from "./routing";
 
 export type EnvKey = "INTERFACES" | "ROUTES" | "SERVERS" | "VTY_PASSWORD" | RouterBgpEnvKey;
 export type Route = {
@@ -267,10 +267,10 @@ export interface RouterBgp {
 
 export const ROUTER_BGP_ENV_KEYS = ["BGP_ASN", "BGP_PEER_ASN", "BGP_LISTEN_RANGES", "BGP_ANNOUNCE", "BFD_INTERVAL_MS", "BFD_MULTIPLIER", "BGP_PASSWORD"] as const;
 export type RouterBgpEnvKey = "ROUTING" | (typeof ROUTER_BGP_ENV_KEYS)[number];
-export const BFD_INTERVAL_MS_RANGE = [10, 60000] as const;
-export const BFD_MULTIPLIER_RANGE = [2, 255] as const;
-/** Linux's TCP-MD5 key limit (TCP_MD5SIG_MAXKEYLEN). */
-export const BGP_PASSWORD_MAX_LENGTH = 80;
+// The ranges and the password length are the routing model's (lib/routing.ts): the keys and the env agree.
+export const BFD_INTERVAL_MS_RANGE = [BFD_INTERVAL_MS.min, BFD_INTERVAL_MS.max] as const;
+export const BFD_MULTIPLIER_RANGE = [BFD_MULTIPLIER.min, BFD_MULTIPLIER.max] as const;
+export { BGP_PASSWORD_MAX_LENGTH };
 const GROUP_NAME = /^[A-Z][A-Z0-9]{0,15}$/;
 const GROUP_NAME_RULE = "peer group name must be 1-16 upper-case letters and digits, starting with a letter";
 

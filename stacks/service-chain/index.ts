@@ -6,7 +6,7 @@ import { QuaggaRouter } from "../../components/quagga-router";
 import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balancer";
 import { formatBackend, formatRoute } from "../../lib/vnf-config";
 import {
-    ContractReference, exportOutputs, k8sClusterContract, K8sClusterOutputs, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
+    ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
 } from "../../lib/contract";
 import { ServiceChainConfig, routerRoutes } from "./config";
 import { swarmDockerProvider } from "./docker-provider";
@@ -20,20 +20,6 @@ export function loadBalancerHost(dockerHost: string, managerIp: string): string 
     return m ? m[1] : managerIp;
 }
 
-/**
- * An output of the k8s stack as a value, checked by the contract (secret ones come back as
- * plain strings: the caller wraps them again). For what decides which resources exist: the
- * routing mode picks a Deployment or a DaemonSet, a password whether there is a Secret.
- */
-async function k8sValue<K extends keyof K8sClusterOutputs & string>(k8s: ContractReference<K8sClusterOutputs>, key: K): Promise<K8sClusterOutputs[K]> {
-    const details = await k8s.ref.getOutputDetails(key);
-    const value = details.secretValue ?? details.value;
-    const spec = k8sClusterContract.outputs[key];
-    const problem = value === undefined ? "is missing" : spec.check(value);
-    if (problem) throw new Error(`stack ${k8s.stackName} (${k8sClusterContract.role}): output ${key} ${problem}: ${spec.secret ? "[secret]" : JSON.stringify(value)}`);
-    return value as K8sClusterOutputs[K];
-}
-
 export async function serviceChain(cfg: ServiceChainConfig): Promise<StackOutputs<ServiceChainOutputs>> {
     const k8s = new ContractReference(cfg.k8sStack, k8sClusterContract);
     const swarm = new ContractReference(cfg.swarmStack, swarmClusterContract);
@@ -43,15 +29,16 @@ export async function serviceChain(cfg: ServiceChainConfig): Promise<StackOutput
     const kubernetes = new KubernetesProvider("router-cluster", { kubeconfig: pulumi.secret(k8s.require("kubeconfig")) });
     const docker = swarmDockerProvider("lb-swarm", swarm.require("dockerHost"), cfg.sshPrivateKey);
 
+    // Read as values (getOutputDetails): the routing mode decides which resources exist.
     // The k8s stack decides the routing (its routerCount nodes carry role=router); static
     // sends exactly the objects it always did, bgp one router pod per router node.
-    const routing = await k8sValue(k8s, "routing");
+    const routing = await k8s.requireNow("routing");
     const bgpArgs = routing.mode === "bgp"
         ? {
               routing,
               networks: pulumi.all([apacheInfo, clusterNetwork]).apply(([a, c]) => ({ cluster: c.cidr, apache: a.network })),
               // "" means no password: then no Secret and sessions without TCP-MD5.
-              ...((await k8sValue(k8s, "bgpPassword")) === "" ? {} : { bgpPassword: pulumi.secret(k8s.require("bgpPassword")) }),
+              ...((await k8s.requireNow("bgpPassword")) === "" ? {} : { bgpPassword: pulumi.secret(k8s.require("bgpPassword")) }),
           }
         : {};
     const router = new QuaggaRouter(
