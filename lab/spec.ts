@@ -136,8 +136,11 @@ export function extractRouterSpec(views: PlanView[], routing: RouterRouting): Ro
     const pod = podSpec(found.resource);
     if (!pod) throw new LabSpecError(`${source}: has no spec.template.spec`);
     const env = containerEnv(found.resource);
-    if (env.fromRefs.length) throw new LabSpecError(`${source}: env ${env.fromRefs.join(", ")} has no literal value (valueFrom is not supported by the lab)`);
-    return { ...routerSpecFromPod(source, pod, env.literal), ...routing };
+    if (env.fromRefs.includes("ROUTES")) throw new LabSpecError(`${source}: env ROUTES has no literal value (valueFrom is not supported by the lab)`);
+    const spec = { ...routerSpecFromPod(source, pod, env.literal), ...routing };
+    // A reference (the vty password's secretKeyRef) is resolved from the API by the node agent.
+    for (const name of env.fromRefs) spec.notApplied.push(`env ${name} (valueFrom: the node agent resolves it from the API)`);
+    return spec;
 }
 
 /**

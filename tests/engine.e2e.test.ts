@@ -29,8 +29,9 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     let env: Record<string, string>;
     let api: KubeApi;
     let gitStatusBefore = "";
-    // The files `pulumi config set` and the CLI's salt would write: the project and stack files.
-    const gitStatus = () => out(["git", "status", "--porcelain", "--", "Pulumi.yaml", "stacks"], { cwd: PROJECT_DIR });
+    // The files `pulumi config set` and the CLI's salt would write: the project file and the local
+    // stacks' files (not the whole tree: others may edit it while this runs).
+    const gitStatus = () => out(["git", "status", "--porcelain", "--", "Pulumi.yaml", ...LOCAL_STACKS.map((s) => `stacks/Pulumi.${s}.yaml`)], { cwd: PROJECT_DIR });
     const pulumi = (args: string[], o: { allowFail?: boolean } = {}) =>
         run(["pulumi", ...args, "--non-interactive", "--color", "never"], { env: { ...process.env, ...env }, cwd: LAB_PATHS.project, timeoutMs: 300_000, allowFail: o.allowFail });
     /** stdout of a pulumi command that must succeed. */

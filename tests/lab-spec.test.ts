@@ -59,6 +59,9 @@ describe("lab spec extraction (pure)", () => {
         ];
         for (const [what, patch, re] of cases) assert.throws(() => extractRouterSpec(routerPlan(patch), routing), (e: Error) => e instanceof LabSpecError && re.test(e.message), what);
         assert.throws(() => extractRouterSpec([{ stack: "chain-local", outputs: {}, resources: [] }], routing), (e: Error) => e instanceof LabSpecError && /no router workload/.test(e.message));
+        const withSecret = extractRouterSpec(routerPlan((c) => c.env.push({ name: "VTY_PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "k" } } })), routing);
+        assert.strictEqual(withSecret.env.VTY_PASSWORD, undefined, "a reference is not the lab's to resolve");
+        assert.deepStrictEqual(withSecret.notApplied, ["env VTY_PASSWORD (valueFrom: the node agent resolves it from the API)"]);
         const privileged = extractRouterSpec(routerPlan((c) => (c.securityContext = { privileged: true })), routing);
         assert.throws(() => routerRunArgs(privileged, { name: "r", node: "n", labels: {} }), /privileged is true.*leastPrivilege: true/);
     });
