@@ -3,7 +3,7 @@
 // are found by harness/plan-query.ts; the routes and backends come from the chain's outputs,
 // never parsed back out of a container's env. Pure: plain objects in, specs out; every refusal
 // names the resource and the field, so a wrong spec fails the lab with a clear message.
-import { Backend, Route, parseRoutes, parseServers } from "../lib/vnf-config";
+import { Backend, Route, parseBackend, parseRoute } from "../lib/vnf-config";
 import type { ServiceChainOutputs } from "../lib/contract";
 import { LAB_ENV, stacksOf } from "../lib/stacks";
 import { Found, StackView, containerEnv, describe, lbService, podSpec, routerWorkload, serviceContainer, stackOutput } from "../harness/plan-query";
@@ -96,17 +96,15 @@ export function labOutput<T>(views: PlanView[], stack: string, key: string): T {
 // The chain's `routes` and `backends` outputs are the contract's entries ("CIDR dev IFACE",
 // "HOST:PORT"), each formatted once from the components' typed values; the lab reads each entry
 // once, here where it enters, into Route and Backend (never from a container's env).
-const asRoute = (entry: string): Route => parseRoutes(entry)[0];
-const asBackend = (entry: string): Backend => parseServers(entry)[0];
 
 /** The routes the chain stack gave its router (its `routes` output). */
 export function chainRoutes(views: PlanView[]): Route[] {
-    return labOutput<ServiceChainOutputs["routes"]>(views, LAB_STACKS["service-chain"], "routes").map(asRoute);
+    return labOutput<ServiceChainOutputs["routes"]>(views, LAB_STACKS["service-chain"], "routes").map((entry) => parseRoute(entry));
 }
 
 /** The backends the chain stack gave its LB (its `backends` output). */
 export function chainBackends(views: PlanView[]): Backend[] {
-    return labOutput<ServiceChainOutputs["backends"]>(views, LAB_STACKS["service-chain"], "backends").map(asBackend);
+    return labOutput<ServiceChainOutputs["backends"]>(views, LAB_STACKS["service-chain"], "backends").map(parseBackend);
 }
 
 /** Kubernetes quantities to Docker flags: cpu "500m" -> "0.5", memory "256Mi" -> "256m". */
