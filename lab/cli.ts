@@ -1,7 +1,9 @@
-// npm run lab [-- up|down|status|env] [--no-build]
+// npm run lab [-- up|down|status|env] [--no-build] [--routing static|bgp]
 //   up (default): build the images and the hosts' stand-ins, start the control plane and the
 //                 router node's agent, `pulumi up` the local stacks with the real engine, send
 //                 200 requests through the chain and print the report. Leaves the lab running.
+//                 --routing bgp: two router nodes, BGP with BFD to the swarm host's and the
+//                 Apache backends' FRR (lab/routing-lab.ts); static (the default) as before.
 //   down:         pulumi destroy (chain, swarm, k8s), stop the control plane, remove everything
 //                 the lab made (idempotent).
 //   status:       the router's kernel table and one round of requests, if the lab is up.
@@ -13,12 +15,16 @@ import { load, summary } from "./client";
 import { routerTable } from "./topology";
 import { N } from "./names";
 import { run } from "./sh";
+import { LAB_ROUTINGS, LabRouting } from "./routing-lab";
 
 async function main(argv: string[]): Promise<void> {
-    const cmd = argv.find((a) => !a.startsWith("--")) ?? "up";
-    const unknown = argv.filter((a) => a.startsWith("--") && a !== "--no-build");
-    if (unknown.length || !["up", "down", "status", "env"].includes(cmd)) {
-        throw new Error(`usage: npm run lab [-- up|down|status|env] [--no-build] (got ${argv.join(" ")})`);
+    const at = argv.indexOf("--routing");
+    const routing = at < 0 ? "static" : argv[at + 1];
+    const rest = at < 0 ? argv : argv.filter((_, i) => i !== at && i !== at + 1);
+    const cmd = rest.find((a) => !a.startsWith("--")) ?? "up";
+    const unknown = rest.filter((a) => a.startsWith("--") && a !== "--no-build");
+    if (unknown.length || !["up", "down", "status", "env"].includes(cmd) || !(LAB_ROUTINGS as readonly string[]).includes(routing)) {
+        throw new Error(`usage: npm run lab [-- up|down|status|env] [--no-build] [--routing ${LAB_ROUTINGS.join("|")}] (got ${argv.join(" ")})`);
     }
     if (cmd === "env") {
         process.stdout.write(`# hybrid-vnf lab: pulumi, kubectl and docker against the lab (its project copy is ${LAB_PATHS.project})\n`);
@@ -41,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
         return;
     }
-    const lab = await labUp({ install: true, build: !argv.includes("--no-build") });
+    const lab = await labUp({ install: true, build: !argv.includes("--no-build"), routing: routing as LabRouting });
     const s = await smoke(lab);
     process.stdout.write(report(lab, s));
     if (s.load.failed > 0 || s.routeProblems.length > 0) throw new Error("the chain is up but not healthy (see above)");

@@ -23,9 +23,12 @@ import { ConfigReader, PROJECT, mapConfigSource } from "../lib/config-reader";
 import { readServiceChainConfig } from "../stacks/service-chain/config";
 import { readStackFile } from "../harness/stack-files";
 import { toolchainEnv } from "../engine/toolchain";
+import { BGP_LAB_ROUTERS, BgpLabInput, LabRouting, NB, bgpLabTopology, labRouterNodes } from "./routing-lab";
+import { bgpReportLines, checkNoFrrRoutes, hostNextHops, labStackOverrides, waitForHostNextHops } from "./bgp-lab";
+import { labOutput } from "./spec";
+import type { K8sClusterOutputs } from "../lib/contract";
 
 export { LOCAL_STACKS };
-const AGENT = "node-agent";
 
 export interface Lab {
     a: LabAddressing;
@@ -33,11 +36,14 @@ export interface Lab {
     lb: LbSpec;
     apacheImage: string;
     steps: { name: string; ms: number }[];
+    routing: LabRouting;
+    /** bgp mode: the router nodes, the routing model and the FRR image (lab/routing-lab.ts). */
+    bgp?: BgpLabInput;
 }
 
 /** The local stacks' plan, with real (revealed) inputs, as the pure spec module takes it. */
-export async function planViews(): Promise<PlanView[]> {
-    const plans = await planStacks(LOCAL_STACKS);
+export async function planViews(routing: LabRouting = "static"): Promise<PlanView[]> {
+    const plans = await planStacks(LOCAL_STACKS, { overrides: labStackOverrides(routing) });
     return plans.map((p) => ({
         stack: p.stack,
         outputs: reveal(p).outputs,
@@ -87,6 +93,8 @@ export interface UpOptions {
     build?: boolean;
     /** Set hybrid-vnf:routerVtyPassword (secret) on chain-local: a Secret and a vty Service too. */
     vtyPassword?: string;
+    /** static (default, the seed's design) or bgp: two router nodes, the host's and the backends' FRR (lab/routing-lab.ts). */
+    routing?: LabRouting;
     /** How long to wait for another lab run on this machine to finish (default 10 min). */
     lockWaitMs?: number;
     log?: Log;
@@ -107,7 +115,16 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
     const step = stepper(steps, log);
     await step("Docker Engine", async () => log(`Docker ${await ensureDocker({ install: o.install, log })}`));
     await step("engine toolchain (npm run engine)", async () => log(`PULUMI_HOME=${toolchainEnv().PULUMI_HOME}`));
-    const { a, router, lb } = await step("plan k8s-local, swarm-local, chain-local; take the router and LB specs", async () => specsFrom(await planViews()));
+    const routing = o.routing ?? "static";
+    const views = await step(`plan k8s-local, swarm-local, chain-local (routing ${routing})`, () => planViews(routing));
+    const { a, router, lb } = await step("take the router and LB specs", async () => specsFrom(views));
+    const k8sOut = <K extends keyof K8sClusterOutputs>(key: K) => labOutput<K8sClusterOutputs[K]>(views, LOCAL_STACKS[0], key);
+    const model = k8sOut("routing");
+    const bgp: BgpLabInput | undefined = routing === "bgp" && model.mode === "bgp"
+        ? { a, nodes: labRouterNodes(a, k8sOut("routerHosts")), routing: model, password: k8sOut("bgpPassword"), frrImage: router.image }
+        : undefined;
+    if (routing === "bgp" && !bgp) throw new Error(`${LOCAL_STACKS[0]}: planned with routing bgp but its routing output is ${JSON.stringify(model)}`);
+    const nodes = bgp?.nodes ?? [{ node: N.node, router: N.router, agent: NB.agent(0), clusterIp: a.routerHost, apacheIp: a.routerApacheIp }];
     await step("clear leftovers of an earlier lab", () => downLocked(log));
     if (o.build !== false) await step("images (bootstrap base, build)", () => buildImages(log));
     const apacheImage = imageTags().find((t) => t.startsWith("hybrid-vnf/apache:"))!;
@@ -117,44 +134,58 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
         }
     });
     await step("swarm mode", async () => log(await ensureSwarm()));
+    if (bgp) await step("no routes of FRR's protocols on this host (the swarm host's zebra runs in its root namespace)", checkNoFrrRoutes);
     // The hosts and networks the clouds would give, the safety route first (before any lab packet).
-    await applyTopology(labTopology(a, lb.ports.find((p) => p.published === a.lbPort)!.target, apacheImage), step);
+    const base = labTopology(a, lb.ports.find((p) => p.published === a.lbPort)!.target, apacheImage);
+    await applyTopology(bgp ? bgpLabTopology(base, bgp) : base, step);
     const cp = await step("Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)", () =>
         startControlPlane(LAB_PATHS.controlPlane, log));
-    await step(`router node ${N.node} in the API (labelled ${JSON.stringify(ROUTER_NODE_SELECTOR)}), run by the lab's node agent`, async () => {
-        const config: NodeAgentConfig = {
-            kubeconfigPath: cp.kubeconfigPath,
-            nodeName: N.node,
-            nodeLabels: { ...ROUTER_NODE_SELECTOR },
-            nodeIp: a.routerHost,
-            netnsContainer: N.node,
-            containerName: N.router,
-            containerLabels: { [N.label]: "1" },
-        };
-        startDetached(LAB_PATHS.dir, AGENT, [process.execPath, "-r", "ts-node/register/transpile-only", path.join(REPO, "lab", "node-agent-main.ts"), JSON.stringify(config)]);
+    await step(`router nodes ${nodes.map((n) => n.node).join(", ")} in the API (labelled ${JSON.stringify(ROUTER_NODE_SELECTOR)}), one node agent each`, async () => {
+        for (const n of nodes) {
+            const config: NodeAgentConfig = {
+                kubeconfigPath: cp.kubeconfigPath,
+                nodeName: n.node,
+                nodeLabels: { ...ROUTER_NODE_SELECTOR },
+                nodeIp: n.clusterIp,
+                netnsContainer: n.node,
+                containerName: n.router,
+                containerLabels: { [N.label]: "1" },
+            };
+            startDetached(LAB_PATHS.dir, n.agent, [process.execPath, "-r", "ts-node/register/transpile-only", path.join(REPO, "lab", "node-agent-main.ts"), JSON.stringify(config)]);
+        }
     });
     const env = labToolEnv(cp.kubeconfigPath);
     await step("project copy in .lab/project, kubeconfig as the secret hybrid-vnf:kubeconfig of k8s-local", async () => {
         prepareLabProject();
         await setLabConfig(env, LOCAL_STACKS[0], "hybrid-vnf:kubeconfig", cp.kubeconfig, true);
         if (o.vtyPassword !== undefined) await setLabConfig(env, LOCAL_STACKS[2], "hybrid-vnf:routerVtyPassword", o.vtyPassword, true);
+        // The same overrides the plan above used (bgp: routing and routerHosts of k8s-local).
+        for (const [stack, values] of Object.entries(labStackOverrides(routing))) {
+            for (const [key, value] of Object.entries(values)) await setLabConfig(env, stack, key, typeof value === "string" ? value : JSON.stringify(value), false);
+        }
     });
     await step(`pulumi up ${LOCAL_STACKS.join(", ")} (real engine, policy pack hybrid-vnf)`, () => runLabStacks("deploy", env, log));
-    await step("router pod's ROUTES in the node's kernel table (proto 196)", async () => {
-        try {
-            await waitFor("the router's ROUTES in the node's kernel table (proto 196)", async () =>
-                missingRoutes(router.routes, await nodeRoutes()).length === 0 ? true : undefined, 30_000);
-        } catch (e) {
-            throw new Error(`${(e as Error).message}\n${await routerDiagnosis()}`);
+    await step(`router pods' ROUTES in ${nodes.length === 1 ? "the node's" : "every node's"} kernel table (proto 196)`, async () => {
+        for (const n of nodes) {
+            try {
+                await waitFor(`the router's ROUTES in ${n.node}'s kernel table (proto 196)`, async () =>
+                    missingRoutes(router.routes, await nodeRoutes(n.node)).length === 0 ? true : undefined, 30_000);
+            } catch (e) {
+                throw new Error(`${(e as Error).message}\n${await routerDiagnosis(n.router)}`);
+            }
         }
         await apacheAnswering(a);
     });
+    if (bgp) {
+        await step(`this host's ${a.apacheCidr}: one ECMP next hop per router (BGP from ${bgp.nodes.length} routers)`, () =>
+            waitForHostNextHops(a.apacheCidr, bgp.nodes.map((n) => n.clusterIp), 60_000));
+    }
     await step("LB Swarm service (made by the docker provider) answering on loadBalancerUrl", async () => {
         await timeToOk(`${a.loadBalancerUrl}/healthz`, 90_000, { intervalMs: 250 });
         log(`LB task ${await lbTask(lb.serviceName)} answers on ${a.loadBalancerUrl}`);
     });
     for (const x of [...router.notApplied.map((s) => `router: ${s}`), ...lb.notApplied.map((s) => `lb: ${s}`)]) log(`not applied: ${x}`);
-    return { a, router, lb, apacheImage, steps };
+    return { a, router, lb, apacheImage, steps, routing, bgp };
 }
 
 /** pulumi destroy (chain, swarm, k8s), then the agent, the control plane and the topology. */
@@ -170,7 +201,7 @@ async function downLocked(log: Log): Promise<void> {
                 log(`${e.message.split("\n")[0]}; the state is dropped and the stacks' objects are removed with the control plane and by label`));
         }
     }
-    if (await stopDetached(LAB_PATHS.dir, AGENT)) log("node agent stopped");
+    for (let i = 0; i < BGP_LAB_ROUTERS; i++) if (await stopDetached(LAB_PATHS.dir, NB.agent(i))) log(`node agent ${NB.agent(i)} stopped`);
     await stopControlPlane(LAB_PATHS.controlPlane, log);
     fs.rmSync(LAB_PATHS.state, { recursive: true, force: true });
     fs.rmSync(LAB_PATHS.project, { recursive: true, force: true });
@@ -192,13 +223,16 @@ export interface SmokeReport {
     load: LoadResult;
     routerTable: string;
     routeProblems: string[];
+    /** bgp mode: this host's next hops for the Apache network. */
+    hostNextHops?: string[];
 }
 
 export async function smoke(lab: Lab, count = 200): Promise<SmokeReport> {
     const t0 = Date.now();
     const r = await load({ url: lab.a.loadBalancerUrl + "/", count, concurrency: 4, timeoutMs: 10_000, maxMs: 60_000 });
     lab.steps.push({ name: `${count} requests through the chain`, ms: Date.now() - t0 });
-    return { load: r, routerTable: await routerTable(), routeProblems: missingRoutes(lab.router.routes, await nodeRoutes()) };
+    const hops = lab.bgp ? await hostNextHops(lab.a.apacheCidr) : undefined;
+    return { load: r, routerTable: await routerTable(), routeProblems: missingRoutes(lab.router.routes, await nodeRoutes()), hostNextHops: hops };
 }
 
 export function report(lab: Lab, s: SmokeReport): string {
@@ -210,6 +244,7 @@ export function report(lab: Lab, s: SmokeReport): string {
         `  router node netns ${N.node}: ${a.nodeIfaces[0]} ${a.routerHost} (cluster ${a.clusterCidr}), ${a.nodeIfaces[1]} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); router container ${N.router}`,
         `  Apache backends ${a.apacheIps.join(", ")} on ${N.apacheBridge} (no host address), default via ${a.routerApacheIp}`,
         `  safety: unreachable ${a.supernet} on the host`,
+        ...(lab.bgp ? bgpReportLines(lab.bgp, s.hostNextHops ?? []) : []),
         `specs from the plan: router ${lab.router.image} (${lab.router.source}) ROUTES="${lab.router.env.ROUTES}"; LB ${lab.lb.image} (${lab.lb.source}) SERVERS="${lab.lb.env.SERVERS}"`,
         "",
         `requests: ${summary(s.load)}`,

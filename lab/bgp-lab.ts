@@ -1,0 +1,89 @@
+// What the lab does with the host in bgp mode besides the topology (lab/routing-lab.ts): the
+// stack config it adds, the checks before the host's FRR may start, and the questions the lab,
+// its tests and the failover benchmark ask: which next hops does this host's kernel have for a
+// prefix, and which BGP sessions does an FRR container see (from vtysh JSON).
+import { readStackFile } from "../harness/stack-files";
+import { LAB_STACKS } from "./spec";
+import { BgpLabInput, FRR_ROUTE_PROTOS, LabRouting, bgpStackConfig, labRouterHosts } from "./routing-lab";
+import { out, run, waitFor } from "./sh";
+
+/** The plan's config overrides for a routing mode (none for static: it plans exactly as before). */
+export function labStackOverrides(routing: LabRouting): Record<string, Record<string, unknown>> {
+    if (routing === "static") return {};
+    const k8s = LAB_STACKS["k8s-cluster"];
+    const config = readStackFile(k8s).config;
+    const routerHosts = labRouterHosts(String(config["hybrid-vnf:clusterCidr"]), String(config["hybrid-vnf:routerHost"]));
+    return { [k8s]: bgpStackConfig(routerHosts) };
+}
+
+/** Refuses to start zebra in the root namespace when the host has routes of FRR's protocols (zebra would sweep them). */
+export async function checkNoFrrRoutes(): Promise<void> {
+    const routes = JSON.parse(await out(["ip", "-N", "-j", "route", "show", "table", "all"])) as { dst: string; protocol?: string; table?: string }[];
+    const theirs = routes.filter((r) => r.protocol !== undefined && FRR_ROUTE_PROTOS.includes(String(r.protocol)));
+    if (theirs.length) {
+        throw new Error(`this host has routes of FRR's protocols (${theirs.map((r) => `${r.dst} proto ${r.protocol}`).join(", ")}); ` +
+            "the lab's swarm-host FRR runs in the root namespace and its zebra would sweep them at start: remove them or run the lab in static mode");
+    }
+}
+
+interface JsonRoute {
+    dst: string;
+    gateway?: string;
+    nhid?: number;
+    nexthops?: { gateway?: string }[];
+}
+
+/** The gateways of a kernel route (a plain route, a multipath one, or a nexthop-group one). */
+export async function routeGateways(r: JsonRoute, netns?: string): Promise<string[]> {
+    if (r.nexthops) return r.nexthops.map((n) => n.gateway).filter((g): g is string => !!g);
+    if (r.gateway) return [r.gateway];
+    if (r.nhid === undefined) return [];
+    const ip = (args: string[]) => out([...(netns ? ["ip", "-n", netns] : ["ip"]), "-j", ...args]);
+    const [group] = JSON.parse(await ip(["nexthop", "show", "id", String(r.nhid)])) as { gateway?: string; group?: { id: number }[] }[];
+    if (group?.gateway) return [group.gateway];
+    const members: string[] = [];
+    for (const m of group?.group ?? []) {
+        const [nh] = JSON.parse(await ip(["nexthop", "show", "id", String(m.id)])) as { gateway?: string }[];
+        if (nh?.gateway) members.push(nh.gateway);
+    }
+    return members;
+}
+
+/** The next hops this host's kernel (root namespace, main table) has for exactly `prefix`, sorted. */
+export async function hostNextHops(prefix: string, proto = "bgp"): Promise<string[]> {
+    const routes = JSON.parse(await out(["ip", "-j", "route", "show", "exact", prefix, "proto", proto])) as JsonRoute[];
+    const hops: string[] = [];
+    for (const r of routes) hops.push(...(await routeGateways(r)));
+    return hops.sort();
+}
+
+/** BGP neighbours of an FRR container and their state, from `show bgp neighbors json`. */
+export async function bgpSessions(container: string): Promise<Record<string, string>> {
+    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bgp neighbors json"], { allowFail: true, timeoutMs: 10_000 });
+    if (r.code !== 0) return {};
+    const json = JSON.parse(r.stdout || "{}") as Record<string, { bgpState?: string }>;
+    return Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === "object" && v?.bgpState).map(([k, v]) => [k, v.bgpState!]));
+}
+
+/** BFD peers of an FRR container and their status, from `show bfd peers json`. */
+export async function bfdPeers(container: string): Promise<Record<string, string>> {
+    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bfd peers json"], { allowFail: true, timeoutMs: 10_000 });
+    if (r.code !== 0) return {};
+    return Object.fromEntries((JSON.parse(r.stdout || "[]") as { peer: string; status: string }[]).map((p) => [p.peer, p.status]));
+}
+
+/** Waits until the host's kernel routes `prefix` over exactly `gateways` (ECMP). */
+export async function waitForHostNextHops(prefix: string, gateways: string[], timeoutMs: number): Promise<void> {
+    const want = [...gateways].sort().join(",");
+    await waitFor(`${prefix} via ${gateways.join(" and ")} in this host's kernel (proto bgp)`, async () =>
+        (await hostNextHops(prefix)).join(",") === want ? true : undefined, timeoutMs, 250);
+}
+
+/** The bgp lab's one-line picture for the report. */
+export function bgpReportLines(i: BgpLabInput, hops: string[]): string[] {
+    return [
+        `  routing bgp: router AS ${i.routing.routerAsn}, host AS ${i.routing.hostAsn}, BFD ${i.routing.bfd.intervalMs} ms x ${i.routing.bfd.multiplier}`,
+        ...i.nodes.map((n) => `  router node ${n.node}: cluster ${n.clusterIp}, Apache leg ${n.apacheIp}/32; router container ${n.router} (agent ${n.agent})`),
+        `  host ${i.a.apacheCidr} next hops (kernel, proto bgp): ${hops.join(", ") || "none"}`,
+    ];
+}

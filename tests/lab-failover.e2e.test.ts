@@ -1,0 +1,122 @@
+// End-to-end, issue 11: the lab in bgp mode (two router nodes from the engine's DaemonSet, the
+// swarm host's FRR in this host's root namespace, the Apache backends' FRR), then one router
+// container killed under bounded load; then the same fault in static mode (one router) as the
+// baseline. Asserts behaviour (sessions, ECMP both ways, withdrawal, return), prints the times,
+// never passes or fails on them. `npm run bench:failover` writes the figures the README quotes.
+// No Docker means FAILED with what is missing, never skipped.
+import * as assert from "assert";
+import { Lab, labDown, labUp } from "../lab/lab";
+import { labLeftovers } from "../lab/topology";
+import { load, summary } from "../lab/client";
+import { bfdPeers, bgpSessions, hostNextHops, routeGateways } from "../lab/bgp-lab";
+import { FailoverRun, failoverTable, measureFailover } from "../lab/failover";
+import { NB } from "../lab/routing-lab";
+import { N } from "../lab/names";
+import { inNetns, pidOf } from "../lab/docker";
+import { out } from "../lab/sh";
+import { acquireLabLock, releaseLabLock } from "../lab/lock";
+
+const log = (s: string) => process.stdout.write(`      ${s}\n`);
+
+/** Next hops of a backend's kernel route to `prefix` (its namespace is shared with its FRR sidecar). */
+async function backendNextHops(backend: string, prefix: string): Promise<string[]> {
+    const routes = JSON.parse(await out(inNetns(await pidOf(backend), ["ip", "-j", "route", "show", "exact", prefix, "proto", "bgp"])));
+    const hops: string[] = [];
+    for (const r of routes) hops.push(...(await routeGateways(r)));
+    return hops.sort();
+}
+
+describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the Apache backends, failover under load", function () {
+    this.timeout(180_000);
+    let lab: Lab;
+    const runs: FailoverRun[] = [];
+    let t0 = 0;
+
+    before(async function () {
+        this.timeout(1_500_000);
+        t0 = Date.now();
+        await acquireLabLock(900_000, log);
+        // labUp installs the unreachable route for the lab's supernet before any lab packet.
+        lab = await labUp({ install: false, routing: "bgp", log });
+    });
+
+    after(async function () {
+        this.timeout(300_000);
+        try {
+            await labDown({ log, engine: false });
+            const left = await labLeftovers();
+            assert.deepStrictEqual(left, [], `left behind: ${left.join("; ")}`);
+        } finally {
+            releaseLabLock();
+        }
+        if (runs.length) log(`\n${failoverTable(runs)}`);
+        log(`failover E2E wall time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    });
+
+    it("runs one router pod per labelled node, each with Established sessions to the swarm host and both backends", async () => {
+        const bgp = lab.bgp!;
+        assert.strictEqual(bgp.nodes.length, 2);
+        const want = [lab.a.hostClusterIp, ...lab.a.apacheIps].sort();
+        for (const n of bgp.nodes) {
+            const sessions = await bgpSessions(n.router);
+            log(`${n.router}: ${JSON.stringify(sessions)}; BFD ${JSON.stringify(await bfdPeers(n.router))}`);
+            assert.deepStrictEqual(Object.keys(sessions).sort(), want, `${n.router}'s dynamic neighbours`);
+            for (const [peer, state] of Object.entries(sessions)) assert.strictEqual(state, "Established", `${n.router} -> ${peer}`);
+            const bfd = await bfdPeers(n.router);
+            for (const peer of want) assert.strictEqual(bfd[peer], "up", `${n.router}: BFD with ${peer}`);
+        }
+    });
+
+    it("gives the swarm host the Apache network with one ECMP next hop per router, and the backends the cluster network back", async () => {
+        const hops = await hostNextHops(lab.a.apacheCidr);
+        log(`host ${lab.a.apacheCidr} via ${hops.join(", ")}`);
+        assert.deepStrictEqual(hops, lab.bgp!.nodes.map((n) => n.clusterIp).sort());
+        // Nothing else was imported: the host's only BGP route is the Apache network.
+        const all = JSON.parse(await out(["ip", "-j", "route", "show", "proto", "bgp"])) as { dst: string }[];
+        assert.deepStrictEqual(all.map((r) => r.dst), [lab.a.apacheCidr]);
+        for (const [i] of lab.a.apacheIps.entries()) {
+            const back = await backendNextHops(N.apache(i), lab.a.clusterCidr);
+            log(`${N.apache(i)} ${lab.a.clusterCidr} via ${back.join(", ")}`);
+            assert.deepStrictEqual(back, lab.bgp!.nodes.map((n) => n.apacheIp).sort());
+        }
+    });
+
+    it("serves requests through both routers' paths with no static host route to the Apache network", async () => {
+        const statics = await out(["ip", "route", "show", "exact", lab.a.apacheCidr, "proto", "233"]);
+        assert.strictEqual(statics, "", "a static host route would outlive its router");
+        const r = await load({ url: lab.a.loadBalancerUrl + "/", count: 200, concurrency: 4, timeoutMs: 10_000, maxMs: 60_000 });
+        log(summary(r));
+        assert.strictEqual(r.failed, 0, JSON.stringify(r.failures));
+        assert.deepStrictEqual(Object.keys(r.byBackend).sort(), ["apache-1", "apache-2"]);
+    });
+
+    it("kill one router under load: its next hop is withdrawn, the agent restarts it, it is re-added", async function () {
+        this.timeout(240_000);
+        const r = await measureFailover(lab, { log });
+        runs.push(r);
+        log(`${summary({ ...r.load, byBackend: {} })}`);
+        log(`withdrawn ${r.withdrawnMs} ms, running again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms (polls every ${r.pollPeriodMs.toFixed(1)} ms)`);
+        assert.notStrictEqual(r.withdrawnMs, null, "the dead next hop was withdrawn");
+        assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
+        assert.notStrictEqual(r.readyMs, null, "the router's sessions came back (ready)");
+        assert.notStrictEqual(r.readdedMs, null, "its next hop came back");
+        assert.ok(r.withdrawnMs! < r.readdedMs!);
+        assert.deepStrictEqual(await hostNextHops(lab.a.apacheCidr), r.nextHopsBefore, "both next hops again");
+        assert.ok(r.load.sent > 0 && r.load.ok > 0);
+    });
+
+    it("the same fault in static mode (one router, the baseline): the router comes back", async function () {
+        this.timeout(1_200_000);
+        await labDown({ log, engine: false });
+        lab = await labUp({ install: false, routing: "static", build: false, log });
+        assert.strictEqual(lab.bgp, undefined);
+        assert.strictEqual(await out(["ip", "route", "show", "proto", "bgp"]), "", "no BGP route in static mode");
+        assert.ok((await labLeftovers()).every((l) => !l.includes(NB.hostFrr)), "no host FRR in static mode");
+        const r = await measureFailover(lab, { log });
+        runs.push(r);
+        log(`static: ${summary({ ...r.load, byBackend: {} })}; running again ${r.routerBackMs} ms, ready ${r.readyMs} ms`);
+        assert.strictEqual(r.withdrawnMs, null);
+        assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
+        assert.notStrictEqual(r.readyMs, null);
+    });
+});
