@@ -25,7 +25,7 @@ export { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALU
  * (NET_ADMIN), raw sockets (NET_RAW), and SYS_ADMIN, without which zebra refuses to start.
  * The image needs nothing more: it prepares file ownership at build time and runs the daemons
  * as root without a user switch (no CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID); each of the
- * three left out ends the container at start (tests/images.test.ts runs it with exactly these).
+ * three left out ends the container at start (tests/images/containers.e2e.test.ts runs it with exactly these).
  */
 export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
 /** bgp mode adds NET_BIND_SERVICE: bgpd (179) and bfdd (3784/3785) bind ports below 1024 and ask for it. */

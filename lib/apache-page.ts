@@ -1,6 +1,6 @@
 // The page an Apache backend serves, and how a client reads back which backend answered. The
 // image's start.sh prints it through images/lib/apache-page.sh, a file generated from this
-// module (lib/image-facts.ts; tests/image-facts.test.ts fails when it is stale), so the page the
+// module (lib/image-facts.ts; tests/lib/image-facts.test.ts fails when it is stale), so the page the
 // backends serve and the marker the lab and the bench parse cannot drift apart.
 
 /** What BACKEND_NAME may contain: the name ends up in HTML and in logs. */

@@ -76,7 +76,7 @@ export function checkHostFrrInput(i: HostFrrInput): void {
 }
 
 /**
- * /etc/frr/frr.conf of a host. Accepted by `vtysh -C` (tests/frr-host.test.ts). Policy both
+ * /etc/frr/frr.conf of a host. Accepted by `vtysh -C` (tests/lib/frr-host.test.ts). Policy both
  * ways, as FRR 8's `bgp ebgp-requires-policy` wants: in, exactly `importPrefixes`; out, nothing.
  */
 export function renderHostFrrConfig(i: HostFrrInput): string {

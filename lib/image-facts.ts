@@ -15,7 +15,7 @@ export function renderApachePageSh(): string {
     }
     return [
         "# shellcheck shell=sh",
-        "# GENERATED from lib/apache-page.ts by lib/image-facts.ts; do not edit (tests/image-facts.test.ts",
+        "# GENERATED from lib/apache-page.ts by lib/image-facts.ts; do not edit (tests/lib/image-facts.test.ts",
         "# fails when it is stale). The page an Apache backend serves; the lab and bench read its",
         "# `Served by <b>NAME</b>` marker back with backendOf.",
         "apache_page() { # name ip",

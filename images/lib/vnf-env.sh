@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # The VNF env contract (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD) in POSIX sh, rule for rule and
 # message for message the same as lib/vnf-config.ts; both are held to
-# tests/vectors/vnf-env.json, and tests/images.test.ts also compares them on extra inputs.
+# tests/vectors/vnf-env.json, and tests/images/start-scripts.test.ts and tests/images/containers.e2e.test.ts also compares them on extra inputs.
 # Sourced by the router and nginx-lb start scripts (dash, bash and busybox sh all work).
 #
 # Parsers append to globals in input order (newline-separated):

@@ -1,5 +1,5 @@
 // The reference twin of images/router/start.sh's frr.conf. Only the tests use it
-// (tests/images.test.ts and tests/vnf-config*.test.ts hold the script to it and to
+// (tests/images/ and tests/vnf-config*.test.ts hold the script to it and to
 // `vtysh -C`), so it lives with them rather than in lib/.
 import { Route, RouterBgp, VnfConfigError, VTY_PASSWORD_PLACEHOLDER, checkRouterBgp, parseVtyPassword } from "../../lib/vnf-config";
 import { hostProblem } from "../../lib/net";

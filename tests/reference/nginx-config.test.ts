@@ -1,5 +1,5 @@
 // The reference nginx renderers against tests/vectors/nginx-config.json (the shell twin is held
-// to the same vectors in tests/images.test.ts; nginx -t checks both in tests/vnf-config-tools.test.ts).
+// to the same vectors in tests/images/; nginx -t checks both in tests/lib/vnf-config.validators.test.ts).
 import * as assert from "assert";
 import { parseServers } from "../../lib/vnf-config";
 import { renderNginxConfig, renderNginxMainConfig, workerProcesses } from "./nginx-config";

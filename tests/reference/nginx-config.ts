@@ -1,6 +1,6 @@
 // The reference twin of images/nginx-lb/start.sh: the conf.d snippet it renders from SERVERS and
 // the main nginx.conf it renders for the container's CPUs. Only the tests use it
-// (tests/images.test.ts and tests/vnf-config-tools.test.ts hold the script to it, to
+// (tests/images/ and tests/lib/vnf-config.validators.test.ts hold the script to it, to
 // tests/vectors/nginx-config.json and to nginx -t), so it lives with them rather than in lib/.
 import { Backend, VnfConfigError } from "../../lib/vnf-config";
 

@@ -1,4 +1,4 @@
-// Assertions the vector tests share (tests/vnf-config.test.ts, tests/images.test.ts): a module
+// Assertions the vector tests share (tests/lib/vnf-config.test.ts, tests/images/): a module
 // of its own, since importing one test file from another would register its tests twice.
 import * as assert from "assert";
 
