@@ -1,22 +1,102 @@
-// Failover under bounded load (issue 11): kill one router container while clients send requests
-// through the chain, and time what follows from this host's side:
+// Failover under bounded load (issue 11): fail one router while clients send requests through
+// the chain, and time what follows from this host's side. Two faults:
+//   - kill: `docker kill` of the router container. Its daemons die (the TCP sessions close at
+//     once), but the routes zebra put in the node's kernel outlive it, so the node keeps forwarding;
+//   - partition: the router node falls silent for outageMs (every packet into, out of and through
+//     its namespace dropped), as a dead or cut-off VM looks to its peers: only BFD notices.
+// What is timed:
 //   - withdrawn: the dead router's next hop is gone from this host's kernel route to the Apache
 //     network (bgp; polled every pollMs in the root namespace, where the LB's packets are routed);
-//   - back: the router container runs again (the lab's node agent restarts it, as a kubelet does);
+//   - back: kill: the router container runs again (the lab's node agent restarts it, as a kubelet
+//     does); partition: the node is reachable again (the end of the outage);
 //   - ready: its readiness probe passes again (start.sh --ready: in bgp mode, sessions Established);
 //   - re-added: its next hop is in the host's route again (bgp).
 // Static mode has one router and a static host route: nothing is withdrawn or re-added there.
 // Every figure is measured from the moment `docker kill` is issued; nothing is judged on time here.
 import type { Lab } from "./lab";
-import { LoadResult, load } from "./client";
+import { LoadResult, request } from "./client";
+import { percentile } from "./measure";
 import { hostNextHops } from "./bgp-lab";
 import { LabRouting } from "./routing-lab";
 import { N } from "./names";
 import { markdownTable } from "./measure";
-import { out, run, sleep } from "./sh";
+import { out, run, sleep, waitFor } from "./sh";
+import { inNetns, pidOf } from "./docker";
 import { BfdTimers } from "../lib/routing";
 
+export const FAULTS = ["kill", "partition"] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export const FAULT_TEXT: Record<Fault, (outageMs: number) => string> = {
+    kill: () => "router container killed (docker kill)",
+    partition: (ms) => `router node silent for ${ms / 1000} s (all its packets dropped)`,
+};
+
+/** Every packet into, out of and through a node's namespace dropped (on), or let through again (off). */
+export async function silenceNode(node: string, on: boolean): Promise<void> {
+    const pid = await pidOf(node);
+    for (const chain of ["INPUT", "OUTPUT", "FORWARD"]) await run(inNetns(pid, ["iptables", "-w", on ? "-I" : "-D", chain, "-j", "DROP"]));
+}
+
+/** Packets a node has sent out of its leg `iface` (towards the Apache network on its Apache leg). */
+async function txPackets(node: string, iface: string): Promise<number> {
+    const [link] = JSON.parse(await out(inNetns(await pidOf(node), ["ip", "-j", "-s", "link", "show", "dev", iface])));
+    return Number(link.stats64?.tx?.packets ?? link.stats?.tx?.packets ?? 0);
+}
+
+export interface TimedLoad extends Pick<LoadResult, "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs"> {
+    /** Longest time (ms) in which no request completed successfully. */
+    longestGapMs: number;
+}
+
+/** The longest time between consecutive successful completions (start and end count as edges). */
+export function longestGap(okAt: number[], start: number, end: number): number {
+    const t = [start, ...[...okAt].sort((a, b) => a - b), end];
+    let gap = 0;
+    for (let k = 1; k < t.length; k++) gap = Math.max(gap, t[k] - t[k - 1]);
+    return gap;
+}
+
+/**
+ * Closed-loop load like lab/client.ts's (fresh connection per request, no retries), which also
+ * notes when each success completed: with a few clients stuck in timeouts, the failure count alone
+ * would understate an outage, the longest gap without a success does not.
+ */
+function timedLoad(url: string, concurrency: number, timeoutMs: number, maxCount: number, maxMs: number, stop: () => boolean): Promise<TimedLoad> {
+    const t0 = Date.now();
+    const r = { sent: 0, ok: 0, failed: 0, failures: {} as Record<string, number> };
+    const latencies: number[] = [];
+    const okAt: number[] = [];
+    const worker = async () => {
+        while (r.sent < maxCount && Date.now() - t0 < maxMs && !stop()) {
+            r.sent++;
+            const x = await request(url, timeoutMs);
+            latencies.push(x.ms);
+            if (x.ok) {
+                r.ok++;
+                okAt.push(Date.now());
+            } else {
+                r.failed++;
+                const kind = x.error ?? String(x.status);
+                r.failures[kind] = (r.failures[kind] ?? 0) + 1;
+            }
+        }
+    };
+    return Promise.all(Array.from({ length: concurrency }, worker)).then(() => ({
+        ...r,
+        p50ms: percentile(latencies, 50),
+        p99ms: percentile(latencies, 99),
+        maxMs: latencies.length ? Math.max(...latencies) : 0,
+        wallMs: Date.now() - t0,
+        longestGapMs: longestGap(okAt, t0, Date.now()),
+    }));
+}
+
 export interface FailoverOptions {
+    /** Default kill. */
+    fault?: Fault;
+    /** partition: how long the node stays silent, default 5000. */
+    outageMs?: number;
     /** Which router node's container to kill (default the last). */
     victim?: number;
     /** Requests before the fault (ms of steady load), default 2000. */
@@ -43,12 +123,17 @@ export interface FailoverRun {
     deadNextHop?: string;
     bfd?: BfdTimers;
     nextHopsBefore: string[];
-    load: Pick<LoadResult, "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs">;
+    load: TimedLoad;
     /** ms from the kill; null when it did not happen within the bound, or does not apply (see `notes`). */
     withdrawnMs: number | null;
     routerBackMs: number | null;
     readyMs: number | null;
     readdedMs: number | null;
+    /**
+     * bgp: the failed router's share of the packets the routers sent to the Apache network during
+     * the warm-up, so a fault on a router that carried nothing cannot pass for a clean failover.
+     */
+    victimShare: number | null;
     /** Mean period of the route polls actually achieved (the withdrawal's resolution). */
     pollPeriodMs: number;
     notes: string[];
@@ -66,32 +151,50 @@ async function ready(container: string): Promise<boolean> {
 
 export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promise<FailoverRun> {
     const log = o.log ?? (() => undefined);
-    const nodes = lab.bgp?.nodes ?? [{ router: N.router, clusterIp: lab.a.routerHost }];
+    const fault = o.fault ?? "kill";
+    const outageMs = o.outageMs ?? 5000;
+    const nodes = lab.bgp?.nodes ?? [{ node: N.node, router: N.router, clusterIp: lab.a.routerHost }];
     const victim = nodes[o.victim ?? nodes.length - 1];
     const bgp = lab.bgp !== undefined;
     const prefix = lab.a.apacheCidr;
     const pollMs = o.pollMs ?? 10;
     const boundMs = o.boundMs ?? 60_000;
     const notes: string[] = [];
+    // A steady state first (an earlier fault's router may still be coming back): ready, every next hop in.
+    const want = bgp ? nodes.map((n) => n.clusterIp).sort().join(",") : "";
+    await waitFor(`router ${victim.router} ready${bgp ? ` and ${prefix} via ${want}` : ""} before the fault`, async () =>
+        (await ready(victim.router)) && (!bgp || (await hostNextHops(prefix)).join(",") === want) ? true : undefined, 60_000, 250);
     const nextHopsBefore = bgp ? await hostNextHops(prefix) : [];
-    if (bgp && !nextHopsBefore.includes(victim.clusterIp)) throw new Error(`the host's ${prefix} has next hops [${nextHopsBefore.join(", ")}], not ${victim.clusterIp}: not a steady state to fail over from`);
-    if (!(await ready(victim.router))) throw new Error(`router ${victim.router} is not ready before the fault`);
 
     let stopLoad = false;
-    const loading = load({
-        url: lab.a.loadBalancerUrl + "/",
-        count: o.maxRequests ?? 50_000,
-        concurrency: o.concurrency ?? 4,
-        timeoutMs: o.requestTimeoutMs ?? 5000,
-        maxMs: boundMs + (o.warmupMs ?? 2000) + (o.settleMs ?? 2000) + 10_000,
-        stop: () => stopLoad,
-    });
+    const loading = timedLoad(lab.a.loadBalancerUrl + "/", o.concurrency ?? 4, o.requestTimeoutMs ?? 5000, o.maxRequests ?? 50_000,
+        boundMs + (o.warmupMs ?? 2000) + (o.settleMs ?? 2000) + 10_000, () => stopLoad);
+    const apacheLeg = lab.a.nodeIfaces[1];
+    const counts = async () => Promise.all(nodes.map((n) => txPackets(n.node, apacheLeg)));
+    const before = bgp ? await counts() : [];
     await sleep(o.warmupMs ?? 2000);
+    const sent = bgp ? (await counts()).map((c, k) => c - before[k]) : [];
+    const total = sent.reduce((x, y) => x + y, 0);
+    const victimShare = bgp && total > 0 ? sent[nodes.indexOf(victim)] / total : null;
+    if (bgp) log(`packets to the Apache network during the warm-up, by router: ${sent.join(", ")} (the victim's share ${victimShare === null ? "n/a" : victimShare.toFixed(2)})`);
 
     const t0 = Date.now();
     const since = () => Date.now() - t0;
-    await run(["docker", "kill", victim.router]);
-    log(`killed ${victim.router} (docker kill took ${since()} ms)`);
+    let routerBackMs: number | null = null;
+    let readyMs: number | null = null;
+    let outage: Promise<void> = Promise.resolve();
+    if (fault === "kill") {
+        await run(["docker", "kill", victim.router]);
+        log(`killed ${victim.router} (docker kill took ${since()} ms)`);
+    } else {
+        await silenceNode(victim.node, true);
+        log(`${victim.node} silent (took ${since()} ms)`);
+        outage = sleep(outageMs - since()).then(async () => {
+            await silenceNode(victim.node, false);
+            routerBackMs = since();
+            log(`${victim.node} reachable again after ${routerBackMs} ms`);
+        });
+    }
     let withdrawnMs: number | null = null;
     let readdedMs: number | null = null;
     let polls = 0;
@@ -112,12 +215,14 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
             await sleep(pollMs);
         }
     };
-    let routerBackMs: number | null = null;
-    let readyMs: number | null = null;
-    // The container watcher: running again (restarted by the agent), then ready.
+    // The router watcher: back (kill: running again, restarted by the agent), then ready.
     const watchRouter = async () => {
         while (since() < boundMs && readyMs === null) {
             if (routerBackMs === null) {
+                if (fault === "partition") {
+                    await sleep(50);
+                    continue;
+                }
                 const started = await runningSince(victim.router);
                 if (started !== undefined && started >= t0 - 1000) {
                     routerBackMs = since();
@@ -130,12 +235,12 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
             await sleep(100);
         }
     };
-    await Promise.all([watchRoutes(), watchRouter()]);
+    await Promise.all([watchRoutes(), watchRouter(), outage]);
     const pollPeriodMs = polls ? (Date.now() - pollStart) / polls : NaN;
     await sleep(o.settleMs ?? 2000);
     stopLoad = true;
     const r = await loading;
-    if (!bgp) notes.push("static: the host's route to the Apache network is static (via the one router), so nothing is withdrawn or re-added");
+
     if (bgp && withdrawnMs === null) notes.push(`the dead next hop was not withdrawn within ${boundMs / 1000} s`);
     const hopsAfter = bgp ? await hostNextHops(prefix) : [];
     if (bgp && hopsAfter.join(",") !== nextHopsBefore.join(",")) notes.push(`next hops after: ${hopsAfter.join(", ")}`);
@@ -144,13 +249,14 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     return {
         routing: lab.routing,
         routers: nodes.length,
-        fault: "router container killed (docker kill)",
+        fault: FAULT_TEXT[fault](outageMs),
         victim: victim.router,
         deadNextHop: bgp ? victim.clusterIp : undefined,
         bfd: lab.bgp?.routing.bfd,
         nextHopsBefore,
-        load: { sent: r.sent, ok: r.ok, failed: r.failed, failures: r.failures, p50ms: r.p50ms, p99ms: r.p99ms, maxMs: r.maxMs, wallMs: r.wallMs },
+        load: r,
         withdrawnMs,
+        victimShare,
         routerBackMs,
         readyMs,
         readdedMs,
@@ -161,17 +267,20 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
 
 const ms = (v: number | null, absent: string) => (v === null ? absent : `${v}`);
 
-/** The README's failover table: one row per run, static first. */
+/** The README's failover table: one row per run, in run order. */
 export function failoverTable(runs: FailoverRun[]): string {
     const rows = runs.map((x) => [
         x.routing === "bgp" ? `BGP+BFD (${x.bfd!.intervalMs} ms x ${x.bfd!.multiplier}), ${x.routers} routers` : `static, ${x.routers} router`,
+        x.fault,
+        x.victimShare === null ? "all (the only router)" : `${(x.victimShare * 100).toFixed(0)}%`,
         x.load.sent,
         x.load.failed,
         x.load.maxMs.toFixed(0),
+        x.load.longestGapMs.toFixed(0),
         x.routing === "bgp" ? ms(x.withdrawnMs, "not within the bound") : "n/a (static route)",
         ms(x.routerBackMs, "not within the bound"),
         ms(x.readyMs, "not within the bound"),
         x.routing === "bgp" ? ms(x.readdedMs, "not within the bound") : "n/a",
     ]);
-    return markdownTable(["routing", "requests", "failed", "longest request ms", "dead next hop withdrawn ms", "router running again ms", "router ready ms", "next hop re-added ms"], rows);
+    return markdownTable(["routing", "fault", "traffic via the failed router before", "requests", "failed", "longest request ms", "longest time without a success ms", "dead next hop withdrawn ms", "router back ms", "router ready ms", "next hop re-added ms"], rows);
 }

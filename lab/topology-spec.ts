@@ -115,6 +115,14 @@ export interface LabTopology {
     /** bgp lab (lab/routing-lab.ts): bridges made before the links, routing daemons started after the backends. */
     bridges?: LabBridge[];
     daemons?: LabNode[];
+    /** Host (root namespace) sysctls the lab sets; `restore` is recorded when applied and written back by down. */
+    hostSysctls?: LabSysctl[];
+}
+
+export interface LabSysctl {
+    key: string;
+    value: string;
+    restore?: string;
 }
 
 const prefixLen = (cidr: string) => cidr.split("/")[1];
@@ -236,6 +244,7 @@ export interface TeardownTarget {
     filters: LabFilter[];
     bridges?: Pick<LabBridge, "name">[];
     daemons?: Pick<LabNode, "name">[];
+    hostSysctls?: LabSysctl[];
 }
 
 /**

@@ -60,6 +60,13 @@ export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
     await step(`safety route: ${t.safetyRoutes.map((r) => routeArgs(r).slice(0, 2).join(" ")).join(", ")}`, async () => {
         for (const r of t.safetyRoutes) await run(["ip", "route", "replace", ...routeArgs(r)]);
     });
+    if (t.hostSysctls?.length) {
+        await step(`host sysctls (${t.hostSysctls.map((x) => `${x.key}=${x.value}`).join(", ")}; down restores them)`, async () => {
+            for (const x of t.hostSysctls ?? []) x.restore ??= await out(["sysctl", "-n", x.key]);
+            fs.writeFileSync(TOPOLOGY_FILE, JSON.stringify(t, null, 2) + "\n");
+            for (const x of t.hostSysctls ?? []) await run(["sysctl", "-q", "-w", `${x.key}=${x.value}`]);
+        });
+    }
     await step(`networks (${t.networks.map((n) => `${n.name} ${n.subnet}${n.hostAddress ? "" : ", no host address"}`).join("; ")})`, async () => {
         for (const n of t.networks) for (const argv of networkCreateArgs(n, t.labels)) await run(argv);
     });
@@ -192,6 +199,9 @@ export async function teardownTopology(t: TeardownTarget, log: Log): Promise<voi
     for (const f of t.filters) {
         // A rule inserted twice (an apply repeated) is deleted twice.
         while ((await soft(filterArgs(f, "check"))).code === 0) await soft(filterArgs(f, "delete"));
+    }
+    for (const x of t.hostSysctls ?? []) {
+        if (x.restore !== undefined && (await soft(["sysctl", "-q", "-w", `${x.key}=${x.restore}`])).code === 0) log(`restored ${x.key}=${x.restore}`);
     }
     // Last: the host routes, the unreachable safety route the very last.
     for (const r of [...t.routes.filter((x) => !x.node), ...t.safetyRoutes]) {

@@ -13,7 +13,7 @@ import { FailoverRun, failoverTable, measureFailover } from "../lab/failover";
 import { NB } from "../lab/routing-lab";
 import { N } from "../lab/names";
 import { inNetns, pidOf } from "../lab/docker";
-import { out } from "../lab/sh";
+import { out, waitFor } from "../lab/sh";
 import { acquireLabLock, releaseLabLock } from "../lab/lock";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
@@ -95,7 +95,9 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         const r = await measureFailover(lab, { log });
         runs.push(r);
         log(`${summary({ ...r.load, byBackend: {} })}`);
-        log(`withdrawn ${r.withdrawnMs} ms, running again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms (polls every ${r.pollPeriodMs.toFixed(1)} ms)`);
+        log(`withdrawn ${r.withdrawnMs} ms, running again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms (polls every ${r.pollPeriodMs.toFixed(1)} ms); ` +
+            `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`);
+        assert.ok((r.victimShare ?? 0) > 0, "the killed router carried traffic before the fault (ECMP hashes on the 5-tuple)");
         assert.notStrictEqual(r.withdrawnMs, null, "the dead next hop was withdrawn");
         assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
         assert.notStrictEqual(r.readyMs, null, "the router's sessions came back (ready)");
@@ -105,7 +107,30 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         assert.ok(r.load.sent > 0 && r.load.ok > 0);
     });
 
-    it("the same fault in static mode (one router, the baseline): the router comes back", async function () {
+    it("one router node silent for 5 s under load: BFD withdraws its next hop on both sides, and it is re-added once it answers", async function () {
+        this.timeout(240_000);
+        const victim = lab.bgp!.nodes[lab.bgp!.nodes.length - 1];
+        // The backends' side too: watched while the fault runs.
+        let backendWithdrawn = false;
+        const measuring = measureFailover(lab, { fault: "partition", outageMs: 5000, log });
+        while (!backendWithdrawn && (await Promise.race([measuring.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 50))])) === false) {
+            backendWithdrawn = !(await backendNextHops(N.apache(0), lab.a.clusterCidr)).includes(victim.apacheIp);
+        }
+        const r = await measuring;
+        runs.push(r);
+        log(`${summary({ ...r.load, byBackend: {} })}`);
+        log(`withdrawn ${r.withdrawnMs} ms, reachable again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms; ` +
+            `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`);
+        assert.ok((r.victimShare ?? 0) > 0, "the silent router carried traffic before the fault");
+        assert.notStrictEqual(r.withdrawnMs, null, "BFD took the silent router's next hop away on the swarm host");
+        assert.ok(backendWithdrawn, `${N.apache(0)} dropped ${victim.apacheIp} from its route back to the cluster network`);
+        assert.ok(r.routerBackMs !== null && r.withdrawnMs! < r.routerBackMs, "withdrawn while the node was silent, not after");
+        assert.notStrictEqual(r.readdedMs, null, "re-added once the node answered again");
+        assert.deepStrictEqual(await hostNextHops(lab.a.apacheCidr), r.nextHopsBefore);
+        assert.deepStrictEqual(await backendNextHops(N.apache(0), lab.a.clusterCidr), lab.bgp!.nodes.map((n) => n.apacheIp).sort());
+    });
+
+    it("the same faults in static mode (one router, the baseline): the router comes back", async function () {
         this.timeout(1_200_000);
         await labDown({ log, engine: false });
         lab = await labUp({ install: false, routing: "static", build: false, log });
@@ -118,5 +143,14 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         assert.strictEqual(r.withdrawnMs, null);
         assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
         assert.notStrictEqual(r.readyMs, null);
+        const p = await measureFailover(lab, { fault: "partition", outageMs: 5000, log });
+        runs.push(p);
+        log(`static, silent node: ${summary({ ...p.load, byBackend: {} })}; reachable again ${p.routerBackMs} ms, ready ${p.readyMs} ms`);
+        assert.notStrictEqual(p.routerBackMs, null);
+        // nginx may still hold the backends as failed for its fail_timeout: the chain answers again within a minute.
+        await waitFor("the chain answering 20 of 20 again", async () => {
+            const after = await load({ url: lab.a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 10_000, maxMs: 30_000 });
+            return after.failed === 0 ? true : undefined;
+        }, 60_000, 500);
     });
 });

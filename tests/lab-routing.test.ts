@@ -89,6 +89,12 @@ describe("bgp lab as data (lab/routing-lab.ts)", function () {
         ]);
     });
 
+    it("hashes ECMP on the 5-tuple on the host and the backends, so both routers carry traffic", () => {
+        assert.deepStrictEqual(t.hostSysctls, [{ key: "net.ipv4.fib_multipath_hash_policy", value: "1" }]);
+        for (const b of t.backends) assert.strictEqual(b.sysctls["net.ipv4.fib_multipath_hash_policy"], "1", b.name);
+        assert.strictEqual(base.hostSysctls, undefined, "static mode leaves the host's sysctls alone");
+    });
+
     it("names nothing that down without a record would miss", () => {
         const names = labNames();
         for (const n of t.nodes) assert.ok(names.nodes.some((x) => x.name === n.name && x.netns === n.netns), n.name);
