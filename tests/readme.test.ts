@@ -48,7 +48,7 @@ describe("README", () => {
 
 describe("README benchmark figures", () => {
     // The figures README quotes are the ones the benchmarks wrote, not retyped numbers.
-    for (const [marker, file] of [["bench-lab", "lab.md"], ["bench-plan", "plan.md"]]) {
+    for (const [marker, file] of [["bench-lab", "lab.md"], ["bench-plan", "plan.md"], ["bench-failover", "failover.md"]]) {
         it(`quotes bench/results/${file} verbatim`, () => {
             const section = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)\\n<!-- ${marker}:end -->`).exec(readme);
             assert.ok(section, `README has the ${marker} markers`);
