@@ -14,7 +14,7 @@ import { LAB_PATHS, labToolEnv, shellExports } from "./engine-stacks";
 import { load, summary } from "./client";
 import { routerTable } from "./topology";
 import { N } from "./names";
-import { run } from "./sh";
+import { out, run } from "./sh";
 import { LAB_ROUTINGS, LabRouting } from "./routing-lab";
 
 async function main(argv: string[]): Promise<void> {
@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<void> {
         // What is deployed, from the engine's state (not a fresh plan).
         const { a } = specsFrom(await stateViews());
         process.stdout.write(`router table:\n${await routerTable()}\n`);
+        const bgpRoutes = await out(["ip", "route", "show", "proto", "bgp"]);
+        if (bgpRoutes) process.stdout.write(`this host's BGP routes (the bgp lab's swarm-host FRR):\n${bgpRoutes}\n`);
         process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
         return;
     }

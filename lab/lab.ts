@@ -240,11 +240,14 @@ export function report(lab: Lab, s: SmokeReport): string {
     const lines = [
         "hybrid-vnf lab: the service chain on this machine",
         `  client -> ${a.loadBalancerUrl} (LB Swarm service ${lab.lb.serviceName}, host-mode port on ${N.swarmBridge} ${a.swarmCidr}, host = ${a.managerIp})`,
-        `  host route ${a.apacheCidr} via ${a.routerHost} dev ${N.hostClusterIf} (host leg ${a.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
-        `  router node netns ${N.node}: ${a.nodeIfaces[0]} ${a.routerHost} (cluster ${a.clusterCidr}), ${a.nodeIfaces[1]} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); router container ${N.router}`,
-        `  Apache backends ${a.apacheIps.join(", ")} on ${N.apacheBridge} (no host address), default via ${a.routerApacheIp}`,
+        ...(lab.bgp
+            ? [...bgpReportLines(lab.bgp, s.hostNextHops ?? []), `  Apache backends ${a.apacheIps.join(", ")} on ${N.apacheBridge} (no host address), ${a.clusterCidr} learned by BGP from every router`]
+            : [
+                  `  host route ${a.apacheCidr} via ${a.routerHost} dev ${N.hostClusterIf} (host leg ${a.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
+                  `  router node netns ${N.node}: ${a.nodeIfaces[0]} ${a.routerHost} (cluster ${a.clusterCidr}), ${a.nodeIfaces[1]} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); router container ${N.router}`,
+                  `  Apache backends ${a.apacheIps.join(", ")} on ${N.apacheBridge} (no host address), default via ${a.routerApacheIp}`,
+              ]),
         `  safety: unreachable ${a.supernet} on the host`,
-        ...(lab.bgp ? bgpReportLines(lab.bgp, s.hostNextHops ?? []) : []),
         `specs from the plan: router ${lab.router.image} (${lab.router.source}) ROUTES="${lab.router.env.ROUTES}"; LB ${lab.lb.image} (${lab.lb.source}) SERVERS="${lab.lb.env.SERVERS}"`,
         "",
         `requests: ${summary(s.load)}`,
