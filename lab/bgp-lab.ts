@@ -18,7 +18,8 @@ export function labStackOverrides(routing: LabRouting): Record<string, Record<st
 
 /** Refuses to start zebra in the root namespace when the host has routes of FRR's protocols (zebra would sweep them). */
 export async function checkNoFrrRoutes(): Promise<void> {
-    const routes = JSON.parse(await out(["ip", "-N", "-j", "route", "show", "table", "all"])) as { dst: string; protocol?: string; table?: string }[];
+    const routes: { dst: string; protocol?: string }[] = [];
+    for (const family of ["-4", "-6"]) routes.push(...JSON.parse((await out(["ip", family, "-N", "-j", "route", "show", "table", "all"])) || "[]"));
     const theirs = routes.filter((r) => r.protocol !== undefined && FRR_ROUTE_PROTOS.includes(String(r.protocol)));
     if (theirs.length) {
         throw new Error(`this host has routes of FRR's protocols (${theirs.map((r) => `${r.dst} proto ${r.protocol}`).join(", ")}); ` +
