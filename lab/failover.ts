@@ -15,11 +15,10 @@
 // Every figure is measured from the moment `docker kill` is issued; nothing is judged on time here.
 import type { Lab } from "./lab";
 import { LoadResult, request } from "./client";
-import { percentile } from "./measure";
 import { hostNextHops } from "./bgp-lab";
-import { LabRouting } from "./routing-lab";
+import { LabRouterNode, LabRouting } from "./routing-lab";
 import { N } from "./names";
-import { markdownTable } from "./measure";
+import { markdownTable, percentile } from "./measure";
 import { out, run, sleep, waitFor } from "./sh";
 import { inNetns, pidOf } from "./docker";
 import { BfdTimers } from "../lib/routing";
@@ -153,7 +152,7 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     const log = o.log ?? (() => undefined);
     const fault = o.fault ?? "kill";
     const outageMs = o.outageMs ?? 5000;
-    const nodes = lab.bgp?.nodes ?? [{ node: N.node, router: N.router, clusterIp: lab.a.routerHost }];
+    const nodes: Pick<LabRouterNode, "node" | "router" | "clusterIp">[] = lab.bgp?.nodes ?? [{ node: N.node, router: N.router, clusterIp: lab.a.routerHost }];
     const victim = nodes[o.victim ?? nodes.length - 1];
     const bgp = lab.bgp !== undefined;
     const prefix = lab.a.apacheCidr;

@@ -2,18 +2,18 @@
 // Every test asserts numbers and prints them. No Docker means FAILED with what is missing
 // (CI installs and starts it first), never skipped.
 import * as assert from "assert";
-import { Lab, labDown, labUp } from "../lab/lab";
-import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../lab/topology";
-import { labTopology } from "../lab/topology-spec";
-import { UpdateResult, rollingUpdate } from "../lab/front";
-import { load, summary, timeToOk } from "../lab/client";
-import { missingRoutes, shares } from "../lab/measure";
+import { Lab, labDown, labUp } from "../../lab/lab";
+import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology";
+import { labTopology } from "../../lab/topology-spec";
+import { UpdateResult, rollingUpdate } from "../../lab/front";
+import { load, summary, timeToOk } from "../../lab/client";
+import { missingRoutes, shares } from "../../lab/measure";
 import * as fs from "fs";
-import { lbRunArgs, routerRunArgs } from "../lab/docker-args";
-import { KubeApi, accessFromKubeconfig } from "../lab/kube-api";
-import { labToolEnv } from "../lab/engine-stacks";
-import { out, run, sleep, waitFor } from "../lab/sh";
-import { acquireLabLock, releaseLabLock } from "../lab/lock";
+import { lbRunArgs, routerRunArgs } from "../../lab/docker-args";
+import { KubeApi, accessFromKubeconfig } from "../../lab/kube-api";
+import { labToolEnv } from "../../lab/engine-stacks";
+import { out, run, sleep, waitFor } from "../../lab/sh";
+import { acquireLabLock, releaseLabLock } from "../../lab/lock";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
 const ns = (argv: string[]) => ["ip", "netns", "exec", N.node, ...argv];

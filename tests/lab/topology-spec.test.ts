@@ -1,12 +1,12 @@
 // The lab's topology as data (lab/topology-spec.ts), built from the real plan of the local
 // stacks: no root, no Docker. What applyTopology makes and teardownTopology removes is this.
 import * as assert from "assert";
-import { cidrContains } from "../lib/net";
-import { ROUTER_INTERFACES } from "../lib/interfaces";
-import { planViews, specsFrom } from "../lab/lab";
-import { LabAddressing } from "../lab/addressing";
-import { LABELS, LAB_ROUTE_PROTO, N } from "../lab/names";
-import { LabTopology, containerRunArgs, filterArgs, labNames, labTopology, networkCreateArgs, routeArgs } from "../lab/topology-spec";
+import { cidrContains } from "../../lib/net";
+import { ROUTER_INTERFACES } from "../../lib/interfaces";
+import { planViews, specsFrom } from "../../lab/lab";
+import { LabAddressing } from "../../lab/addressing";
+import { LABELS, LAB_ROUTE_PROTO, N } from "../../lab/names";
+import { LabTopology, containerRunArgs, filterArgs, labNames, labTopology, networkCreateArgs, routeArgs } from "../../lab/topology-spec";
 
 describe("lab topology as data (lab/topology-spec.ts)", function () {
     this.timeout(120_000);
@@ -77,7 +77,7 @@ describe("lab topology as data (lab/topology-spec.ts)", function () {
 
     it("names nothing that down without a record would miss", () => {
         const names = labNames();
-        // labNames covers the bgp lab's extra nodes too (tests/lab-routing.test.ts): the static ones come first.
+        // labNames covers the bgp lab's extra nodes too (tests/lab/routing-lab.test.ts): the static ones come first.
         assert.deepStrictEqual(t.nodes.map((n) => [n.name, n.netns]), names.nodes.slice(0, t.nodes.length).map((n) => [n.name, n.netns]));
         assert.deepStrictEqual(t.links.map((l) => l.hostIf), names.links.slice(0, t.links.length).map((l) => l.hostIf));
         assert.deepStrictEqual(t.networks.map((n) => [n.name, n.swarmConfigFrom]), names.networks.map((n) => [n.name, n.swarmConfigFrom]));
