@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { median } from "../lib/numbers";
 import { PROJECT_DIR } from "./stack-files";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -49,12 +50,6 @@ function timeMs(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
     return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
-}
-
-export function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** One row of the table: a command, and whether each sample starts with an empty transpile cache. */

@@ -1,11 +1,7 @@
-// Pure helpers for what the lab measures and prints: which backend answered, latency
-// percentiles, the router's kernel routes against ROUTES, wrk output, report tables.
+// Pure helpers for what the lab measures and prints: latency percentiles, the router's kernel
+// routes against ROUTES, wrk output, report tables.
+import { median } from "../lib/numbers";
 import { Route } from "../lib/vnf-config";
-
-/** The backend named on an Apache page ("Served by <b>NAME</b>"), or undefined. */
-export function backendOf(body: string): string | undefined {
-    return /Served by <b>([A-Za-z0-9._-]+)<\/b>/.exec(body)?.[1];
-}
 
 /** Nearest-rank percentile of a sample (p in 0..100); NaN for an empty sample. */
 export function percentile(values: number[], p: number): number {
@@ -88,11 +84,7 @@ export function parseWrk(out: string): WrkResult {
 
 /** Field-wise median of several wrk runs of one path (the figures of a noisy shared machine). */
 export function medianOf(runs: WrkResult[]): WrkResult {
-    const med = (f: (r: WrkResult) => number) => {
-        const xs = runs.map(f).sort((a, b) => a - b);
-        const m = Math.floor(xs.length / 2);
-        return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
-    };
+    const med = (f: (r: WrkResult) => number) => median(runs.map(f));
     const sum = (f: (r: WrkResult) => number) => runs.reduce((n, r) => n + f(r), 0);
     return { requests: sum((r) => r.requests), seconds: sum((r) => r.seconds), rps: med((r) => r.rps), p50ms: med((r) => r.p50ms), p99ms: med((r) => r.p99ms), non2xx: sum((r) => r.non2xx), socketErrors: sum((r) => r.socketErrors) };
 }

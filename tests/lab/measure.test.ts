@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { parseRoutes } from "../../lib/vnf-config";
 import { limitRunFlags, parseBenchArgs } from "../../lab/bench";
-import { backendOf, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../../lab/measure";
+import { benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../../lab/measure";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
   2 threads and 8 connections
@@ -22,11 +22,6 @@ Transfer/sec:      1.85MB
 `;
 
 describe("lab measure helpers", () => {
-    it("names the backend from the Apache page", () => {
-        assert.strictEqual(backendOf("<p>Served by <b>apache-2</b> at 10.100.102.11</p>"), "apache-2");
-        assert.strictEqual(backendOf("<html>502 Bad Gateway</html>"), undefined);
-    });
-
     it("computes nearest-rank percentiles", () => {
         const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
         assert.deepStrictEqual([percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([7], 99)], [50, 99, 100, 7]);
