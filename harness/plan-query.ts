@@ -3,6 +3,7 @@
 // of a mock plan (harness/plan.ts) and of the engine's state (`pulumi stack export`), so the
 // lab, the diagram and the tests look resources up here and nowhere else.
 // Pure: plain objects in, plain objects out; no Pulumi runtime is loaded.
+import { SECRET_SIG, replaceMarked } from "./engine-values";
 
 /** One resource as a query sees it: a planned one (inputs as sent) or a deployed one (state inputs). */
 export interface ResourceView {
@@ -131,19 +132,11 @@ export function stackOutput<T>(views: readonly StackView[], stack: string, key: 
     return value as T;
 }
 
-// How the engine writes a secret into state: the signature key, then `plaintext` (a JSON text,
-// with --show-secrets) or `ciphertext`.
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 export const HIDDEN_SECRET = "[secret]";
 
-function decodeState(value: any): any {
-    if (Array.isArray(value)) return value.map(decodeState);
-    if (value && typeof value === "object") {
-        if (value[SECRET_SIG] === SECRET_VALUE) return typeof value.plaintext === "string" ? decodeState(JSON.parse(value.plaintext)) : HIDDEN_SECRET;
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeState(v)]));
-    }
-    return value;
+/** State-form values with each secret replaced by its plaintext (a JSON text, with --show-secrets) or HIDDEN_SECRET. */
+function decodeState(value: unknown): any {
+    return replaceMarked(value, { [SECRET_SIG]: (m) => (typeof m.plaintext === "string" ? decodeState(JSON.parse(m.plaintext)) : HIDDEN_SECRET) });
 }
 
 /**

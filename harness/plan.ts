@@ -2,6 +2,7 @@
 // stack's outputs into the StackReferences of the next. No CLI, no credentials, no network.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { RESOURCE_SIG, SECRET_SIG, replaceMarked } from "./engine-values";
 import { PlanMocks } from "./mocks";
 import { PROJECT_DIR, checkRequiredConfig, readProjectFile, readStackFile } from "./stack-files";
 
@@ -54,27 +55,11 @@ export interface PlanOptions {
     previous?: StackPlan[];
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 /** Splits engine-form values into a printable copy (secrets redacted) and the real values. */
-function unwrap(value: any): { shown: any; real: any } {
-    if (Array.isArray(value)) {
-        const parts = value.map(unwrap);
-        return { shown: parts.map((p) => p.shown), real: parts.map((p) => p.real) };
-    }
-    if (value && typeof value === "object") {
-        if (value[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return { shown: SECRET, real: unwrap(value.value).real };
-        if (value[SECRET_SIG] === "5cf8f73096256a8f31e491e813e4eb8e") return { shown: value.urn, real: value.urn };
-        const shown: Record<string, unknown> = {};
-        const real: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) {
-            const p = unwrap(v);
-            shown[k] = p.shown;
-            real[k] = p.real;
-        }
-        return { shown, real };
-    }
-    return { shown: value, real: value };
+function unwrap(value: unknown): { shown: any; real: any } {
+    const real = (v: unknown): any => replaceMarked(v, { [SECRET_SIG]: (m) => real(m.value), [RESOURCE_SIG]: (m) => m.urn });
+    const shown = replaceMarked(value, { [SECRET_SIG]: () => SECRET, [RESOURCE_SIG]: (m) => m.urn });
+    return { shown, real: real(value) };
 }
 
 async function resolveOutput(value: unknown): Promise<{ value: unknown; secret: boolean }> {

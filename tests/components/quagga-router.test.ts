@@ -7,12 +7,10 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import {
     QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../../components/quagga-router";
+import { secretMarked } from "../../harness/engine-values";
 import { BgpRouting, DEFAULT_BFD } from "../../lib/routing";
 import { VnfConfigError, parseRoutes } from "../../lib/vnf-config";
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";
-/** How the engine marks a secret value in resource inputs (pulumi's rpc specialSigKey / secret sig). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 const base: QuaggaRouterArgs = {
     image: "hybrid-vnf/router:0.1.0",
@@ -137,7 +135,7 @@ describe("QuaggaRouter", () => {
             assert.strictEqual(secret.inputs.type, "Opaque");
             // The engine's secret wrapper: stringData is encrypted in the state and "[secret]" in plans,
             // although the password was passed in plain text.
-            assert.deepStrictEqual(secret.inputs.stringData, { [SECRET_SIG]: SECRET_VALUE, value: { [VTY_PASSWORD_SECRET_KEY]: password } });
+            assert.deepStrictEqual(secret.inputs.stringData, secretMarked({ [VTY_PASSWORD_SECRET_KEY]: password }));
             assert.match(await promiseOf(router.vtySecret!.urn), /hybrid-vnf:index:QuaggaRouter\$kubernetes:core\/v1:Secret::router-vty$/);
         });
 
@@ -265,7 +263,7 @@ describe("QuaggaRouter", () => {
             const { result: router, resources } = await mockRun(() => new QuaggaRouter("router", { ...bgpBase, bgpPassword: password }));
             const secret = byType(resources, "kubernetes:core/v1:Secret");
             assert.strictEqual(secret.name, "router-bgp");
-            assert.deepStrictEqual(secret.inputs.stringData, { [SECRET_SIG]: SECRET_VALUE, value: { password } });
+            assert.deepStrictEqual(secret.inputs.stringData, secretMarked({ password }));
             const env = daemonSet(resources).spec.template.spec.containers[0].env;
             assert.deepStrictEqual(env.find((e: any) => e.name === "BGP_PASSWORD"), { name: "BGP_PASSWORD", valueFrom: { secretKeyRef: { name: "router-bgp", key: "password" } } });
             assert.ok(!JSON.stringify(daemonSet(resources)).includes(password), "the DaemonSet does not carry the password");

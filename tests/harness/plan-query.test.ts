@@ -1,6 +1,7 @@
 // The plan/state queries (harness/plan-query.ts): the same questions of the mock plan of the
 // local and dev stacks and of engine state in `pulumi stack export` form, with the same answers.
 import * as assert from "assert";
+import { SECRET_SIG, SIG_KEY } from "../../harness/engine-values";
 import { StackPlan, planStacks, reveal, revealedInputs } from "../../harness/plan";
 import {
     HIDDEN_SECRET, PlanQueryError, RESOURCE_TYPES, StackView, componentName, containerEnv, containerImage, findOne, lbService, lbServiceOf,
@@ -8,8 +9,6 @@ import {
 } from "../../harness/plan-query";
 import { LAB_ENV, stacksOf } from "../../lib/stacks";
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 const STACKS = stacksOf(LAB_ENV);
 
 /**
@@ -19,7 +18,7 @@ const STACKS = stacksOf(LAB_ENV);
 function asExport(p: StackPlan, showSecrets: boolean): { resources: any[] } {
     const r = reveal(p);
     const wrap = (k: string, v: unknown) =>
-        r.secretOutputNames.includes(k) ? { [SIG]: SECRET, ...(showSecrets ? { plaintext: JSON.stringify(v) } : { ciphertext: "v1:abc" }) } : v;
+        r.secretOutputNames.includes(k) ? { [SIG_KEY]: SECRET_SIG, ...(showSecrets ? { plaintext: JSON.stringify(v) } : { ciphertext: "v1:abc" }) } : v;
     const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, wrap(k, v)]));
     return {
         resources: p.resources.map((x) => ({
