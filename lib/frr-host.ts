@@ -8,6 +8,7 @@
 // prefixes it expects, announce nothing. The routers listen for hosts (dynamic neighbours), so
 // the hosts open the sessions; a short connect timer re-opens one soon after a router is back.
 import { isCidr, isIpv4 } from "./net";
+import { wholeNumberProblem } from "./numbers";
 import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BgpRouting, bfdDetectionMs, bgpPasswordProblem, isPrivateAsn, ROUTER_COUNT } from "./routing";
 
 // Re-exported: the renderer checks passwords by the rule the config reader applies.
@@ -59,9 +60,10 @@ export function checkHostFrrInput(i: HostFrrInput): void {
     }
     if (i.routing.routerAsn === i.routing.hostAsn) fail(`routerAsn and hostAsn are both ${i.routing.hostAsn}; the sessions are eBGP`);
     const { intervalMs, multiplier } = i.routing.bfd;
-    const outside = (v: number, b: { min: number; max: number }) => !Number.isInteger(v) || v < b.min || v > b.max;
-    if (outside(intervalMs, BFD_INTERVAL_MS)) fail(`BFD interval ${intervalMs} ms is out of range ${BFD_INTERVAL_MS.min}-${BFD_INTERVAL_MS.max}`);
-    if (outside(multiplier, BFD_MULTIPLIER)) fail(`BFD multiplier ${multiplier} is out of range ${BFD_MULTIPLIER.min}-${BFD_MULTIPLIER.max}`);
+    const intervalProblem = wholeNumberProblem(intervalMs, BFD_INTERVAL_MS.min, BFD_INTERVAL_MS.max);
+    if (intervalProblem) fail(`BFD interval ${intervalMs} ms ${intervalProblem}`);
+    const multiplierProblem = wholeNumberProblem(multiplier, BFD_MULTIPLIER.min, BFD_MULTIPLIER.max);
+    if (multiplierProblem) fail(`BFD multiplier ${multiplier} ${multiplierProblem}`);
     const n = i.routerAddresses.length;
     if (n < ROUTER_COUNT.min || n > ROUTER_COUNT.max) fail(`${n} router addresses; ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} expected`);
     for (const a of i.routerAddresses) if (!isIpv4(a)) fail(`router address ${JSON.stringify(a)} is not an IPv4 address`);

@@ -1,6 +1,7 @@
 // How the swarm hosts and the Apache VMs reach the router VNFs: static routes to one router (the
 // seed's design, the default) or BGP with BFD to every router. The typed model all three roles
 // share; the k8s-cluster stack reads it from config and exports it through the contract.
+import { wholeNumberProblem } from "./numbers";
 
 export const ROUTING_MODES = ["static", "bgp"] as const;
 export type RoutingMode = (typeof ROUTING_MODES)[number];
@@ -69,7 +70,7 @@ export function routingProblem(v: unknown): string | undefined {
     for (const k of ["routerAsn", "hostAsn"]) if (!isPrivateAsn(r[k] as number)) return `has ${k} ${JSON.stringify(r[k])}, not a private AS number`;
     if (r.routerAsn === r.hostAsn) return "has routerAsn equal to hostAsn";
     const bfd = r.bfd as Record<string, unknown> | undefined;
-    const inRange = (x: unknown, b: { min: number; max: number }) => Number.isInteger(x) && (x as number) >= b.min && (x as number) <= b.max;
+    const inRange = (x: unknown, b: { min: number; max: number }) => wholeNumberProblem(x, b.min, b.max) === undefined;
     if (!bfd || !inRange(bfd.intervalMs, BFD_INTERVAL_MS) || !inRange(bfd.multiplier, BFD_MULTIPLIER)) return "has no valid bfd timers";
     return undefined;
 }
