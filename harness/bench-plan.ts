@@ -6,18 +6,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { median } from "../lib/numbers";
+import { DEV_ENV, LAB_ENV, deployOrder, stackName, stackWithDependencies } from "../lib/stacks";
 import { PROJECT_DIR } from "./stack-files";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Each stack is planned after the stacks it references, as `npm run plan` requires. */
-const CHAINS: Record<string, string[]> = {
-    "k8s-dev": ["k8s-dev"],
-    "swarm-dev": ["k8s-dev", "swarm-dev"],
-    "chain-dev": ["k8s-dev", "swarm-dev", "chain-dev"],
-    "k8s-local": ["k8s-local"],
-    "swarm-local": ["k8s-local", "swarm-local"],
-    "chain-local": ["k8s-local", "swarm-local", "chain-local"],
-};
+const CHAINS: string[][] = [DEV_ENV, LAB_ENV].flatMap((env) => deployOrder(env).map((stack) => stackWithDependencies(stack)!));
+const K8S_DEV = stackName("k8s-cluster", DEV_ENV);
+const DEV_CHAIN = deployOrder(DEV_ENV);
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ); undefined off Linux. */
 const TICKS_PER_SECOND = (() => {
@@ -83,20 +79,20 @@ function measure(cases: Case[]): Sample[] {
 }
 
 /** Issue 10's goals, as ratios to the bare require measured in the same run. */
-const GOALS: Record<string, number> = { "k8s-dev": 2.0, "k8s-local": 2.0, "k8s-dev swarm-dev chain-dev": 3.0 };
+const GOALS: Record<string, number> = { [K8S_DEV]: 2.0, [stackName("k8s-cluster", LAB_ENV)]: 2.0, [DEV_CHAIN.join(" ")]: 3.0 };
 
 function main(): void {
     const plan = ["-r", "ts-node/register/transpile-only", path.join("harness", "cli.ts")];
     const cases: Case[] = [
         { what: "node -e \"require('@pulumi/pulumi')\"", args: ["-e", "require('@pulumi/pulumi')"] },
-        ...Object.values(CHAINS).map((chain) => ({ what: `plan ${chain.join(" ")}`, args: [...plan, ...chain, "--json"], goal: GOALS[chain.join(" ")] })),
+        ...CHAINS.map((chain) => ({ what: `plan ${chain.join(" ")}`, args: [...plan, ...chain, "--json"], goal: GOALS[chain.join(" ")] })),
         // A first run, or one after every file changed: ts-node transpiles the whole program.
-        { what: "plan k8s-dev, transpile cache empty (first run)", args: [...plan, "k8s-dev", "--json"], coldCache: true },
-        { what: "plan k8s-dev swarm-dev chain-dev, transpile cache empty", args: [...plan, ...CHAINS["chain-dev"], "--json"], coldCache: true },
+        { what: `plan ${K8S_DEV}, transpile cache empty (first run)`, args: [...plan, K8S_DEV, "--json"], coldCache: true },
+        { what: `plan ${DEV_CHAIN.join(" ")}, transpile cache empty`, args: [...plan, ...DEV_CHAIN, "--json"], coldCache: true },
         // What the defaults would cost: ts-node type-checking the program on every run.
         {
-            what: "plan k8s-dev, type-checking on every run (the runtime default)",
-            args: ["-r", "ts-node/register", path.join("harness", "cli.ts"), "k8s-dev", "--json"],
+            what: `plan ${K8S_DEV}, type-checking on every run (the runtime default)`,
+            args: ["-r", "ts-node/register", path.join("harness", "cli.ts"), K8S_DEV, "--json"],
             env: { TS_NODE_TYPE_CHECK: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ noCheck: false }) },
         },
         { what: "ts-node (transpile-only) + require('@pulumi/pulumi')", args: ["-r", "ts-node/register/transpile-only", "-e", "require('@pulumi/pulumi')"] },

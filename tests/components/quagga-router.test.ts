@@ -8,6 +8,7 @@ import {
     QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
 } from "../../components/quagga-router";
 import { secretMarked } from "../../harness/engine-values";
+import { ROUTER_NODE_SELECTOR } from "../../lib/labels";
 import { BgpRouting, DEFAULT_BFD } from "../../lib/routing";
 import { VnfConfigError, parseRoutes } from "../../lib/vnf-config";
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";
@@ -63,7 +64,7 @@ describe("QuaggaRouter", () => {
         const pod = d.spec.template.spec;
         assert.strictEqual(pod.hostNetwork, true);
         assert.strictEqual(pod.dnsPolicy, "ClusterFirstWithHostNet");
-        assert.deepStrictEqual(pod.nodeSelector, { role: "router" });
+        assert.deepStrictEqual(pod.nodeSelector, ROUTER_NODE_SELECTOR);
         const tolerated = pod.tolerations.map((t: any) => `${t.key}:${t.operator}:${t.effect}`).sort();
         assert.deepStrictEqual(tolerated, ["node-role.kubernetes.io/control-plane:Exists:NoSchedule", "node-role.kubernetes.io/master:Exists:NoSchedule"]);
         // The selector picks the pod template's labels.
@@ -216,7 +217,7 @@ describe("QuaggaRouter", () => {
             assert.deepStrictEqual(ds.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } });
             const pod = ds.spec.template.spec;
             assert.strictEqual(pod.hostNetwork, true);
-            assert.deepStrictEqual(pod.nodeSelector, { role: "router" });
+            assert.deepStrictEqual(pod.nodeSelector, ROUTER_NODE_SELECTOR);
             for (const [k, v] of Object.entries(ds.spec.selector.matchLabels)) assert.strictEqual(ds.spec.template.metadata.labels[k], v);
             assert.strictEqual(await promiseOf(router.workloadName), "router-daemonset");
             assert.strictEqual(router.deployment, undefined);

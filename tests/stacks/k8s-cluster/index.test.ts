@@ -11,6 +11,7 @@ import { k8sClusterContract } from "../../../lib/contract";
 import { apacheAddressPlan, apacheHostRoutes, apacheImportPrefixes, apacheSubnetHostRoutes, dhcpPool, routerNodeAddressPairs } from "../../../stacks/k8s-cluster/addressing";
 import { K3S_CONFIG_PATH, SYSCTL_PATH, vmName } from "../../../stacks/k8s-cluster/cloud-init";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../../lib/interfaces";
+import { ROUTER_NODE_LABEL_ARG } from "../../../lib/labels";
 import { apiUrl, readAfterCloudInit, rewriteKubeconfigServer } from "../../../stacks/k8s-cluster/kubeconfig";
 import { securityGroupSpecs } from "../../../stacks/k8s-cluster/security";
 import { STATIC_ROUTING } from "../../../lib/routing";
@@ -155,7 +156,7 @@ describe("k8s-cluster stack (openstack) under the mock runtime", () => {
             it("installs pinned k3s on the router node, labelled role=router, with the floating IP in the certificate and IP forwarding on", () => {
                 const cc = cloudConfig(userData(p, "k8s-router-node"));
                 const k3s = parseYaml(file(cc, K3S_CONFIG_PATH).content);
-                assert.deepStrictEqual(k3s["node-label"], ["role=router"]);
+                assert.deepStrictEqual(k3s["node-label"], [ROUTER_NODE_LABEL_ARG]);
                 const fip = new URL(String(p.outputs.clusterUrl)).hostname;
                 assert.deepStrictEqual(k3s["tls-san"], [fip]);
                 assert.ok(!Object.keys(k3s).some((k) => /pod-security|admission/.test(k)), "nothing restricts privileged pods");

@@ -11,6 +11,7 @@ import { SSH_KEY_DIR_ENV, dockerSshOpts, writeSshKeyFile } from "../../../stacks
 import { loadBalancerHost } from "../../../stacks/service-chain";
 import { routerRoutes } from "../../../stacks/service-chain/config";
 import { Route } from "../../../lib/vnf-config";
+import { ROUTER_NODE_SELECTOR } from "../../../lib/labels";
 
 const one = (plan: StackPlan, type: string): PlannedResource => {
     const found = plan.resources.filter((r) => r.type === type);
@@ -370,7 +371,7 @@ describe("service-chain with routing bgp (the k8s stack's routing and bgpPasswor
     it("runs the router as a DaemonSet on role=router with the bgp env from the k8s stack's networks and timers", () => {
         assert.ok(!chain.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "no Deployment in bgp mode");
         const ds = real(chain, "kubernetes:apps/v1:DaemonSet");
-        assert.deepStrictEqual(ds.spec.template.spec.nodeSelector, { role: "router" });
+        assert.deepStrictEqual(ds.spec.template.spec.nodeSelector, ROUTER_NODE_SELECTOR);
         const c = ds.spec.template.spec.containers[0];
         const outputs = k8s.outputs as Record<string, any>; // plain ones: routing, clusterNetwork, apacheInfo
         const [cluster, apache] = [outputs.clusterNetwork.cidr, outputs.apacheInfo.network];
