@@ -12,6 +12,7 @@
 // (as the router VNF's is) admits privileged, hostNetwork pods. We pass no
 // pod-security-admission-config-file and no other admission config, so nothing tightens that.
 import { stringify } from "yaml";
+import { renderApachePage } from "../../lib/apache-page";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
 import { applyNetworkd, CloudConfig, frrCloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
 import { HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
@@ -170,20 +171,7 @@ export function renderK3sAgentUserData(o: K3sAgentOptions): string {
     return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o), o.legs && routerNodeNetwork(o.legs)));
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The page an Apache VM serves: it names the VM and its address, so the chain can be traced. */
-export function renderApachePage(name: string, ip: string): string {
-    const n = escapeHtml(name);
-    const a = escapeHtml(ip);
-    return [
-        "<!DOCTYPE html>",
-        `<html><head><meta charset="utf-8"><title>${n}</title></head>`,
-        `<body><h1>${n}</h1><p>Served by ${n} at ${a}</p></body></html>`,
-        "",
-    ].join("\n");
-}
-
+/** Where an Apache VM's page goes: lib/apache-page.ts's page, the one the image serves, so the lab's and bench's backendOf reads either. */
 export const APACHE_PAGE_PATH = "/var/www/html/index.html";
 
 export interface ApacheUserDataOptions {

@@ -8,10 +8,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { revealedInputs } from "../../../harness/plan";
+import { backendOf, renderApachePage } from "../../../lib/apache-page";
 import { serializeCloudConfig } from "../../../lib/cloud-init";
 import {
     k3sInstallerUrl,
-    renderApachePage,
+    APACHE_PAGE_PATH,
     renderApacheUserData,
     renderK3sAgentUserData,
     renderK3sServerUserData,
@@ -192,10 +193,10 @@ describe("cloud-init renderers", () => {
         assert.strictEqual(parseYaml(cfg.content).token, "K10secret::server:tok");
     });
 
-    it("render an Apache page naming the VM and its IP, HTML-escaped", () => {
-        const page = renderApachePage("web-1", "10.0.2.10");
-        assert.match(page, /<h1>web-1<\/h1>/);
-        assert.match(page, /Served by web-1 at 10\.0\.2\.10/);
-        assert.match(renderApachePage("<b>", "1.2.3.4"), /&#60;b&#62;/);
+    it("write the Apache image's page (lib/apache-page.ts) naming the VM, which backendOf reads back", () => {
+        const page = parseYaml(renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" })).write_files.find((f: any) => f.path === APACHE_PAGE_PATH);
+        assert.strictEqual(page.content, renderApachePage("web-1", "10.0.2.10"));
+        assert.strictEqual(backendOf(page.content), "web-1");
+        assert.throws(() => renderApacheUserData({ hostname: "<b>", ip: "10.0.2.10" }), /BACKEND_NAME: invalid entry "<b>"/);
     });
 });

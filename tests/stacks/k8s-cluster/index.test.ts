@@ -12,6 +12,7 @@ import { apacheAddressPlan, apacheHostRoutes, apacheImportPrefixes, apacheSubnet
 import { K3S_CONFIG_PATH, SYSCTL_PATH, vmName } from "../../../stacks/k8s-cluster/cloud-init";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../../lib/interfaces";
 import { ROUTER_NODE_LABEL_ARG } from "../../../lib/labels";
+import { renderApachePage } from "../../../lib/apache-page";
 import { apiUrl, readAfterCloudInit, rewriteKubeconfigServer } from "../../../stacks/k8s-cluster/kubeconfig";
 import { securityGroupSpecs } from "../../../stacks/k8s-cluster/security";
 import { STATIC_ROUTING } from "../../../lib/routing";
@@ -202,7 +203,7 @@ describe("k8s-cluster stack (openstack) under the mock runtime", () => {
                     const cc = cloudConfig(String(vm.userData));
                     assert.deepStrictEqual(cc.packages, ["apache2"]);
                     const page = file(cc, "/var/www/html/index.html");
-                    assert.ok(page.content.includes(`<h1>${vm.name}</h1>`) && page.content.includes(`at ${ip}<`), page.content);
+                    assert.strictEqual(page.content, renderApachePage(vm.name, ip));
                     assert.strictEqual(page.defer, true, "written after apache2 is installed");
                 });
             });
