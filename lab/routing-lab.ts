@@ -24,7 +24,7 @@ import type { LabAddressing } from "./addressing";
 import { LabFilter, LabLink, LabNode, LabRoute, LabTopology } from "./topology-spec";
 import { LAB_ROUTE_PROTO, N } from "./names";
 import { BFD_PORTS, BGP_PORT, BgpRouting } from "../lib/routing";
-import { renderHostFrrConfig, renderHostFrrDaemons } from "../lib/frr-host";
+import { HOST_ECMP_SYSCTLS, renderHostFrrConfig, renderHostFrrDaemons } from "../lib/frr-host";
 
 export const LAB_ROUTINGS = ["static", "bgp"] as const;
 export type LabRouting = (typeof LAB_ROUTINGS)[number];
@@ -174,9 +174,6 @@ export function labFrrContainers(i: BgpLabInput): LabNode[] {
 
 const len = (cidr: string) => cidr.split("/")[1];
 
-/** 1: multipath routes hash on addresses and ports (layer 4), 0 (Linux's default): on addresses only. */
-export const MULTIPATH_HASH_POLICY = "net.ipv4.fib_multipath_hash_policy";
-
 /**
  * The bgp lab from the static one: a cluster bridge instead of the point-to-point host leg, one
  * namespace and two legs per router node, no static host route to the Apache network, the
@@ -208,8 +205,8 @@ export function bgpLabTopology(base: LabTopology, i: BgpLabInput): LabTopology {
         daemons: labFrrContainers(i),
         // ECMP by the 5-tuple, here and on the backends: with the default (source and destination
         // address only) the LB's traffic to each backend would ride one router and the other none.
-        hostSysctls: [{ key: MULTIPATH_HASH_POLICY, value: "1" }],
-        backends: base.backends.map((b) => ({ ...b, sysctls: { ...b.sysctls, [MULTIPATH_HASH_POLICY]: "1" } })),
+        hostSysctls: Object.entries(HOST_ECMP_SYSCTLS).map(([key, value]) => ({ key, value })),
+        backends: base.backends.map((b) => ({ ...b, sysctls: { ...b.sysctls, ...HOST_ECMP_SYSCTLS } })),
         filters: [
             ...base.filters,
             { tool: "iptables", table: "nat", chain: "POSTROUTING", rule: ["-s", a.swarmCidr, "-d", a.apacheCidr, "-j", "MASQUERADE"] },

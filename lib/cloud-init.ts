@@ -6,7 +6,7 @@
 // nodes' route `dev eth1`), but Debian 12 cloud images use predictable names (ens3, ens4).
 // A port's MAC is known before the VM boots (a Port output), so it identifies the NIC.
 import { stringify } from "yaml";
-import { DEBIAN_FRR_PACKAGE, DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH } from "./frr-host";
+import { DEBIAN_FRR_PACKAGE, DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH, HOST_ECMP_SYSCTLS } from "./frr-host";
 import { interfaceNameProblem } from "./net";
 
 export type CloudConfig = Record<string, unknown>;
@@ -95,23 +95,33 @@ export function waitOnline(names: string[], timeoutSeconds = 120): string {
 export interface FrrCloudConfig {
     /** Debian's frr at the pinned version, as a `packages` entry. */
     package: [string, string];
-    /** The daemons file and frr.conf, deferred so the package's own files never replace them. */
+    /** The ECMP sysctl file; the daemons file and frr.conf, deferred so the package's own files never replace them. */
     writeFiles: WriteFile[];
-    /** Hold the pinned version, then restart FRR on our config. */
+    /** Apply the sysctl file now, hold the pinned version, then restart FRR on our config. */
     runcmd: string[][];
 }
 
+/** The host's ECMP settings (HOST_ECMP_SYSCTLS), applied by systemd-sysctl at every boot. */
+export const ECMP_SYSCTL_PATH = "/etc/sysctl.d/90-hybrid-vnf-ecmp.conf";
+export const ECMP_SYSCTL_CONTENT = Object.entries(HOST_ECMP_SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join("");
+
 /**
- * FRR from Debian's package, pinned and held, configured by the text of lib/frr-host.ts. The
- * files are written after the packages are installed (defer) and owned by the package's frr
- * user; 0640 because frr.conf may hold the BGP password.
+ * FRR from Debian's package, pinned and held, configured by the text of lib/frr-host.ts, on a
+ * host whose ECMP routes hash on the 5-tuple. FRR's files are written after the packages are
+ * installed (defer) and owned by the package's frr user; 0640 because frr.conf may hold the BGP
+ * password.
  */
 export function frrCloudConfig(frrConf: string, daemons: string): FrrCloudConfig {
     const file = (path: string, content: string): WriteFile => ({ path, owner: "frr:frr", permissions: "0640", content, defer: true });
     return {
         package: [DEBIAN_FRR_PACKAGE, DEBIAN_FRR_VERSION],
-        writeFiles: [file(FRR_DAEMONS_PATH, daemons), file(FRR_CONF_PATH, frrConf)],
+        writeFiles: [
+            { path: ECMP_SYSCTL_PATH, owner: "root:root", permissions: "0644", content: ECMP_SYSCTL_CONTENT },
+            file(FRR_DAEMONS_PATH, daemons),
+            file(FRR_CONF_PATH, frrConf),
+        ],
         runcmd: [
+            ["sysctl", "--system"],
             ["apt-mark", "hold", DEBIAN_FRR_PACKAGE],
             ["systemctl", "enable", "frr"],
             ["systemctl", "restart", "frr"],

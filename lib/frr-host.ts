@@ -21,6 +21,14 @@ export const DEBIAN_FRR_VERSION = "8.4.4-1.1~deb12u2";
 export const FRR_CONF_PATH = "/etc/frr/frr.conf";
 export const FRR_DAEMONS_PATH = "/etc/frr/daemons";
 
+/**
+ * Kernel settings of a host with ECMP routes over the routers: hash multipath routes on the
+ * 5-tuple (policy 1). Linux's default (0) hashes on the addresses only, so all of the LB's flows
+ * to one backend would ride one router and the other routers none.
+ */
+export const MULTIPATH_HASH_POLICY = "net.ipv4.fib_multipath_hash_policy";
+export const HOST_ECMP_SYSCTLS: Readonly<Record<string, string>> = { [MULTIPATH_HASH_POLICY]: "1" };
+
 /** Names in the rendered config; the lab and tests look for them in `show` output. */
 export const HOST_PEER_GROUP = "ROUTERS";
 export const HOST_BFD_PROFILE = "ROUTERS";

@@ -7,22 +7,33 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { applyNetworkd, frrCloudConfig, NETWORKD_DIR, parseMac, pinInterfaceName, serializeCloudConfig, waitOnline } from "../../lib/cloud-init";
+import { applyNetworkd, ECMP_SYSCTL_CONTENT, frrCloudConfig, NETWORKD_DIR, parseMac, pinInterfaceName, serializeCloudConfig, waitOnline } from "../../lib/cloud-init";
 
 const MAC = "fa:16:3e:12:34:56";
 
 describe("lib/cloud-init", () => {
-    it("frrCloudConfig: Debian's frr pinned, config files deferred past the install and readable by frr only, then hold and restart", () => {
+    it("frrCloudConfig: 5-tuple ECMP hashing set and applied, Debian's frr pinned, config files deferred past the install and readable by frr only, then hold and restart", () => {
         const f = frrCloudConfig("frr.conf text\n", "bgpd=yes\n");
         assert.deepStrictEqual(f.package, ["frr", "8.4.4-1.1~deb12u2"]);
         assert.deepStrictEqual(
             f.writeFiles.map((w) => [w.path, w.owner, w.permissions, w.defer, w.content]),
             [
+                ["/etc/sysctl.d/90-hybrid-vnf-ecmp.conf", "root:root", "0644", undefined, "net.ipv4.fib_multipath_hash_policy = 1\n"],
                 ["/etc/frr/daemons", "frr:frr", "0640", true, "bgpd=yes\n"],
                 ["/etc/frr/frr.conf", "frr:frr", "0640", true, "frr.conf text\n"],
             ],
         );
-        assert.deepStrictEqual(f.runcmd, [["apt-mark", "hold", "frr"], ["systemctl", "enable", "frr"], ["systemctl", "restart", "frr"]]);
+        assert.deepStrictEqual(f.runcmd, [["sysctl", "--system"], ["apt-mark", "hold", "frr"], ["systemctl", "enable", "frr"], ["systemctl", "restart", "frr"]]);
+    });
+
+    it("ECMP_SYSCTL_CONTENT: sysctl.d lines naming a key this kernel has (read only, never written here)", () => {
+        const lines = ECMP_SYSCTL_CONTENT.split("\n").filter(Boolean);
+        assert.deepStrictEqual(lines, ["net.ipv4.fib_multipath_hash_policy = 1"]);
+        for (const line of lines) {
+            const key = line.split(" = ")[0];
+            const r = spawnSync("sysctl", ["-n", key], { encoding: "utf8" });
+            assert.strictEqual(r.status, 0, `${key}: ${r.stderr}`);
+        }
     });
 
     it("serializeCloudConfig: #cloud-config header, YAML that round-trips, long lines never folded", () => {

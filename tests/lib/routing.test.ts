@@ -14,6 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { planStacks, PlannedResource, reveal, revealedInputs, StackPlan } from "../../harness/plan";
 import { mockId } from "../../harness/mocks";
 import { ConfigReader, mapConfigSource } from "../../lib/config-reader";
+import { ECMP_SYSCTL_CONTENT, ECMP_SYSCTL_PATH } from "../../lib/cloud-init";
 import { DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH } from "../../lib/frr-host";
 import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
 import { K8sExistingConfig, K8sOpenStackConfig, readK8sClusterConfig } from "../../stacks/k8s-cluster/config";
@@ -231,6 +232,7 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
                     assert.deepStrictEqual([...conf.matchAll(/^ip prefix-list FROM-ROUTERS seq \d+ permit (\S+)$/gm)].map((m) => m[1]), ["10.100.101.0/24", "10.100.100.0/24"]);
                     assert.match(conf, new RegExp(`^  maximum-paths ${count}$`, "m"));
                     assert.ok(vm.inputs.userData === "[secret]" || over["hybrid-vnf:bgpPassword"] === undefined, "user-data with the password is secret");
+                    assert.strictEqual(fileOf(cc, ECMP_SYSCTL_PATH), ECMP_SYSCTL_CONTENT, "replies hash over the routers by the 5-tuple");
                 }
             });
 
@@ -249,6 +251,8 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
                     if (password) assert.match(conf, new RegExp(`^ neighbor ROUTERS password ${password}$`, "m"));
                     else assert.doesNotMatch(conf, /password/);
                     assert.ok(cc.runcmd.some((c: string[]) => c.join(" ") === "apt-mark hold frr"));
+                    assert.strictEqual(fileOf(cc, ECMP_SYSCTL_PATH), ECMP_SYSCTL_CONTENT, "the LB's flows hash over the routers by the 5-tuple");
+                    assert.ok(cc.runcmd.some((c: string[]) => c.join(" ") === "sysctl --system"));
                 }
             });
         });
@@ -310,7 +314,7 @@ describe("static plans keep today's design", () => {
         assert.deepStrictEqual(real(k8s, named(k8s, "k8s-apache-subnet")).hostRoutes.map((h: any) => h.nextHop), ["10.100.102.2", "10.100.102.2"]);
         for (const p of [k8s, swarm]) {
             assert.ok(!ofType(p, T.rule).some((r) => [179, 3784].includes(real(p, r).portRangeMin)), `${p.stack}: no BGP/BFD rule`);
-            for (const vm of ofType(p, T.instance)) assert.doesNotMatch(String(real(p, vm).userData), /frr/, vm.name);
+            for (const vm of ofType(p, T.instance)) assert.doesNotMatch(String(real(p, vm).userData), /frr|fib_multipath_hash_policy/, vm.name);
         }
         for (const node of ofType(swarm, T.instance)) assert.match(fileOf(cloudConfigOf(swarm, node.name), CLUSTER_LEG_NETWORK_FILE)!, /^\[Route\]$/m);
         assert.deepStrictEqual((k8s.outputs as any).routing, { mode: "static" });

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { revealedInputs } from "../../../harness/plan";
 import { backendOf, renderApachePage } from "../../../lib/apache-page";
-import { serializeCloudConfig } from "../../../lib/cloud-init";
+import { ECMP_SYSCTL_PATH, serializeCloudConfig } from "../../../lib/cloud-init";
 import {
     k3sInstallerUrl,
     APACHE_PAGE_PATH,
@@ -107,16 +107,18 @@ describe("cloud-init renderers in bgp mode", () => {
     it("an Apache VM gets FRR (pinned, deferred, held, restarted) besides Apache, and the page stays first", () => {
         const doc = parseYaml(renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10", frr: APACHE_FRR }));
         assert.deepStrictEqual(doc.packages, ["apache2", ["frr", "8.4.4-1.1~deb12u2"]]);
-        assert.deepStrictEqual(doc.write_files.map((f: any) => f.path), ["/var/www/html/index.html", "/etc/frr/daemons", "/etc/frr/frr.conf"]);
-        const conf: string = doc.write_files[2].content;
+        assert.deepStrictEqual(doc.write_files.map((f: any) => f.path), ["/var/www/html/index.html", ECMP_SYSCTL_PATH, "/etc/frr/daemons", "/etc/frr/frr.conf"]);
+        assert.strictEqual(doc.write_files[1].content, "net.ipv4.fib_multipath_hash_policy = 1\n", "replies spread over the routers by the 5-tuple");
+        const conf: string = doc.write_files[3].content;
         assert.match(conf, /^ neighbor 10\.0\.2\.2 peer-group ROUTERS$/m);
         assert.match(conf, /^ neighbor ROUTERS password Zq9-md5$/m);
-        assert.deepStrictEqual(doc.runcmd.map((c: string[]) => c.join(" ")), ["systemctl enable --now apache2", "apt-mark hold frr", "systemctl enable frr", "systemctl restart frr"]);
+        assert.deepStrictEqual(doc.runcmd.map((c: string[]) => c.join(" ")), ["systemctl enable --now apache2", "sysctl --system", "apt-mark hold frr", "systemctl enable frr", "systemctl restart frr"]);
     });
 
     it("without FRR the Apache user-data is what it always was", () => {
         const doc = parseYaml(renderApacheUserData({ hostname: "web-1", ip: "10.0.2.10" }));
         assert.deepStrictEqual([doc.packages, doc.write_files.length, doc.runcmd], [["apache2"], 1, [["systemctl", "enable", "--now", "apache2"]]]);
+        assert.doesNotMatch(JSON.stringify(doc), /fib_multipath_hash_policy|sysctl/, "no ECMP hashing without ECMP routes");
     });
 });
 

@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { planStacks, revealedInputs, StackPlan } from "../../../harness/plan";
 import { clusterLegNetwork, renderSwarmCloudConfig, SwarmNodeCloudConfig } from "../../../stacks/swarm-cluster/cloud-init";
 import { clusterLegRules } from "../../../stacks/swarm-cluster/security-rules";
+import { ECMP_SYSCTL_PATH } from "../../../lib/cloud-init";
 import { FRR_CONF_PATH, FRR_DAEMONS_PATH, renderHostFrrConfig } from "../../../lib/frr-host";
 import { STATIC_ROUTING } from "../../../lib/routing";
 
@@ -97,6 +98,10 @@ describe("swarm cloud-config rendering", () => {
         assert.strictEqual(network, clusterLegNetwork(SAMPLE.clusterLegMac, SAMPLE.apacheNetwork, SAMPLE.routerHost));
     });
 
+    it("sets no ECMP hashing (one static route, no multipath)", () => {
+        assert.doesNotMatch(JSON.stringify(doc), /fib_multipath_hash_policy|sysctl/);
+    });
+
     it("brings eth1 up at first boot under its pinned name", () => {
         const script = doc.runcmd[0][2] as string;
         assert.match(script, /ip link set "\$cur" name eth1/);
@@ -132,6 +137,13 @@ describe("swarm cloud-config in bgp mode", () => {
         const cmds = doc.runcmd.map((c: string[]) => c.join(" "));
         assert.ok(cmds.indexOf("apt-mark hold frr") > cmds.indexOf("systemctl enable --now docker"));
         assert.strictEqual(cmds[cmds.length - 1], "systemctl restart frr");
+    });
+
+    it("hashes its ECMP routes on the 5-tuple (sysctl.d, applied before FRR installs them), so the LB's flows spread over the routers", () => {
+        const sysctl = doc.write_files.find((f: any) => f.path === ECMP_SYSCTL_PATH);
+        assert.deepStrictEqual([sysctl.owner, sysctl.permissions, sysctl.content], ["root:root", "0644", "net.ipv4.fib_multipath_hash_policy = 1\n"]);
+        const cmds = doc.runcmd.map((c: string[]) => c.join(" "));
+        assert.ok(cmds.includes("sysctl --system") && cmds.indexOf("sysctl --system") < cmds.indexOf("systemctl restart frr"), cmds.join("; "));
     });
 
     it("eth1 keeps its address and MTU but has no static route to the Apache network", () => {
