@@ -149,12 +149,16 @@ describe("npm run plan (the CLI)", () => {
 
     it("a bad config exits non-zero with the error and prints no partial plan", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-plan-"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), path.join(dir, "Pulumi.k8s-local.yaml"));
-        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:externalNetwork: public\n  hybrid-vnf:adminCidr: 0.0.0.0/0\n");
-        const r = runCli("k8s-local", "bad", "--config-dir", dir, "--json");
-        assert.notStrictEqual(r.status, 0);
-        assert.strictEqual(r.stdout, "");
-        assert.match(r.stderr, /stack bad: hybrid-vnf:adminCidr: "0.0.0.0\/0"/);
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.k8s-local.yaml"), path.join(dir, "Pulumi.k8s-local.yaml"));
+            fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:externalNetwork: public\n  hybrid-vnf:adminCidr: 0.0.0.0/0\n");
+            const r = runCli("k8s-local", "bad", "--config-dir", dir, "--json");
+            assert.notStrictEqual(r.status, 0);
+            assert.strictEqual(r.stdout, "");
+            assert.match(r.stderr, /stack bad: hybrid-vnf:adminCidr: "0.0.0.0\/0"/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("a stack file without a key the engine requires fails as pulumi preview does, before the program runs", async () => {

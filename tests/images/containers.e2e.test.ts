@@ -49,14 +49,11 @@ async function waitHealthy(name: string, timeoutMs = 60000): Promise<void> {
     assert.fail(`${name} is "${state}", not healthy, after ${timeoutMs / 1000}s; logs:\n${logs.stdout}${logs.stderr}`);
 }
 
+/** `docker wait` returns when the container exits, with its exit code: awaited, not polled. */
 async function waitExited(name: string, timeoutMs = 20000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        const [status, code] = dockerOk(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name]).split(" ");
-        if (status === "exited" || status === "dead") return Number(code);
-        await sleep(250);
-    }
-    assert.fail(`${name} still running after ${timeoutMs / 1000}s`);
+    const r = docker(["wait", name], timeoutMs);
+    if (r.status !== 0) assert.fail(`${name} did not exit within ${timeoutMs / 1000}s: ${r.stderr}`);
+    return Number(r.stdout.trim());
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {

@@ -28,7 +28,7 @@ describe("role dispatch", () => {
         it(`a ${role} role fails, lists the valid roles, and registers no resource`, async () => {
             const run = await runIndexWith(config);
             await assert.rejects(run.result, /hybrid-vnf:role: .*valid roles: k8s-cluster, swarm-cluster, service-chain/);
-            await new Promise((r) => setTimeout(r, 50));
+            await pulumi.runtime.disconnect(); // waits for the failed program's outstanding RPCs
             assert.deepStrictEqual(run.registered, []);
         });
     }
@@ -36,7 +36,7 @@ describe("role dispatch", () => {
     it("a bad value of the role's config also fails before any resource", async () => {
         const run = await runIndexWith({ "hybrid-vnf:role": "swarm-cluster", "hybrid-vnf:k8sStack": "k8s-dev" });
         await assert.rejects(run.result, /hybrid-vnf:k8sStack: "k8s-dev"/);
-        await new Promise((r) => setTimeout(r, 50));
+        await pulumi.runtime.disconnect();
         assert.deepStrictEqual(run.registered, []);
     });
 

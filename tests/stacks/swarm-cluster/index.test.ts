@@ -2,6 +2,7 @@
 // the route through the router VNF, secrets, security rules, swarm formation, the CLI wiring,
 // and errors that name the key.
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "child_process";
 import { parse as parseYaml } from "yaml";
 import { commandStdout } from "../../../harness/mock-commands";
@@ -175,7 +176,8 @@ describe("swarm-cluster on OpenStack, chained from k8s-dev", () => {
             // Planned before any failing plan: a failed program's late rejections can reach the next plan.
             [k8sMoved] = await planStacks(["k8s-dev"], { overrides: { "k8s-dev": { "hybrid-vnf:apacheCidr": "10.100.200.0/24", "hybrid-vnf:swarmCidr": "10.100.199.0/24" } } });
         });
-        const settle = () => new Promise((r) => setTimeout(r, 50));
+        // A failed program's outstanding RPCs drain before the next plan starts.
+        const settle = () => pulumi.runtime.disconnect();
         const fails = async (overrides: Record<string, unknown>, pattern: RegExp, on?: StackPlan) => {
             await assert.rejects(swarmOn(on ?? k8s, overrides), pattern);
             await settle();
