@@ -1,12 +1,12 @@
 // The host-side FRR renderer (lib/frr-host.ts): its input checks, what each config says, and
 // every variant through the real `vtysh -C` of Debian's frr 8.4. A missing vtysh fails, never skips.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { bgpPasswordProblem, HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 import { BgpRouting, DEFAULT_BFD, DEFAULT_HOST_ASN, DEFAULT_ROUTER_ASN } from "../../lib/routing";
+import { runTool } from "../fixtures/real-tools";
 
 const ROUTING: BgpRouting = { mode: "bgp", routerAsn: DEFAULT_ROUTER_ASN, hostAsn: DEFAULT_HOST_ASN, bfd: DEFAULT_BFD };
 
@@ -18,19 +18,11 @@ const swarmHost = (over: Partial<HostFrrInput> = {}): HostFrrInput => ({
     ...over,
 });
 
-function vtyshPath(): string {
-    const found = ["/usr/bin/vtysh", "/usr/sbin/vtysh", "/bin/vtysh"].find((p) => fs.existsSync(p));
-    if (!found) assert.fail("vtysh not found: install the Debian package frr (apt-get install -y frr)");
-    return found;
-}
-
 /** `vtysh -C -f` on the text: status and output. */
 function vtyshCheck(dir: string, name: string, conf: string): { status: number | null; out: string } {
     const file = path.join(dir, `${name.replace(/[^A-Za-z0-9-]+/g, "_")}.frr.conf`);
     fs.writeFileSync(file, conf);
-    const r = spawnSync(vtyshPath(), ["-C", "-f", file], { encoding: "utf8", timeout: 30000 });
-    if (r.error) throw r.error;
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    return runTool("vtysh", ["-C", "-f", file]);
 }
 
 describe("host FRR config (lib/frr-host)", () => {

@@ -5,7 +5,6 @@
 // in them through the real `vtysh -C`; missing tools fail, never skip. Static plans are held
 // unchanged by the existing k8s/swarm tests and by the plan comparison in this file.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,6 +18,7 @@ import { DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH } from "../../lib/f
 import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
 import { K8sExistingConfig, K8sOpenStackConfig, readK8sClusterConfig } from "../../stacks/k8s-cluster/config";
 import { CLUSTER_LEG_NETWORK_FILE } from "../../stacks/swarm-cluster/cloud-init";
+import { cloudInitSchema, runTool } from "../fixtures/real-tools";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
 const k8sBase = { role: "k8s-cluster", externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: KEY, sshPrivateKey: "k" };
@@ -263,16 +263,6 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
         let n = 0;
         before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "routing-bgp-"))));
         after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-        const tool = (name: string) => {
-            const found = ["/usr/bin", "/usr/local/bin", "/usr/sbin"].map((d) => path.join(d, name)).find((p) => fs.existsSync(p));
-            if (!found) assert.fail(`${name} not found: install its Debian package (cloud-init, frr)`);
-            return found;
-        };
-        const run = (cmd: string, args: string[]) => {
-            const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 60000 });
-            if (r.error) throw r.error;
-            return { status: r.status, out: `${r.stdout}${r.stderr}` };
-        };
         const write = (text: string) => {
             const f = path.join(tmp, `doc-${n++}`);
             fs.writeFileSync(f, text, { mode: 0o600 });
@@ -280,8 +270,8 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
         };
 
         it("negative controls: the tools reject a broken user-data and a broken frr.conf", () => {
-            assert.notStrictEqual(run(tool("cloud-init"), ["schema", "--config-file", write("#cloud-config\npackages: {frr: yes}\n")]).status, 0);
-            assert.notStrictEqual(run(tool("vtysh"), ["-C", "-f", write("router bgp 64513\n neighbor ROUTERS bfd profile\n")]).status, 0);
+            assert.notStrictEqual(cloudInitSchema(write("#cloud-config\npackages: {frr: yes}\n")).status, 0);
+            assert.notStrictEqual(runTool("vtysh", ["-C", "-f", write("router bgp 64513\n neighbor ROUTERS bfd profile\n")]).status, 0);
         });
 
         it("cloud-init schema accepts every user-data, vtysh -C every frr.conf in them", () => {
@@ -290,13 +280,13 @@ describe("k8s-cluster and swarm-cluster plans in bgp mode", () => {
             for (const p of plans.flatMap((x) => [x.k8s, x.swarm])) {
                 for (const vm of ofType(p, T.instance)) {
                     const text = String(real(p, vm).userData);
-                    const r = run(tool("cloud-init"), ["schema", "--config-file", write(text)]);
+                    const r = cloudInitSchema(write(text));
                     assert.strictEqual(r.status, 0, `${p.stack} ${vm.name}: ${r.out}`);
                     assert.doesNotMatch(r.out, /deprecations?:[ \t]*\S/i, `${vm.name}: ${r.out}`);
                     users++;
                     const conf = fileOf(parseYaml(text), FRR_CONF_PATH);
                     if (conf === undefined) continue;
-                    const v = run(tool("vtysh"), ["-C", "-f", write(conf)]);
+                    const v = runTool("vtysh", ["-C", "-f", write(conf)]);
                     assert.strictEqual(v.status, 0, `${p.stack} ${vm.name} frr.conf: ${v.out}`);
                     frrs++;
                 }

@@ -1,11 +1,11 @@
 // Real-tool checks: the configs we render must be accepted by the same tools the image
 // start scripts use (Debian frr's vtysh -C, nginx -t). Missing tools fail, never skip.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseLbEnv, parseRouterEnv } from "../../lib/vnf-config";
+import { realTool, runTool } from "../fixtures/real-tools";
 import { renderFrrConfig } from "../reference/frr-config";
 import { renderNginxConfig, renderNginxMainConfig } from "../reference/nginx-config";
 import type { LbVector, RouterVector } from "./vnf-config.test";
@@ -14,28 +14,6 @@ import type { LbVector, RouterVector } from "./vnf-config.test";
 const vectors: { router: RouterVector[]; lb: LbVector[] } = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "vectors", "vnf-env.json"), "utf8"),
 );
-
-function isExecutable(p: string): boolean {
-    try {
-        fs.accessSync(p, fs.constants.X_OK);
-        return true;
-    } catch {
-        return false;
-    }
-}
-
-function findTool(name: string, pkg: string): string {
-    const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-    const found = dirs.map((d) => path.join(d, name)).find((p) => isExecutable(p));
-    if (!found) assert.fail(`${name} not found: install the Debian package "${pkg}" (apt-get install -y ${pkg})`);
-    return found;
-}
-
-function run(cmd: string, args: string[]): { status: number | null; out: string } {
-    const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 30000 });
-    if (r.error) throw r.error;
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
 describe("vnf-config real tools", () => {
     let tmp: string;
@@ -48,7 +26,7 @@ describe("vnf-config real tools", () => {
         const check = (name: string, conf: string) => {
             const file = path.join(tmp, `${name}.frr.conf`);
             fs.writeFileSync(file, conf);
-            return run(findTool("vtysh", "frr"), ["-C", "-f", file]);
+            return runTool("vtysh", ["-C", "-f", file]);
         };
         const accepting = vectors.router.filter((v) => !v.rejects);
 
@@ -127,12 +105,11 @@ describe("vnf-config real tools", () => {
                 "}",
                 "",
             ].join("\n"));
-            const nginx = findTool("nginx", "nginx-light");
-            const unshare = findTool("unshare", "util-linux");
+            const nginx = realTool("nginx");
             const cmd = `mount --bind "$1" /etc/hosts && exec "$2" -t -q -p "$3/" -e "$3/error.log" -c "$3/nginx.conf"`;
             // A user namespace (--map-root-user) lets the bind mount work without root; in a network
             // namespace of its own nginx -t may bind port 80 as that root.
-            const r = run(unshare, ["--map-root-user", "--mount", "--net", "sh", "-c", cmd, "sh", hostsFile, nginx, dir]);
+            const r = runTool("unshare", ["--map-root-user", "--mount", "--net", "sh", "-c", cmd, "sh", hostsFile, nginx, dir]);
             if (/unshare: |mount: /.test(r.out)) assert.fail(`cannot set up a private /etc/hosts (needs user namespaces):\n${r.out}`);
             return r;
         };

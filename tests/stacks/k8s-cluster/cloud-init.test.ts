@@ -2,7 +2,6 @@
 // (Debian package cloud-init). A missing tool fails the test, never skips it; a broken
 // document is shown to be rejected, so a passing run means the validator really looked.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -21,15 +20,9 @@ import {
     SYSCTL_CONTENT,
 } from "../../../stacks/k8s-cluster/cloud-init";
 import { planDefault, planVariant } from "../../fixtures/k8s-plans";
+import { cloudInitSchema } from "../../fixtures/real-tools";
 
 const LEGS = { clusterMac: "fa:16:3e:00:00:0a", apacheMac: "fa:16:3e:00:00:0b" };
-
-function cloudInitBinary(): string {
-    const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/local/bin"];
-    const found = dirs.map((d) => path.join(d, "cloud-init")).find((p) => fs.existsSync(p));
-    if (!found) assert.fail('cloud-init not found: install the Debian package "cloud-init" (apt-get install -y cloud-init) to validate user-data');
-    return found;
-}
 
 describe("cloud-init user-data of the k8s-cluster VMs", () => {
     let tmp: string;
@@ -42,9 +35,7 @@ describe("cloud-init user-data of the k8s-cluster VMs", () => {
     const schema = (text: string) => {
         const file = path.join(tmp, `user-data-${n++}.yaml`);
         fs.writeFileSync(file, text, { mode: 0o600 });
-        const r = spawnSync(cloudInitBinary(), ["schema", "--config-file", file], { encoding: "utf8", timeout: 60000 });
-        if (r.error) throw r.error;
-        return { status: r.status, out: `${r.stdout}${r.stderr}` };
+        return cloudInitSchema(file);
     };
     const assertValid = (label: string, text: string) => {
         const r = schema(text);

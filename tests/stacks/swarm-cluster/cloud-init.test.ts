@@ -1,7 +1,6 @@
 // Swarm node user-data from plans chained from k8s-dev, checked by Debian's real
 // `cloud-init schema`. A missing cloud-init fails, never skips.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,20 +11,12 @@ import { clusterLegRules } from "../../../stacks/swarm-cluster/security-rules";
 import { ECMP_SYSCTL_PATH } from "../../../lib/cloud-init";
 import { FRR_CONF_PATH, FRR_DAEMONS_PATH, renderHostFrrConfig } from "../../../lib/frr-host";
 import { STATIC_ROUTING } from "../../../lib/routing";
-
-function cloudInit(): string {
-    const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/local/bin"];
-    const found = dirs.map((d) => path.join(d, "cloud-init")).find((p) => fs.existsSync(p));
-    if (!found) assert.fail('cloud-init not found: install the Debian package "cloud-init" (apt-get install -y cloud-init)');
-    return found;
-}
+import { cloudInitSchema } from "../../fixtures/real-tools";
 
 function schemaCheck(dir: string, name: string, userData: string): { ok: boolean; out: string } {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(file, userData);
-    const r = spawnSync(cloudInit(), ["schema", "--config-file", file], { encoding: "utf8", timeout: 60000 });
-    if (r.error) throw r.error;
-    return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+    return cloudInitSchema(file);
 }
 
 const userDataOf = (plan: StackPlan) =>
