@@ -18,6 +18,7 @@ import { DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH } from "../../lib/f
 import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
 import { K8sExistingConfig, K8sOpenStackConfig, readK8sClusterConfig } from "../../stacks/k8s-cluster/config";
 import { CLUSTER_LEG_NETWORK_FILE } from "../../stacks/swarm-cluster/cloud-init";
+import { named, ofType } from "../fixtures/plan-lookup";
 import { cloudInitSchema, runTool } from "../fixtures/real-tools";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
@@ -107,12 +108,6 @@ const T = {
     subnet: "openstack:networking/subnet:Subnet",
     instance: "openstack:compute/instance:Instance",
 };
-const ofType = (p: StackPlan, type: string) => p.resources.filter((r) => r.type === type);
-function named(p: StackPlan, name: string): PlannedResource {
-    const r = p.resources.find((x) => x.name === name);
-    assert.ok(r, `no resource ${name}; have ${p.resources.map((x) => x.name).join(", ")}`);
-    return r;
-}
 const real = (p: StackPlan, r: PlannedResource) => revealedInputs(p, r) as Record<string, any>;
 const cloudConfigOf = (p: StackPlan, name: string) => parseYaml(String(real(p, named(p, name)).userData)) as Record<string, any>;
 const fileOf = (cc: Record<string, any>, p: string): string | undefined => (cc.write_files ?? []).find((f: any) => f.path === p)?.content;

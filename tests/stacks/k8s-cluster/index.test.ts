@@ -18,6 +18,7 @@ import { securityGroupSpecs } from "../../../stacks/k8s-cluster/security";
 import { STATIC_ROUTING } from "../../../lib/routing";
 import { readServiceChainConfig } from "../../../stacks/service-chain/config";
 import { K8sPlan, planDefault, planVariant, VARIANT } from "../../fixtures/k8s-plans";
+import { named, ofType } from "../../fixtures/plan-lookup";
 
 const T = {
     network: "openstack:networking/network:Network",
@@ -33,12 +34,6 @@ const T = {
     command: "command:remote:Command",
 };
 
-const ofType = (plan: StackPlan, type: string) => plan.resources.filter((r) => r.type === type);
-function named(plan: StackPlan, name: string): PlannedResource {
-    const r = plan.resources.find((x) => x.name === name);
-    assert.ok(r, `no resource named ${name}; have: ${plan.resources.map((x) => x.name).join(", ")}`);
-    return r;
-}
 const inputs = (r: PlannedResource) => r.inputs as Record<string, any>;
 const id = (type: string, name: string) => mockId(type, name);
 const userData = (p: StackPlan, name: string) => String(revealedInputs(p, named(p, name)).userData);
