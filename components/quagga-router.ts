@@ -11,70 +11,13 @@ import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import {
-    RouterBgp, Route, VnfConfigError, bgpPasswordProblem, checkInterfaces, checkRouterBgp, checkRoutes, formatInterfaces, formatRouterBgpEnv, formatRoutes,
-    parseVtyPassword, VTY_PASSWORD_ENTRY,
+    Route, VnfConfigError, bgpPasswordProblem, checkInterfaces, checkRoutes, formatInterfaces, formatRouterBgpEnv, formatRoutes, parseVtyPassword, VTY_PASSWORD_ENTRY,
 } from "../lib/vnf-config";
-import { BgpRouting, Routing, STATIC_ROUTING, BGP_PORT, BFD_PORTS } from "../lib/routing";
-import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
-
-// Defined in lib/labels.ts; re-exported because the component's callers use them with it.
-export { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE };
-
-/**
- * All the router gets with leastPrivilege, every other capability dropped: set routes
- * (NET_ADMIN), raw sockets (NET_RAW), and SYS_ADMIN, without which zebra refuses to start.
- * The image needs nothing more: it prepares file ownership at build time and runs the daemons
- * as root without a user switch (no CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID); each of the
- * three left out ends the container at start (tests/images/containers.e2e.test.ts runs it with exactly these).
- */
-export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
-/** bgp mode adds NET_BIND_SERVICE: bgpd (179) and bfdd (3784/3785) bind ports below 1024 and ask for it. */
-export const ROUTER_BGP_NET_CAPABILITIES = [...ROUTER_NET_CAPABILITIES, "NET_BIND_SERVICE"] as const;
-
-/** FRR vty TCP ports: zebra (kernel routes, `show ip route`) and staticd (the static routes). */
-export const ZEBRA_VTY_PORT = 2601;
-export const STATICD_VTY_PORT = 2616;
-
-/** The key of the vty password in the component's Secret (env VTY_PASSWORD of the container). */
-export const VTY_PASSWORD_SECRET_KEY = "password";
-/** The key of the BGP password in its Secret (env BGP_PASSWORD of the container). */
-export const BGP_PASSWORD_SECRET_KEY = "password";
-
-/** The image's health mode: exit 0 iff every daemon of the mode answers on its vty. */
-export const ROUTER_HEALTH_COMMAND = ["/usr/local/bin/start.sh", "--health"];
-/** The image's readiness mode: --health, and in bgp mode every BGP session Established (at least one). */
-export const ROUTER_READY_COMMAND = ["/usr/local/bin/start.sh", "--ready"];
-
-/** The peer groups of bgp mode: swarm hosts from the cluster network, Apache VMs from the Apache network. */
-export const BGP_SWARM_GROUP = "SWARM";
-export const BGP_APACHE_GROUP = "APACHE";
-/** The container env of bgp mode besides the password (which comes from the Secret). */
-const BGP_ENV_KEYS = ["ROUTING", "BGP_ASN", "BGP_PEER_ASN", "BGP_LISTEN_RANGES", "BGP_ANNOUNCE", "BFD_INTERVAL_MS", "BFD_MULTIPLIER"] as const;
-
-/** The networks the router legs are on (the k8s stack's clusterNetwork.cidr and apacheInfo.network). */
-export interface RouterNetworks {
-    cluster: string;
-    apache: string;
-}
-
-/**
- * The router's BGP setup: the swarm hosts peer from the cluster network and learn only the
- * Apache network; the Apache VMs peer from the Apache network and learn only the cluster
- * network, which is where the requests come from (the swarm hosts reach the routers over
- * their cluster-network leg, so that is the source address Apache replies to).
- */
-export function routerBgp(routing: BgpRouting, nets: RouterNetworks, password?: string): RouterBgp {
-    return checkRouterBgp({
-        asn: routing.routerAsn,
-        peerAsn: routing.hostAsn,
-        bfd: { ...routing.bfd },
-        groups: [
-            { name: BGP_SWARM_GROUP, listenRange: nets.cluster, announce: [nets.apache] },
-            { name: BGP_APACHE_GROUP, listenRange: nets.apache, announce: [nets.cluster] },
-        ],
-        ...(password === undefined ? {} : { password }),
-    });
-}
+import { Routing, STATIC_ROUTING } from "../lib/routing";
+import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
+import {
+    BGP_ENV_KEYS, BGP_PASSWORD_SECRET_KEY, RouterNetworks, STATICD_VTY_PORT, VTY_PASSWORD_SECRET_KEY, ZEBRA_VTY_PORT, routerBgp, routerPodTemplate,
+} from "./router-pod";
 
 export interface QuaggaRouterArgs {
     /** Router image, pinned (a tag other than latest, or a digest). */
@@ -184,17 +127,6 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         );
         const namespace = this.namespaceResource.metadata.name;
 
-        const securityContext: k8sInput.core.v1.SecurityContext = args.leastPrivilege
-            ? {
-                  privileged: false,
-                  allowPrivilegeEscalation: false,
-                  capabilities: {
-                      drop: ["ALL"],
-                      add: [...(routing.mode === "bgp" ? ROUTER_BGP_NET_CAPABILITIES : ROUTER_NET_CAPABILITIES)],
-                  },
-              }
-            : { privileged: true };
-
         if (args.vtyPassword !== undefined) {
             // Secret whatever the caller passed; checked without ever putting it in a message.
             const password = pulumi.secret(args.vtyPassword).apply(parseVtyPassword);
@@ -238,64 +170,15 @@ export class QuaggaRouter extends pulumi.ComponentResource {
               ]
             : [];
 
-        const probe = (o: Partial<k8sInput.core.v1.Probe>, command = ROUTER_HEALTH_COMMAND): k8sInput.core.v1.Probe => ({
-            exec: { command },
-            timeoutSeconds: 5,
-            ...o,
+        const podTemplate = routerPodTemplate({
+            labels: allLabels,
+            image: args.image,
+            nodeSelector: args.nodeSelector,
+            env: [{ name: "INTERFACES", value: INTERFACES }, { name: "ROUTES", value: ROUTES }, ...vtyEnv, ...bgpEnv],
+            bgp: bgp !== undefined,
+            leastPrivilege: args.leastPrivilege ?? false,
+            resources: args.resources,
         });
-        const podTemplate: k8sInput.core.v1.PodTemplateSpec = {
-            metadata: { labels: allLabels },
-            spec: {
-                hostNetwork: true,
-                // Cluster DNS still resolves from the host network namespace.
-                dnsPolicy: "ClusterFirstWithHostNet",
-                nodeSelector: args.nodeSelector ?? { ...ROUTER_NODE_SELECTOR },
-                // The router node may be the only (control-plane) node.
-                tolerations: [
-                    { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
-                    { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
-                ],
-                terminationGracePeriodSeconds: 15,
-                automountServiceAccountToken: false,
-                containers: [
-                    {
-                        name: "router",
-                        image: args.image,
-                        imagePullPolicy: "IfNotPresent",
-                        env: [
-                            { name: "INTERFACES", value: INTERFACES },
-                            { name: "ROUTES", value: ROUTES },
-                            ...vtyEnv,
-                            ...bgpEnv,
-                        ],
-                        // Declared even while the vty is loopback-only: under hostNetwork
-                        // they are host ports, so no second router lands on the node.
-                        ports: [
-                            { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
-                            { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
-                            ...(bgp
-                                ? [
-                                      { name: "bgp", containerPort: BGP_PORT, protocol: "TCP" },
-                                      { name: "bfd-control", containerPort: BFD_PORTS.control, protocol: "UDP" },
-                                      { name: "bfd-echo", containerPort: BFD_PORTS.echo, protocol: "UDP" },
-                                  ]
-                                : []),
-                        ],
-                        securityContext,
-                        // zebra + staticd take a few seconds; liveness starts after this.
-                        startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
-                        // bgp mode: ready only once the hosts have the routes (sessions Established);
-                        // liveness stays "the daemons answer", so a host going away never kills a router.
-                        readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }, bgp ? ROUTER_READY_COMMAND : ROUTER_HEALTH_COMMAND),
-                        livenessProbe: probe({ periodSeconds: 20, failureThreshold: 3 }),
-                        resources: args.resources ?? {
-                            requests: { cpu: "50m", memory: "64Mi" },
-                            limits: { cpu: "500m", memory: "256Mi" },
-                        },
-                    },
-                ],
-            },
-        };
 
         if (!bgp) {
             // A Deployment with replicas 1 and the Recreate strategy, not a DaemonSet: the swarm

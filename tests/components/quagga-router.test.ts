@@ -4,11 +4,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
-import {
-    QuaggaRouter, QuaggaRouterArgs, ROUTER_NET_CAPABILITIES, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE, VTY_PASSWORD_SECRET_KEY,
-} from "../../components/quagga-router";
+import { QuaggaRouter, QuaggaRouterArgs } from "../../components/quagga-router";
+import { ROUTER_NET_CAPABILITIES, VTY_PASSWORD_SECRET_KEY } from "../../components/router-pod";
 import { secretMarked } from "../../harness/engine-values";
-import { ROUTER_NODE_SELECTOR } from "../../lib/labels";
+import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../../lib/labels";
 import { BgpRouting, DEFAULT_BFD } from "../../lib/routing";
 import { VnfConfigError, parseRoutes } from "../../lib/vnf-config";
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";

@@ -9,7 +9,7 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import { PlannedResource, planStacks, revealedInputs, SECRET, StackPlan } from "../../harness/plan";
 import { policies, sensitiveValuesSecret, splitSecrets } from "../../policy/policies";
 import { imagePinProblem, SECRET_MARK, VNF_NAMESPACE_LABEL } from "../../policy/rules";
-import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../../components/quagga-router";
+import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../../lib/labels";
 import { parseImageRef } from "../../stacks/service-chain/config";
 // Internal to @pulumi/policy, used here to build properties exactly as its server does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
