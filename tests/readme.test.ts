@@ -1,7 +1,9 @@
 // README stays true: the config table matches Pulumi.yaml, documented defaults match the
 // loaders, and the commands it shows exist.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { configTable, splitDefault } from "../harness/config-table";
 import { PROJECT_DIR, readProjectFile, SECRET_PLACEHOLDERS } from "../harness/stack-files";
@@ -16,6 +18,28 @@ const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "
 describe("README", () => {
     it("holds the config table generated from Pulumi.yaml (npm run docs:config)", () => {
         assert.ok(readme.includes(configTable()), "README config table is stale: run npm run docs:config");
+    });
+
+    it("its TypeScript examples type-check against the current components", function () {
+        this.timeout(120_000);
+        const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+        assert.ok(blocks.length > 0, "README shows a TypeScript example");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-readme-"));
+        try {
+            // Each example as a file of its own, importing the project by absolute path.
+            const files = blocks.map((code, i) => {
+                const file = path.join(dir, `example-${i}.ts`);
+                fs.writeFileSync(file, code.replace(/from "\.\//g, `from "${PROJECT_DIR}/`));
+                return file;
+            });
+            const tsconfig = { extends: path.join(PROJECT_DIR, "tsconfig.json"), compilerOptions: { noCheck: false, typeRoots: [path.join(PROJECT_DIR, "node_modules", "@types")], baseUrl: PROJECT_DIR, paths: { "*": ["node_modules/*"] } }, include: [], files };
+            fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+            const tsc = path.join(PROJECT_DIR, "node_modules", ".bin", "tsc");
+            const r = spawnSync(tsc, ["-p", path.join(dir, "tsconfig.json")], { encoding: "utf8" });
+            assert.strictEqual(r.status, 0, `README's TypeScript does not type-check:\n${r.stdout}${r.stderr}`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("every npm command it shows is a script of package.json", () => {
