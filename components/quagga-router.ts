@@ -127,46 +127,38 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         );
         const namespace = this.namespaceResource.metadata.name;
 
-        if (args.vtyPassword !== undefined) {
-            // Secret whatever the caller passed; checked without ever putting it in a message.
-            const password = pulumi.secret(args.vtyPassword).apply(parseVtyPassword);
-            this.vtySecret = new Secret(
-                `${name}-vty`,
-                {
-                    // Auto-named (router-vty-xxxxxxxx): a new password replaces the Secret under a
-                    // new name, which changes the pod template, so the pod restarts and reads it.
-                    metadata: { namespace, labels: allLabels },
-                    type: "Opaque",
-                    stringData: { [VTY_PASSWORD_SECRET_KEY]: password },
-                },
+        // Each password in an auto-named Secret (router-vty-xxxxxxxx): a new password replaces the
+        // Secret under a new name, which changes the pod template, so the pod restarts and reads it.
+        // Secret whatever the caller passed; checked without ever putting it in a message.
+        const passwordSecret = (suffix: string, key: string, password: pulumi.Output<string>): Secret =>
+            new Secret(
+                `${name}-${suffix}`,
+                { metadata: { namespace, labels: allLabels }, type: "Opaque", stringData: { [key]: password } },
                 { parent: this, replaceOnChanges: ["stringData"] },
             );
-        }
-        const vtyEnv: k8sInput.core.v1.EnvVar[] = this.vtySecret
-            ? [{ name: "VTY_PASSWORD", valueFrom: { secretKeyRef: { name: this.vtySecret.metadata.name, key: VTY_PASSWORD_SECRET_KEY } } }]
-            : [];
+        const fromSecret = (env: string, secret: Secret, key: string): k8sInput.core.v1.EnvVar => ({
+            name: env,
+            valueFrom: { secretKeyRef: { name: secret.metadata.name, key } },
+        });
 
-        // bgp mode: one Secret for the session password, like the vty's (checked without echoing it).
+        if (args.vtyPassword !== undefined) {
+            this.vtySecret = passwordSecret("vty", VTY_PASSWORD_SECRET_KEY, pulumi.secret(args.vtyPassword).apply(parseVtyPassword));
+        }
+        const vtyEnv = this.vtySecret ? [fromSecret("VTY_PASSWORD", this.vtySecret, VTY_PASSWORD_SECRET_KEY)] : [];
+
+        // bgp mode: the session password in a Secret of its own, like the vty's.
         if (bgp && args.bgpPassword !== undefined) {
             const password = pulumi.secret(args.bgpPassword).apply((p) => {
                 const bad = bgpPasswordProblem(p);
                 if (bad) throw new VnfConfigError("BGP_PASSWORD", p === "" ? "" : VTY_PASSWORD_ENTRY, bad);
                 return p;
             });
-            this.bgpSecret = new Secret(
-                `${name}-bgp`,
-                {
-                    metadata: { namespace, labels: allLabels },
-                    type: "Opaque",
-                    stringData: { [BGP_PASSWORD_SECRET_KEY]: password },
-                },
-                { parent: this, replaceOnChanges: ["stringData"] },
-            );
+            this.bgpSecret = passwordSecret("bgp", BGP_PASSWORD_SECRET_KEY, password);
         }
         const bgpEnv: k8sInput.core.v1.EnvVar[] = bgp
             ? [
                   ...BGP_ENV_KEYS.map((key) => ({ name: key, value: bgp.apply((b) => formatRouterBgpEnv(b)[key]) })),
-                  ...(this.bgpSecret ? [{ name: "BGP_PASSWORD", valueFrom: { secretKeyRef: { name: this.bgpSecret.metadata.name, key: BGP_PASSWORD_SECRET_KEY } } }] : []),
+                  ...(this.bgpSecret ? [fromSecret("BGP_PASSWORD", this.bgpSecret, BGP_PASSWORD_SECRET_KEY)] : []),
               ]
             : [];
 
