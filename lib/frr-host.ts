@@ -9,7 +9,7 @@
 // the hosts open the sessions; a short connect timer re-opens one soon after a router is back.
 import { isCidr, isIpv4 } from "./net";
 import { wholeNumberProblem } from "./numbers";
-import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BgpRouting, bfdDetectionMs, bgpPasswordProblem, isPrivateAsn, ROUTER_COUNT } from "./routing";
+import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BfdTimers, BgpRouting, bfdDetectionMs, bgpPasswordProblem, isPrivateAsn, ROUTER_COUNT } from "./routing";
 
 // Re-exported: the renderer checks passwords by the rule the config reader applies.
 export { bgpPasswordProblem } from "./routing";
@@ -85,6 +85,21 @@ export function checkHostFrrInput(i: HostFrrInput): void {
     }
 }
 
+/** FRR's `bfd` block with one profile of the typed timers (the routers' and the hosts' configs share it). */
+export function bfdProfileLines(profile: string, t: BfdTimers): string[] {
+    return [
+        "bfd",
+        ` profile ${profile}`,
+        `  detect-multiplier ${t.multiplier}`,
+        `  receive-interval ${t.intervalMs}`,
+        `  transmit-interval ${t.intervalMs}`,
+        " exit",
+        " !",
+        "exit",
+        "!",
+    ];
+}
+
 /**
  * /etc/frr/frr.conf of a host. Accepted by `vtysh -C` (tests/lib/frr-host.test.ts). Policy both
  * ways, as FRR 8's `bgp ebgp-requires-policy` wants: in, exactly `importPrefixes`; out, nothing.
@@ -110,15 +125,7 @@ export function renderHostFrrConfig(i: HostFrrInput): string {
         `route-map ${HOST_ROUTE_MAP_OUT} deny 10`,
         "exit",
         "!",
-        "bfd",
-        ` profile ${HOST_BFD_PROFILE}`,
-        `  detect-multiplier ${routing.bfd.multiplier}`,
-        `  receive-interval ${routing.bfd.intervalMs}`,
-        `  transmit-interval ${routing.bfd.intervalMs}`,
-        " exit",
-        " !",
-        "exit",
-        "!",
+        ...bfdProfileLines(HOST_BFD_PROFILE, routing.bfd),
         `router bgp ${routing.hostAsn}`,
         ...(i.routerId ? [` bgp router-id ${i.routerId}`] : []),
         ` timers bgp ${HOST_BGP_TIMERS.keepalive} ${HOST_BGP_TIMERS.hold}`,

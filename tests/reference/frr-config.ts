@@ -2,6 +2,7 @@
 // (tests/images/ and tests/vnf-config*.test.ts hold the script to it and to
 // `vtysh -C`), so it lives with them rather than in lib/.
 import { Route, RouterBgp, VnfConfigError, VTY_PASSWORD_PLACEHOLDER, checkRouterBgp, parseVtyPassword } from "../../lib/vnf-config";
+import { bfdProfileLines } from "../../lib/frr-host";
 import { hostProblem } from "../../lib/net";
 
 /**
@@ -75,15 +76,7 @@ export function renderBgpLines(bgp: RouterBgp, revealPassword: boolean): string[
         ...prefixLists,
         "!",
         ...routeMaps,
-        "bfd",
-        ` profile ${BFD_PROFILE}`,
-        `  detect-multiplier ${bgp.bfd.multiplier}`,
-        `  receive-interval ${bgp.bfd.intervalMs}`,
-        `  transmit-interval ${bgp.bfd.intervalMs}`,
-        " exit",
-        " !",
-        "exit",
-        "!",
+        ...bfdProfileLines(BFD_PROFILE, bgp.bfd),
         `router bgp ${bgp.asn}`,
         ...bgp.groups.flatMap((g) => [
             ` neighbor ${g.name} peer-group`,
