@@ -11,11 +11,11 @@
 //                 docker pointed at the lab.
 import { labDown, labUp, report, smoke, specsFrom, stateViews } from "./lab";
 import { LAB_PATHS, labToolEnv, shellExports } from "./engine-stacks";
-import { load, summary } from "./client";
-import { routerTable } from "./topology";
+import { load, summary } from "./bench/http-load";
+import { routerTable } from "./topology/apply-topology";
 import { N } from "./names";
 import { out, run } from "./sh";
-import { LAB_ROUTINGS, LabRouting } from "./routing-lab";
+import { LAB_ROUTINGS, LabRouting } from "./topology/router-nodes";
 
 async function main(argv: string[]): Promise<void> {
     const at = argv.indexOf("--routing");

@@ -6,26 +6,27 @@ import * as fs from "fs";
 import * as path from "path";
 import { planStacks, reveal, revealedInputs } from "../harness/plan";
 import { stateView } from "../harness/plan-query";
-import { LabAddressing, checkLbFits, labAddressing } from "./addressing";
-import { REPO, buildImages, ensureDocker, ensureSwarm, imageExists, imageTags, undoEngineChanges } from "./docker";
-import { LAB_STACKS, LbSpec, PlanView, RouterSpec, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec } from "./spec";
-import { LAB_ROUTE_PROTO, Log, N, apacheAnswering, applyTopology, downTopology, lbTask, nodeRoutes, routerDiagnosis, routerTable } from "./topology";
-import { labTopology } from "./topology-spec";
-import { LoadResult, load, summary, timeToOk } from "./client";
-import { missingRoutes } from "./measure";
+import { LabAddressing, checkLbFits, labAddressing } from "./topology/addressing";
+import { buildImages, ensureDocker, ensureSwarm, imageExists, imageTags, undoEngineChanges } from "./docker-engine";
+import { LAB_STACKS, LbSpec, PlanView, RouterSpec, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec } from "./specs/workload-specs";
+import { LAB_ROUTE_PROTO, Log, N, apacheAnswering, applyTopology, downTopology, lbTask, nodeRoutes, routerDiagnosis, routerTable } from "./topology/apply-topology";
+import { labTopology } from "./topology/build-topology";
+import { LoadResult, load, summary, timeToOk } from "./bench/http-load";
+import { missingRoutes } from "./bench/figures";
 import { waitFor } from "./sh";
 import { acquireLabLock, releaseLabLock } from "./lock";
-import { alivePid, startControlPlane, startDetached, stopControlPlane, stopDetached } from "./control-plane";
+import { alivePid, startControlPlane, startDetached, stopControlPlane, stopDetached } from "./kube/control-plane";
 import { LAB_PATHS, LOCAL_STACKS, labStateHasStacks, labToolEnv, prepareLabProject, runLabStacks, setLabConfig, exportLabStack } from "./engine-stacks";
-import { NodeAgentConfig } from "./node-agent-main";
+import { NodeAgentConfig } from "./kube/node-agent-main";
+import { NODE_AGENT_MAIN } from "./kube/node-agent";
 import { ROUTER_NODE_SELECTOR } from "../lib/labels";
 import { ConfigReader, PROJECT, mapConfigSource } from "../lib/config-reader";
 import { readServiceChainConfig } from "../stacks/service-chain/config";
 import { readStackFile } from "../harness/stack-files";
 import { toolchainEnv } from "../engine/toolchain";
-import { BGP_LAB_ROUTERS, BgpLabInput, LabRouting, NB, bgpLabTopology, labRouterNodes } from "./routing-lab";
-import { bgpReportLines, checkNoFrrRoutes, hostNextHops, labStackOverrides, waitForHostNextHops } from "./bgp-lab";
-import { labOutput } from "./spec";
+import { BGP_LAB_ROUTERS, BgpLabInput, LabRouting, NB, bgpLabTopology, labRouterNodes } from "./topology/router-nodes";
+import { bgpReportLines, checkNoFrrRoutes, hostNextHops, labStackOverrides, waitForHostNextHops } from "./topology/bgp-queries";
+import { labOutput } from "./specs/workload-specs";
 import type { K8sClusterOutputs } from "../lib/contract";
 
 export { LOCAL_STACKS };
@@ -151,7 +152,7 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
                 containerName: n.router,
                 containerLabels: { [N.label]: "1" },
             };
-            startDetached(LAB_PATHS.dir, n.agent, [process.execPath, "-r", "ts-node/register/transpile-only", path.join(REPO, "lab", "node-agent-main.ts"), JSON.stringify(config)]);
+            startDetached(LAB_PATHS.dir, n.agent, [process.execPath, "-r", "ts-node/register/transpile-only", NODE_AGENT_MAIN, JSON.stringify(config)]);
         }
     });
     const env = labToolEnv(cp.kubeconfigPath);

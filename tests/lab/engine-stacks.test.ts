@@ -5,9 +5,9 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import { parseToolchainEnv } from "../../engine/toolchain";
 import { shellExports } from "../../lab/engine-stacks";
-import { CONTROL_PLANE_PORTS, componentArgs, renderKubeconfig } from "../../lab/control-plane";
-import { accessFromKubeconfig } from "../../lab/kube-api";
-import { execProbe, podStatus } from "../../lab/node-agent";
+import { CONTROL_PLANE_PORTS, componentArgs, renderKubeconfig } from "../../lab/kube/control-plane";
+import { accessFromKubeconfig } from "../../lab/kube/kube-api";
+import { execProbe, podStatus } from "../../lab/kube/node-agent";
 
 describe("engine toolchain env (engine/build.sh writes, the lab reads)", () => {
     it("expands $PATH from the caller and keeps the other exports", () => {

@@ -3,14 +3,14 @@
 // (CI installs and starts it first), never skipped.
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../../lab/lab";
-import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology";
-import { labTopology } from "../../lab/topology-spec";
-import { UpdateResult, rollingUpdate } from "../../lab/front";
-import { load, summary, timeToOk } from "../../lab/client";
-import { missingRoutes, shares } from "../../lab/measure";
+import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology/apply-topology";
+import { labTopology } from "../../lab/topology/build-topology";
+import { UpdateResult, rollingUpdate } from "../../lab/topology/lb-front-door";
+import { load, summary, timeToOk } from "../../lab/bench/http-load";
+import { missingRoutes, shares } from "../../lab/bench/figures";
 import * as fs from "fs";
-import { lbRunArgs, routerRunArgs } from "../../lab/docker-args";
-import { KubeApi, accessFromKubeconfig } from "../../lab/kube-api";
+import { lbRunArgs, routerRunArgs } from "../../lab/specs/workload-run-args";
+import { KubeApi, accessFromKubeconfig } from "../../lab/kube/kube-api";
 import { labToolEnv } from "../../lab/engine-stacks";
 import { out, run, sleep, waitFor } from "../../lab/sh";
 import { acquireLabLock, releaseLabLock } from "../../lab/lock";

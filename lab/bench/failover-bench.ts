@@ -7,11 +7,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { labDown, labUp } from "./lab";
-import { FAULTS, FailoverRun, failoverTable, measureFailover } from "./failover";
-import { LabRouting } from "./routing-lab";
-import { REPO } from "./docker";
-import { out } from "./sh";
+import { labDown, labUp } from "../lab";
+import { FAULTS, FailoverRun, failoverTable, measureFailover } from "./failover-measure";
+import { LabRouting } from "../topology/router-nodes";
+import { REPO } from "../docker-engine";
+import { out } from "../sh";
 
 const RESULTS = path.join(REPO, "bench", "results");
 const LOAD = { concurrency: 4, requestTimeoutMs: 5000, warmupMs: 2000, settleMs: 2000, pollMs: 10, outageMs: 5000 };

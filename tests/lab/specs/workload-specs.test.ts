@@ -1,14 +1,14 @@
 // The lab's spec extraction and addressing, without Docker: against the real plan of the
 // local stacks, and against small hand-made plans for each refusal.
 import * as assert from "assert";
-import { planViews, specsFrom } from "../../lab/lab";
-import { dockerPlan } from "../../lab/docker";
-import { checkLbFits, firstFree, labAddressing, supernetOf } from "../../lab/addressing";
-import { LAB_STACKS, LabSpecError, PlanView, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../../lab/spec";
-import { ROUTER_INTERFACES } from "../../lib/interfaces";
-import { Route } from "../../lib/vnf-config";
-import { lbRunArgs, routerRunArgs, shellQuote } from "../../lab/docker-args";
-import { lbService } from "../../harness/plan-query";
+import { planViews, specsFrom } from "../../../lab/lab";
+import { dockerPlan } from "../../../lab/docker-engine";
+import { checkLbFits, firstFree, labAddressing, supernetOf } from "../../../lab/topology/addressing";
+import { LAB_STACKS, LabSpecError, PlanView, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../../../lab/specs/workload-specs";
+import { ROUTER_INTERFACES } from "../../../lib/interfaces";
+import { Route } from "../../../lib/vnf-config";
+import { lbRunArgs, routerRunArgs, shellQuote } from "../../../lab/specs/workload-run-args";
+import { lbService } from "../../../harness/plan-query";
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const routes: Route[] = [

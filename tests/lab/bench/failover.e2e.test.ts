@@ -5,16 +5,16 @@
 // never passes or fails on them. `npm run bench:failover` writes the figures the README quotes.
 // No Docker means FAILED with what is missing, never skipped.
 import * as assert from "assert";
-import { Lab, labDown, labUp } from "../../lab/lab";
-import { labLeftovers } from "../../lab/topology";
-import { load, summary } from "../../lab/client";
-import { bfdPeers, bgpSessions, hostNextHops, routeGateways } from "../../lab/bgp-lab";
-import { FailoverRun, failoverTable, measureFailover } from "../../lab/failover";
-import { NB } from "../../lab/routing-lab";
-import { N } from "../../lab/names";
-import { inNetns, pidOf } from "../../lab/docker";
-import { out, waitFor } from "../../lab/sh";
-import { acquireLabLock, releaseLabLock } from "../../lab/lock";
+import { Lab, labDown, labUp } from "../../../lab/lab";
+import { labLeftovers } from "../../../lab/topology/apply-topology";
+import { load, summary } from "../../../lab/bench/http-load";
+import { bfdPeers, bgpSessions, hostNextHops, routeGateways } from "../../../lab/topology/bgp-queries";
+import { FailoverRun, failoverTable, measureFailover } from "../../../lab/bench/failover-measure";
+import { NB } from "../../../lab/topology/router-nodes";
+import { N } from "../../../lab/names";
+import { inNetns, pidOf } from "../../../lab/docker-engine";
+import { out, waitFor } from "../../../lab/sh";
+import { acquireLabLock, releaseLabLock } from "../../../lab/lock";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
 

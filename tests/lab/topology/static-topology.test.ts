@@ -1,12 +1,12 @@
 // The lab's topology as data (lab/topology-spec.ts), built from the real plan of the local
 // stacks: no root, no Docker. What applyTopology makes and teardownTopology removes is this.
 import * as assert from "assert";
-import { cidrContains } from "../../lib/net";
-import { ROUTER_INTERFACES } from "../../lib/interfaces";
-import { planViews, specsFrom } from "../../lab/lab";
-import { LabAddressing } from "../../lab/addressing";
-import { LABELS, LAB_ROUTE_PROTO, N } from "../../lab/names";
-import { LabTopology, containerRunArgs, filterArgs, labNames, labTopology, networkCreateArgs, routeArgs } from "../../lab/topology-spec";
+import { cidrContains } from "../../../lib/net";
+import { ROUTER_INTERFACES } from "../../../lib/interfaces";
+import { planViews, specsFrom } from "../../../lab/lab";
+import { LabAddressing } from "../../../lab/topology/addressing";
+import { LABELS, LAB_ROUTE_PROTO, N } from "../../../lab/names";
+import { LabTopology, containerRunArgs, filterArgs, labNames, labTopology, networkCreateArgs, routeArgs } from "../../../lab/topology/build-topology";
 
 describe("lab topology as data (lab/topology-spec.ts)", function () {
     this.timeout(120_000);

@@ -6,9 +6,9 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { toolPath } from "../engine/toolchain";
+import { toolPath } from "../../engine/toolchain";
 import { KubeApi, accessFromKubeconfig } from "./kube-api";
-import { run, sleep, waitFor } from "./sh";
+import { run, sleep, waitFor } from "../sh";
 
 export const CONTROL_PLANE_PORTS = { etcdClient: 23791, etcdPeer: 23801, apiserver: 26443, controllerManager: 26257, scheduler: 26259 };
 /** Service ClusterIPs are API objects only here: no kube-proxy, no traffic. */

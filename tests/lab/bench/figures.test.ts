@@ -1,8 +1,8 @@
 // The lab's measuring and reporting helpers, without Docker.
 import * as assert from "assert";
-import { parseRoutes } from "../../lib/vnf-config";
-import { limitRunFlags, parseBenchArgs } from "../../lab/bench";
-import { benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../../lab/measure";
+import { parseRoutes } from "../../../lib/vnf-config";
+import { limitRunFlags, parseBenchArgs } from "../../../lab/bench/throughput-bench";
+import { benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../../../lab/bench/figures";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
   2 threads and 8 connections

@@ -2,8 +2,8 @@
 // stop, never past a time limit), a fresh connection per request as a new client would
 // open, each with its own timeout. It never retries: every failure it sees is counted.
 import * as http from "http";
-import { backendOf } from "../lib/apache-page";
-import { percentile } from "./measure";
+import { backendOf } from "../../lib/apache-page";
+import { percentile } from "./figures";
 
 export interface Outcome {
     ok: boolean;

@@ -21,10 +21,10 @@
 // refuses to start it when the host already has routes of FRR's protocols (zebra sweeps those).
 import { firstFree } from "./addressing";
 import type { LabAddressing } from "./addressing";
-import { LabFilter, LabLink, LabNode, LabRoute, LabTopology } from "./topology-spec";
-import { LAB_ROUTE_PROTO, N } from "./names";
-import { BFD_PORTS, BGP_PORT, BgpRouting } from "../lib/routing";
-import { HOST_ECMP_SYSCTLS, renderHostFrrConfig, renderHostFrrDaemons } from "../lib/frr-host";
+import { LabFilter, LabLink, LabNode, LabRoute, LabTopology } from "./build-topology";
+import { LAB_ROUTE_PROTO, N } from "../names";
+import { BFD_PORTS, BGP_PORT, BgpRouting } from "../../lib/routing";
+import { HOST_ECMP_SYSCTLS, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 
 export const LAB_ROUTINGS = ["static", "bgp"] as const;
 export type LabRouting = (typeof LAB_ROUTINGS)[number];

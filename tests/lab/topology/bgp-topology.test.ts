@@ -2,17 +2,17 @@
 // the bgp lab's overrides: no root, no Docker. The static lab is checked by lab-topology-spec.
 import * as assert from "assert";
 import { spawnSync } from "child_process";
-import { cidrContains } from "../../lib/net";
-import { ROUTER_INTERFACES } from "../../lib/interfaces";
-import { planViews, specsFrom } from "../../lab/lab";
-import { LabAddressing } from "../../lab/addressing";
-import { N } from "../../lab/names";
-import { labOutput } from "../../lab/spec";
-import { LabTopology, containerRunArgs, labNames, labTopology } from "../../lab/topology-spec";
-import { BgpLabInput, FRR_HOST_SCRIPT, NB, bgpLabTopology, labRouterHosts, labRouterNodes, unusedApacheGateway } from "../../lab/routing-lab";
-import { labStackOverrides, routeGateways } from "../../lab/bgp-lab";
-import { HOST_PEER_GROUP } from "../../lib/frr-host";
-import { BgpRouting } from "../../lib/routing";
+import { cidrContains } from "../../../lib/net";
+import { ROUTER_INTERFACES } from "../../../lib/interfaces";
+import { planViews, specsFrom } from "../../../lab/lab";
+import { LabAddressing } from "../../../lab/topology/addressing";
+import { N } from "../../../lab/names";
+import { labOutput } from "../../../lab/specs/workload-specs";
+import { LabTopology, containerRunArgs, labNames, labTopology } from "../../../lab/topology/build-topology";
+import { BgpLabInput, FRR_HOST_SCRIPT, NB, bgpLabTopology, labRouterHosts, labRouterNodes, unusedApacheGateway } from "../../../lab/topology/router-nodes";
+import { labStackOverrides, routeGateways } from "../../../lab/topology/bgp-queries";
+import { HOST_PEER_GROUP } from "../../../lib/frr-host";
+import { BgpRouting } from "../../../lib/routing";
 
 describe("bgp lab as data (lab/routing-lab.ts)", function () {
     this.timeout(120_000);

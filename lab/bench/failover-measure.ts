@@ -13,15 +13,15 @@
 //   - re-added: its next hop is in the host's route again (bgp).
 // Static mode has one router and a static host route: nothing is withdrawn or re-added there.
 // Every figure is measured from the moment `docker kill` is issued; nothing is judged on time here.
-import type { Lab } from "./lab";
-import { LoadResult, request } from "./client";
-import { hostNextHops } from "./bgp-lab";
-import { LabRouterNode, LabRouting } from "./routing-lab";
-import { N } from "./names";
-import { markdownTable, percentile } from "./measure";
-import { out, run, sleep, waitFor } from "./sh";
-import { inNetns, pidOf } from "./docker";
-import { BfdTimers } from "../lib/routing";
+import type { Lab } from "../lab";
+import { LoadResult, request } from "./http-load";
+import { hostNextHops } from "../topology/bgp-queries";
+import { LabRouterNode, LabRouting } from "../topology/router-nodes";
+import { N } from "../names";
+import { markdownTable, percentile } from "./figures";
+import { out, run, sleep, waitFor } from "../sh";
+import { inNetns, pidOf } from "../docker-engine";
+import { BfdTimers } from "../../lib/routing";
 
 export const FAULTS = ["kill", "partition"] as const;
 export type Fault = (typeof FAULTS)[number];

@@ -1,7 +1,7 @@
 // Pure helpers for what the lab measures and prints: latency percentiles, the router's kernel
 // routes against ROUTES, wrk output, report tables.
-import { median } from "../lib/numbers";
-import { Route } from "../lib/vnf-config";
+import { median } from "../../lib/numbers";
+import { Route } from "../../lib/vnf-config";
 
 /** Nearest-rank percentile of a sample (p in 0..100); NaN for an empty sample. */
 export function percentile(values: number[], p: number): number {

@@ -2,10 +2,10 @@
 // stack config it adds, the checks before the host's FRR may start, and the questions the lab,
 // its tests and the failover benchmark ask: which next hops does this host's kernel have for a
 // prefix, and which BGP sessions does an FRR container see (from vtysh JSON).
-import { readStackFile } from "../harness/stack-files";
-import { LAB_STACKS } from "./spec";
-import { BgpLabInput, FRR_ROUTE_PROTOS, LabRouting, bgpStackConfig, labRouterHosts } from "./routing-lab";
-import { out, run, waitFor } from "./sh";
+import { readStackFile } from "../../harness/stack-files";
+import { LAB_STACKS } from "../specs/workload-specs";
+import { BgpLabInput, FRR_ROUTE_PROTOS, LabRouting, bgpStackConfig, labRouterHosts } from "./router-nodes";
+import { out, run, waitFor } from "../sh";
 
 /** The plan's config overrides for a routing mode (none for static: it plans exactly as before). */
 export function labStackOverrides(routing: LabRouting): Record<string, Record<string, unknown>> {

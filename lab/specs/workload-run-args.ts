@@ -1,7 +1,7 @@
 // Docker command lines for one-off containers of the planned workloads: the router (bad-env
 // test) and the LB (benchmark, bad-env test). The LB service itself is the docker provider's.
 // Pure: spec in, argument list out.
-import { ContainerSpec, Health, LabSpecError, LbSpec } from "./spec";
+import { ContainerSpec, Health, LabSpecError, LbSpec } from "./workload-specs";
 
 /** POSIX shell quoting, for the exec-form health check that `--health-cmd` takes as a string. */
 export function shellQuote(words: string[]): string {

@@ -8,12 +8,12 @@
 //    an update). Like the mesh deregistering a task before stopping it, the lab holds new
 //    connections for the handoff and lets them through once the new task answers.
 import { LabAddressing } from "./addressing";
-import { LbSpec } from "./spec";
-import { N } from "./names";
+import { LbSpec } from "../specs/workload-specs";
+import { N } from "../names";
 import { spawn } from "child_process";
-import { out, run, waitFor } from "./sh";
-import { request } from "./client";
-import { FILTER_COMMENT } from "./topology-spec";
+import { out, run, waitFor } from "../sh";
+import { request } from "../bench/http-load";
+import { FILTER_COMMENT } from "./build-topology";
 
 /** Every [tool, table, chain] the lab adds rules to: the topology's filters (topology-spec.ts) and the drain rules below; all carry the comment hvnf-lab. */
 export const FILTER_CHAINS: [string, string, string][] = [

@@ -11,10 +11,14 @@
 //   - finishes graceful deletions: stops the container, then removes the pod (the kubelet's part).
 // Why not kwok: kwok fakes pod status from its stages, and the pod's readiness must come from the
 // real container here, so an agent would be needed beside it anyway; one small agent does both.
+import * as path from "path";
 import { KubeApi } from "./kube-api";
-import { ContainerSpec, routerSpecFromPod } from "./spec";
-import { routerRunArgs } from "./docker-args";
-import { run } from "./sh";
+import { ContainerSpec, routerSpecFromPod } from "../specs/workload-specs";
+import { routerRunArgs } from "../specs/workload-run-args";
+import { run } from "../sh";
+
+/** The agent's own process (lab/kube/node-agent-main.ts): started detached, one per router node. */
+export const NODE_AGENT_MAIN = path.join(__dirname, "node-agent-main.ts");
 
 export interface NodeAgentOptions {
     api: KubeApi;

@@ -3,10 +3,10 @@
 // are found by harness/plan-query.ts; the routes and backends come from the chain's outputs,
 // never parsed back out of a container's env. Pure: plain objects in, specs out; every refusal
 // names the resource and the field, so a wrong spec fails the lab with a clear message.
-import { Backend, Route, parseBackend, parseRoute } from "../lib/vnf-config";
-import type { ServiceChainOutputs } from "../lib/contract";
-import { LAB_ENV, stacksOf } from "../lib/stacks";
-import { Found, StackView, containerEnv, describe, lbService, podSpec, routerWorkload, serviceContainer, stackOutput } from "../harness/plan-query";
+import { Backend, Route, parseBackend, parseRoute } from "../../lib/vnf-config";
+import type { ServiceChainOutputs } from "../../lib/contract";
+import { LAB_ENV, stacksOf } from "../../lib/stacks";
+import { Found, StackView, containerEnv, describe, lbService, podSpec, routerWorkload, serviceContainer, stackOutput } from "../../harness/plan-query";
 
 /** The lab's stacks by role: k8s-local, swarm-local, chain-local. */
 export const LAB_STACKS = stacksOf(LAB_ENV);

@@ -10,13 +10,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { labDown, labUp } from "./lab";
-import { lbRunArgs } from "./docker-args";
-import { inNetns, pidOf, REPO } from "./docker";
-import { LABELS, N, lbTask } from "./topology";
-import { PathFigures, WrkResult, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./measure";
-import { out, run, waitFor } from "./sh";
-import { acquireLabLock, releaseLabLock } from "./lock";
+import { labDown, labUp } from "../lab";
+import { lbRunArgs } from "../specs/workload-run-args";
+import { inNetns, pidOf, REPO } from "../docker-engine";
+import { LABELS, N, lbTask } from "../topology/apply-topology";
+import { PathFigures, WrkResult, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./figures";
+import { out, run, waitFor } from "../sh";
+import { acquireLabLock, releaseLabLock } from "../lock";
 
 interface Opts { duration: number; connections: number; threads: number; rounds: number; keep: boolean }
 

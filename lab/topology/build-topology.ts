@@ -13,8 +13,8 @@
 //       network is the one zebra installs from ROUTES (proto 196)
 //   Apache network (no host address): backends, default gateway <routerApacheIp>
 import { LabAddressing } from "./addressing";
-import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
-import { BGP_LAB_ROUTERS, NB } from "./routing-lab";
+import { LABELS, LAB_ROUTE_PROTO, N } from "../names";
+import { BGP_LAB_ROUTERS, NB } from "./router-nodes";
 
 /** A Docker network. `hostAddress: false`: the host gets no address (no connected route) on it. */
 export interface LabNetwork {

@@ -5,16 +5,17 @@
 // (233) and rule comment. Only `down` removes the safety route.
 import * as fs from "fs";
 import * as path from "path";
-import { KernelRoute } from "./measure";
+import { KernelRoute } from "../bench/figures";
 import { LabAddressing } from "./addressing";
-import { inNetns, pidOf } from "./docker";
-import { RunResult, out, run, sleep, waitFor } from "./sh";
-import { FILTER_CHAINS } from "./front";
-import { LABELS, LAB_ROUTE_PROTO, N } from "./names";
-import { LabFilter, LabTopology, TeardownTarget, containerRunArgs, filterArgs, labNames, networkCreateArgs, routeArgs } from "./topology-spec";
-import { LAB_PATHS } from "./engine-stacks";
-import { cidrContains } from "../lib/net";
-import { VNF_SERVICE_LABEL_KEY } from "../components/nginx-load-balancer";
+import { REPO, inNetns, pidOf } from "../docker-engine";
+import { NODE_AGENT_MAIN } from "../kube/node-agent";
+import { RunResult, out, run, sleep, waitFor } from "../sh";
+import { FILTER_CHAINS } from "./lb-front-door";
+import { LABELS, LAB_ROUTE_PROTO, N } from "../names";
+import { LabFilter, LabTopology, TeardownTarget, containerRunArgs, filterArgs, labNames, networkCreateArgs, routeArgs } from "./build-topology";
+import { LAB_PATHS } from "../engine-stacks";
+import { cidrContains } from "../../lib/net";
+import { VNF_SERVICE_LABEL_KEY } from "../../components/nginx-load-balancer";
 
 export { LABELS, LAB_ROUTE_PROTO, N };
 
@@ -266,7 +267,7 @@ export async function labLeftovers(): Promise<string[]> {
     add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
     add("host BGP routes (the bgp lab's FRR)", await soft(["ip", "route", "show", "proto", "bgp"]));
     if (fs.existsSync(TOPOLOGY_FILE)) found.push(`topology record: ${TOPOLOGY_FILE}`);
-    add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", "lab/node-agent-main.ts|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab"]));
+    add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", `${path.relative(REPO, NODE_AGENT_MAIN)}|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab`]));
     for (const [tool, table, chain] of FILTER_CHAINS) {
         add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${N.comment}`)).join("\n"));
     }

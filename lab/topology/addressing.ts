@@ -2,11 +2,11 @@
 // the real stacks exchange), plus the checks that the planned specs fit this topology.
 // Pure: no Docker, no I/O.
 import { Address4 } from "ip-address";
-import { cidrContains, hostAddress } from "../lib/net";
-import { LAB_STACKS, LabSpecError, LbSpec, PlanView, RouterSpec, labOutput } from "./spec";
-import { N } from "./names";
-import { ROUTER_CLUSTER_LEG } from "../lib/interfaces";
-import type { K8sClusterOutputs, ServiceChainOutputs, SwarmClusterOutputs } from "../lib/contract";
+import { cidrContains, hostAddress } from "../../lib/net";
+import { LAB_STACKS, LabSpecError, LbSpec, PlanView, RouterSpec, labOutput } from "../specs/workload-specs";
+import { N } from "../names";
+import { ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
+import type { K8sClusterOutputs, ServiceChainOutputs, SwarmClusterOutputs } from "../../lib/contract";
 
 export interface LabAddressing {
     swarmCidr: string;
