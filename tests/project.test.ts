@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
+import * as prettier from "prettier";
 import { parse as parseYaml } from "yaml";
 import { ConfigReader, ConfigSource, mapConfigSource } from "../lib/config-reader";
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
@@ -234,5 +235,24 @@ describe("provider imports", () => {
         const files = ["index.ts", ...["stacks", "components", "lib"].flatMap((d) => sources(path.join(PROJECT_DIR, d)))];
         const offenders = files.filter((f) => WHOLE.test(fs.readFileSync(path.isAbsolute(f) ? f : path.join(PROJECT_DIR, f), "utf8")));
         assert.deepStrictEqual(offenders, []);
+    });
+});
+
+// prettier formats the code; it must leave alone what tests compare byte for byte (the generated
+// Markdown blocks, the JSON vectors) and what other tools write (stack YAML, the npm lock).
+describe("formatter (prettier)", () => {
+    const info = (file: string) =>
+        prettier.getFileInfo(path.join(PROJECT_DIR, file), { ignorePath: [path.join(PROJECT_DIR, ".prettierignore"), path.join(PROJECT_DIR, ".gitignore")] });
+
+    it("formats the code and the hand-written JSON configs, at 120 columns", async () => {
+        for (const file of ["index.ts", "lib/net.ts", "tests/project.test.ts", "eslint.config.mjs", "tsconfig.json", "package.json"]) {
+            assert.strictEqual((await info(file)).ignored, false, `${file} is formatted`);
+        }
+        assert.strictEqual((await prettier.resolveConfig(path.join(PROJECT_DIR, "index.ts")))?.printWidth, 120);
+    });
+
+    it("leaves Markdown, YAML, test vectors, fixtures, benchmark results and the npm lock alone", async () => {
+        const kept = ["README.md", "docs/x.md", "Pulumi.yaml", "stacks/Pulumi.k8s-dev.yaml", ".github/workflows/preview.yml", "tests/vectors/vnf-env.json", "tests/fixtures/pulumi-project.schema.json", "bench/results/lab.json", "package-lock.json"];
+        for (const file of kept) assert.strictEqual((await info(file)).ignored, true, `${file} is not formatted`);
     });
 });
