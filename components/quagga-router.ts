@@ -16,8 +16,9 @@ import {
 import { Routing, STATIC_ROUTING } from "../lib/routing";
 import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 import {
-    BGP_ENV_KEYS, BGP_PASSWORD_SECRET_KEY, RouterNetworks, STATICD_VTY_PORT, VTY_PASSWORD_SECRET_KEY, ZEBRA_VTY_PORT, routerBgp, routerPodTemplate,
+    BGP_ENV_KEYS, BGP_PASSWORD_SECRET_KEY, RouterNetworks, VTY_PASSWORD_SECRET_KEY, routerBgp, routerPodTemplate,
 } from "./router-pod";
+import { FRR_VTY_PORTS } from "../lib/ports";
 
 export interface QuaggaRouterArgs {
     /** Router image, pinned (a tag other than latest, or a digest). */
@@ -218,6 +219,7 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         // Without a password the vty is on 127.0.0.1 only (FRR refuses TCP logins without
         // one), so a Service would reach nothing: there is none.
         if (this.vtySecret) {
+            const { zebra, staticd } = FRR_VTY_PORTS;
             this.service = new Service(
                 `${name}-vty`,
                 {
@@ -226,8 +228,8 @@ export class QuaggaRouter extends pulumi.ComponentResource {
                         type: "ClusterIP",
                         selector: labels,
                         ports: [
-                            { name: "zebra-vty", port: ZEBRA_VTY_PORT, targetPort: ZEBRA_VTY_PORT, protocol: "TCP" },
-                            { name: "staticd-vty", port: STATICD_VTY_PORT, targetPort: STATICD_VTY_PORT, protocol: "TCP" },
+                            { name: "zebra-vty", port: zebra, targetPort: zebra, protocol: "TCP" },
+                            { name: "staticd-vty", port: staticd, targetPort: staticd, protocol: "TCP" },
                         ],
                     },
                 },

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import { RouterBgp, checkRouterBgp } from "../lib/vnf-config";
-import { BgpRouting, BGP_PORT, BFD_PORTS } from "../lib/routing";
+import { BgpRouting } from "../lib/routing";
+import { BFD_PORTS, BGP_PORT, FRR_VTY_PORTS } from "../lib/ports";
 import { ROUTER_NODE_SELECTOR } from "../lib/labels";
 
 /**
@@ -17,10 +18,6 @@ import { ROUTER_NODE_SELECTOR } from "../lib/labels";
 export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
 /** bgp mode adds NET_BIND_SERVICE: bgpd (179) and bfdd (3784/3785) bind ports below 1024 and ask for it. */
 export const ROUTER_BGP_NET_CAPABILITIES = [...ROUTER_NET_CAPABILITIES, "NET_BIND_SERVICE"] as const;
-
-/** FRR vty TCP ports: zebra (kernel routes, `show ip route`) and staticd (the static routes). */
-export const ZEBRA_VTY_PORT = 2601;
-export const STATICD_VTY_PORT = 2616;
 
 /** The key of the vty password in the component's Secret (env VTY_PASSWORD of the container). */
 export const VTY_PASSWORD_SECRET_KEY = "password";
@@ -116,8 +113,8 @@ export function routerPodTemplate(o: RouterPodOptions): k8sInput.core.v1.PodTemp
                     // Declared even while the vty is loopback-only: under hostNetwork
                     // they are host ports, so no second router lands on the node.
                     ports: [
-                        { name: "zebra-vty", containerPort: ZEBRA_VTY_PORT, protocol: "TCP" },
-                        { name: "staticd-vty", containerPort: STATICD_VTY_PORT, protocol: "TCP" },
+                        { name: "zebra-vty", containerPort: FRR_VTY_PORTS.zebra, protocol: "TCP" },
+                        { name: "staticd-vty", containerPort: FRR_VTY_PORTS.staticd, protocol: "TCP" },
                         ...(o.bgp
                             ? [
                                   { name: "bgp", containerPort: BGP_PORT, protocol: "TCP" },

@@ -29,9 +29,8 @@ export const DEFAULT_BFD: BfdTimers = { intervalMs: 300, multiplier: 3 };
 export const DEFAULT_ROUTER_ASN = 64512;
 export const DEFAULT_HOST_ASN = 64513;
 
-/** BGP's TCP port and single-hop BFD's UDP ports (control 3784, echo 3785). */
-export const BGP_PORT = 179;
-export const BFD_PORTS = { control: 3784, echo: 3785 } as const;
+// Moved to lib/ports.ts; re-exported only until lab/topology/router-nodes.ts imports them there.
+export { BGP_PORT, BFD_PORTS } from "./ports";
 
 /** Private AS ranges (RFC 6996): 2-byte 64512-65534, 4-byte 4200000000-4294967294. */
 export const PRIVATE_ASN_RANGES: readonly (readonly [number, number])[] = [

@@ -2,8 +2,10 @@
 // properties, so tests run them on plans without the policy server. policy/policies.ts wraps
 // them as CrossGuard policies; policy/index.ts serves them as the pack.
 // No imports from the program's components or stacks (the pack runs in its own process); only
-// from import-free lib/ modules that hold a fact or rule once: the labels and the pinning rule.
+// from import-free lib/ modules that hold a fact or rule once: the labels, the ports (ADMIN_PORTS:
+// the ones never open to the world) and the pinning rule.
 import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
+import { ADMIN_PORTS } from "../lib/ports";
 import { imagePinProblem } from "../lib/image-ref";
 
 export { imagePinProblem };
@@ -26,14 +28,6 @@ export const SECRET_MARK = "[secret]";
 
 // ---------------------------------------------------------------------------------------------
 // 1. Admin ports never open to the world.
-
-/** TCP ports that must never be reachable from anywhere. */
-export const ADMIN_PORTS: { port: number; what: string }[] = [
-    { port: 22, what: "SSH" },
-    { port: 6443, what: "the Kubernetes API" },
-    { port: 2375, what: "the Docker API" },
-    { port: 2376, what: "the Docker API (TLS)" },
-];
 
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0", "0.0.0.0", "::"]);
 

@@ -1,6 +1,6 @@
 // What we read from the k3s server over SSH, and how the kubeconfig is made usable from outside.
 import { parse as parseYaml, stringify } from "yaml";
-import { KUBE_API_PORT } from "./security";
+import { KUBE_API_PORT } from "../../lib/ports";
 
 export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
 export const K3S_NODE_TOKEN_PATH = "/var/lib/rancher/k3s/server/node-token";

@@ -12,6 +12,7 @@ import { K3sAgentOptions, renderApacheUserData, renderK3sAgentUserData, renderK3
 import { K8sOpenStackConfig } from "./config";
 import { apiUrl, K3S_KUBECONFIG_PATH, K3S_NODE_TOKEN_PATH, readAfterCloudInit, rewriteKubeconfigServer } from "./kubeconfig";
 import { GroupKey, securityGroupSpecs } from "./security";
+import { ingressRuleArgs } from "../../lib/security-rule";
 import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
 
 export class K8sOpenStackCluster extends pulumi.ComponentResource {
@@ -51,21 +52,8 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
         }
         for (const spec of specs) {
             for (const rule of spec.ingress) {
-                new networking.SecGroupRule(
-                    `${name}-sg-${spec.key}-${rule.key}`,
-                    {
-                        securityGroupId: groups[spec.key].id,
-                        description: rule.description,
-                        direction: "ingress",
-                        ethertype: "IPv4",
-                        protocol: rule.protocol,
-                        portRangeMin: rule.port,
-                        portRangeMax: rule.portMax ?? rule.port,
-                        remoteIpPrefix: rule.remoteIpPrefix,
-                        remoteGroupId: rule.remoteGroup ? groups[rule.remoteGroup].id : undefined,
-                    },
-                    parent,
-                );
+                const args = ingressRuleArgs(rule, groups[spec.key].id, (g) => groups[g].id);
+                new networking.SecGroupRule(`${name}-sg-${spec.key}-${rule.key}`, args, parent);
             }
         }
 

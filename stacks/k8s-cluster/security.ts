@@ -1,28 +1,15 @@
 // Security groups of the k8s-cluster stack as a plain table, so the policy can be read and
-// tested without a cloud. Every group keeps OpenStack's default egress rules (allow all out)
-// and gets no ingress but what is listed here; Neutron groups are stateful, so replies to
-// allowed traffic (and to the VMs' own outgoing connections) pass without rules of their own.
-import { BFD_PORTS, BGP_PORT, Routing } from "../../lib/routing";
-
-export const SSH_PORT = 22;
-export const KUBE_API_PORT = 6443;
-export const HTTP_PORT = 80;
+// tested without a cloud. Each group gets no ingress but what is listed here, in the rule shape
+// both cluster stacks share (lib/security-rule.ts); the ports come from lib/ports.ts.
+import { Routing } from "../../lib/routing";
+import { BFD_PORTS, BGP_PORT, EPHEMERAL_PORTS, HTTP_PORT, KUBE_API_PORT, SSH_PORT } from "../../lib/ports";
+import type { IngressRule as SharedIngressRule } from "../../lib/security-rule";
 
 /** The groups, by the key used in resource names. */
 export type GroupKey = "nodes" | "router-transit" | "router-apache-leg" | "apache";
 
-export interface IngressRule {
-    /** Short name, part of the resource name. */
-    key: string;
-    description: string;
-    protocol?: "tcp" | "udp" | "icmp";
-    port?: number;
-    /** The last port of a range starting at `port`; absent for one port. */
-    portMax?: number;
-    /** Exactly one of remoteIpPrefix and remoteGroup. */
-    remoteIpPrefix?: string;
-    remoteGroup?: GroupKey;
-}
+/** A rule of this stack: its source is a CIDR or one of its groups. */
+export type IngressRule = SharedIngressRule<GroupKey>;
 
 export interface SecurityGroupSpec {
     key: GroupKey;
@@ -36,12 +23,6 @@ export interface SecurityInputs {
     swarmCidr: string;
     routing: Routing;
 }
-
-/**
- * Linux's default ephemeral ports (net.ipv4.ip_local_port_range): the client side of the chain's
- * HTTP connections. Above every port k3s and Kubernetes listen on (NodePorts end at 32767).
- */
-export const EPHEMERAL_PORTS = { min: 32768, max: 60999 } as const;
 
 /** Single-hop BFD: control and echo ports, as one range. */
 const bfdPorts = { protocol: "udp", port: BFD_PORTS.control, portMax: BFD_PORTS.echo } as const;

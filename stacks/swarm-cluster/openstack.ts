@@ -1,6 +1,6 @@
 // target: openstack — the swarm network with its own router (floating IPs), security groups,
 // manager and worker VMs with a second leg on the k8s stack's cluster network, and the swarm
-// formed over SSH. Decisions live in pure modules (cloud-init, swarm-commands, security-rules);
+// formed over SSH. Decisions live in pure modules (cloud-init, swarm-commands, security);
 // this file only wires resources.
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/openstack/compute";
@@ -9,7 +9,8 @@ import { exportOutputs, StackOutputs, swarmClusterContract, SwarmClusterOutputs 
 import { renderSwarmCloudConfig } from "./cloud-init";
 import { SwarmOpenStackConfig } from "./config";
 import { K8sView, readK8sStack } from "./k8s-reference";
-import { clusterLegRules, swarmSecurityRules } from "./security-rules";
+import { clusterLegRules, swarmSecurityRules } from "./security";
+import { ingressRuleArgs } from "../../lib/security-rule";
 import { HostFrrInput } from "../../lib/frr-host";
 import { Routing } from "../../lib/routing";
 import { formSwarm, ReachableNode } from "./swarm-formation";
@@ -34,40 +35,15 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
         // --- security groups: eth0 gets the rule table; eth1 (cluster leg) only accepts replies ---
         const nodesSg = new networking.SecGroup(`${name}-sg-nodes`, { description: "swarm nodes: SSH from admins, swarm ports among nodes, LB port from clients", deleteDefaultRules: false }, parent);
         for (const rule of swarmSecurityRules(cfg)) {
-            new networking.SecGroupRule(
-                `${name}-sg-nodes-${rule.name}`,
-                {
-                    securityGroupId: nodesSg.id,
-                    description: rule.name,
-                    direction: "ingress",
-                    ethertype: "IPv4",
-                    protocol: rule.protocol,
-                    portRangeMin: rule.port,
-                    portRangeMax: rule.port,
-                    remoteIpPrefix: rule.from === "swarm" ? undefined : rule.from,
-                    remoteGroupId: rule.from === "swarm" ? nodesSg.id : undefined,
-                },
-                parent,
-            );
+            const args = ingressRuleArgs(rule, nodesSg.id, () => nodesSg.id);
+            new networking.SecGroupRule(`${name}-sg-nodes-${rule.key}`, args, parent);
         }
         // No ingress rules: the nodes only start connections to the Apache network over eth1, and
         // security groups are stateful, so the replies pass.
         const clusterLegSg = new networking.SecGroup(`${name}-sg-cluster-leg`, { description: "swarm nodes' leg on the k8s cluster network: replies only", deleteDefaultRules: false }, parent);
-        for (const rule of clusterLegRules(routing)) {
-            new networking.SecGroupRule(
-                `${name}-sg-cluster-leg-${rule.name}`,
-                {
-                    securityGroupId: clusterLegSg.id,
-                    description: rule.name,
-                    direction: "ingress",
-                    ethertype: "IPv4",
-                    protocol: rule.protocol,
-                    portRangeMin: rule.portMin,
-                    portRangeMax: rule.portMax,
-                    remoteIpPrefix: k8s.clusterNetwork.apply((n) => n.cidr),
-                },
-                parent,
-            );
+        for (const rule of clusterLegRules(routing, k8s.clusterNetwork.apply((n) => n.cidr))) {
+            const args = ingressRuleArgs(rule, clusterLegSg.id, () => clusterLegSg.id);
+            new networking.SecGroupRule(`${name}-sg-cluster-leg-${rule.key}`, args, parent);
         }
 
         const nodes = swarmNodes(stack, cfg.managerCount, cfg.workerCount).map((node) =>
@@ -77,7 +53,7 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
 
         const first = nodes[0];
         this.outputs = exportOutputs(swarmClusterContract, {
-            // The Docker API only through SSH: no TCP socket is ever opened (see security-rules.ts).
+            // The Docker API only through SSH: no TCP socket is ever opened (see security.ts).
             dockerHost: pulumi.interpolate`ssh://${cfg.sshUser}@${first.sshHost}`,
             managerIp: first.swarmIp,
             // Passing through the checked view makes the CIDR check part of this output.

@@ -7,7 +7,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planStacks, revealedInputs, StackPlan } from "../../../harness/plan";
 import { clusterLegNetwork, renderSwarmCloudConfig, SwarmNodeCloudConfig } from "../../../stacks/swarm-cluster/cloud-init";
-import { clusterLegRules } from "../../../stacks/swarm-cluster/security-rules";
+import { clusterLegRules } from "../../../stacks/swarm-cluster/security";
 import { ECMP_SYSCTL_PATH } from "../../../lib/cloud-init";
 import { FRR_CONF_PATH, FRR_DAEMONS_PATH, renderHostFrrConfig } from "../../../lib/frr-host";
 import { STATIC_ROUTING } from "../../../lib/routing";
@@ -145,7 +145,9 @@ describe("swarm cloud-config in bgp mode", () => {
     });
 
     it("eth1's security group admits BFD from the cluster network in bgp mode only", () => {
-        assert.deepStrictEqual(clusterLegRules(STATIC_ROUTING), []);
-        assert.deepStrictEqual(clusterLegRules(frr.routing), [{ name: "bfd-from-routers", protocol: "udp", portMin: 3784, portMax: 3785, from: "cluster-network" }]);
+        assert.deepStrictEqual(clusterLegRules(STATIC_ROUTING, "10.100.101.0/24"), []);
+        assert.deepStrictEqual(clusterLegRules(frr.routing, "10.100.101.0/24"), [
+            { key: "bfd-from-routers", protocol: "udp", port: 3784, portMax: 3785, remoteIpPrefix: "10.100.101.0/24" },
+        ]);
     });
 });

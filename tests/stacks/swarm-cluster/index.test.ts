@@ -11,7 +11,7 @@ import { planStacks, PlannedResource, revealedInputs, SECRET, StackPlan } from "
 import { PROJECT_DIR } from "../../../harness/stack-files";
 import { apacheRoute, CLUSTER_LEG_NETWORK_FILE } from "../../../stacks/swarm-cluster/cloud-init";
 import { forgetNodeCommand, joinTokenCommand, leaveSwarmCommand, swarmNodes } from "../../../stacks/swarm-cluster/swarm-commands";
-import { swarmSecurityRules } from "../../../stacks/swarm-cluster/security-rules";
+import { swarmSecurityRules } from "../../../stacks/swarm-cluster/security";
 
 const K8S = "organization/hybrid-vnf/k8s-dev";
 const of = (plan: StackPlan, type: string) => plan.resources.filter((r) => r.type === `openstack:${type}` || r.type === type);
@@ -219,6 +219,7 @@ describe("swarm-cluster pure decisions", () => {
 
     it("the rule table opens lbPort to clientCidr and SSH to adminCidr only", () => {
         const rules = swarmSecurityRules({ adminCidr: "192.0.2.0/24", clientCidr: "0.0.0.0/0", lbPort: 8080 });
-        assert.deepStrictEqual(rules.filter((r) => r.from !== "swarm").map((r) => [r.port, r.from]), [[22, "192.0.2.0/24"], [8080, "0.0.0.0/0"]]);
+        const fromCidrs = rules.filter((r) => r.remoteGroup === undefined).map((r) => [r.port, r.remoteIpPrefix]);
+        assert.deepStrictEqual(fromCidrs, [[22, "192.0.2.0/24"], [8080, "0.0.0.0/0"]]);
     });
 });

@@ -1,0 +1,31 @@
+// lib/ports.ts: the numbers pinned once here, and the file kept free of imports so the policy
+// pack (its own process, its own tsconfig) can load it.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as ports from "../../lib/ports";
+
+describe("lib/ports.ts", () => {
+    it("holds the well-known numbers", () => {
+        assert.deepStrictEqual(
+            [ports.SSH_PORT, ports.HTTP_PORT, ports.KUBE_API_PORT, ports.BGP_PORT],
+            [22, 80, 6443, 179],
+        );
+        assert.deepStrictEqual(ports.DOCKER_API_PORTS, { plain: 2375, tls: 2376 });
+        assert.deepStrictEqual(ports.SWARM_PORTS, { management: 2377, gossip: 7946, overlay: 4789 });
+        assert.deepStrictEqual(ports.BFD_PORTS, { control: 3784, echo: 3785 });
+        assert.deepStrictEqual(ports.FRR_VTY_PORTS, { zebra: 2601, staticd: 2616 });
+        assert.deepStrictEqual(ports.EPHEMERAL_PORTS, { min: 32768, max: 60999 });
+    });
+
+    it("guards SSH, the Kubernetes API and both Docker API ports, each once", () => {
+        assert.deepStrictEqual(ports.ADMIN_PORTS.map((p) => p.port), [22, 6443, 2375, 2376]);
+        assert.ok(ports.ADMIN_PORTS.every((p) => p.what.length > 0));
+    });
+
+    it("imports nothing, so the policy pack can load it on its own", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", "lib", "ports.ts"), "utf8");
+        assert.doesNotMatch(text, /^\s*(import|export\s[^=]*\sfrom)\s/m);
+        assert.doesNotMatch(text, /\brequire\(/);
+    });
+});
