@@ -1,4 +1,4 @@
-// The PR workflow README promises: on pull requests, npm ci, the type-check and npm test, then
+// The PR workflow README promises: on pull requests, npm ci, the type-check, lint and every test tier, then
 // `pulumi preview` of every dev stack with pulumi/actions, commenting on the PR, with the
 // backend and credentials from repository secrets and the policy pack on every preview.
 // Every workflow is also held to GitHub's workflow schema by action-validator.
@@ -35,6 +35,32 @@ interface Job {
     strategy?: { matrix: Record<string, unknown>; "fail-fast"?: boolean };
 }
 
+/** The test files mocha's "tests/**\/*.test.ts" finds, relative to the project. */
+function testFiles(dir = "tests"): string[] {
+    return fs.readdirSync(path.join(__dirname, "..", dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = `${dir}/${e.name}`;
+        if (e.isDirectory()) return testFiles(rel);
+        return e.name.endsWith(".test.ts") ? [rel] : [];
+    });
+}
+
+/** A mocha spec glob (`*` within a folder, `**\/` any folders) as a regular expression. */
+function globRegExp(glob: string): RegExp {
+    const body = glob
+        .split(/(\*\*\/|\*)/)
+        .map((part) => (part === "**/" ? "(?:[^/]+/)*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`);
+}
+
+/** Steps that run mocha as root on quoted spec globs: the tiers beyond the unit tier. */
+function tierSteps(steps: Step[]): { step: Step; at: number; globs: string[] }[] {
+    return steps.flatMap((step, at) => {
+        const m = /^sudo -E env "PATH=\$PATH" npx mocha((?: "[^"]+")+)$/.exec((step.run ?? "").trim());
+        return m ? [{ step, at, globs: [...m[1].matchAll(/"([^"]+)"/g)].map((g) => g[1]) }] : [];
+    });
+}
+
 describe(".github/workflows/preview.yml", () => {
     const wf = parse(fs.readFileSync(FILE, "utf8"));
     const jobs: Record<string, Job> = wf.jobs;
@@ -52,15 +78,39 @@ describe(".github/workflows/preview.yml", () => {
         assert.equal(wf.permissions["pull-requests"], "write");
     });
 
-    it("test job: checkout, Node 20, npm ci, type-check, npm test, in that order", () => {
+    it("test job: checkout, Node 20, npm ci, type-check, lint, the unit tier, the engine, then the root tiers, in that order", () => {
         const steps = jobs.test.steps;
         const checkout = index(steps, (s) => /^actions\/checkout@v\d+$/.test(s.uses ?? ""), "actions/checkout");
         const node = index(steps, (s) => /^actions\/setup-node@v\d+$/.test(s.uses ?? ""), "actions/setup-node");
         assert.equal(String(steps[node].with?.["node-version"]), "20");
-        const ci = index(steps, runs("npm ci"), "npm ci");
-        const tc = index(steps, runs("npm run typecheck"), "npm run typecheck");
-        const test = index(steps, runs("npm test"), "npm test");
-        assert.ok(checkout < node && node < ci && ci < tc && tc < test, "steps out of order");
+        const order = [checkout, node, ...["npm ci", "npm run typecheck", "npm run lint", "npm run test:unit", "npm run engine"].map((cmd) => index(steps, runs(cmd), cmd))];
+        const tiers = tierSteps(steps);
+        assert.ok(tiers.length >= 3, `root tier steps: ${tiers.map((t) => t.step.name).join(", ")}`);
+        order.push(...tiers.map((t) => t.at));
+        assert.deepEqual([...order].sort((a, b) => a - b), order, `steps out of order: ${order.join(", ")}`);
+    });
+
+    it("every end-to-end test file runs in exactly one named tier step, as root, after the images are built", () => {
+        const steps = jobs.test.steps;
+        const tiers = tierSteps(steps);
+        const images = index(steps, runs("sudo bash images/build.sh"), "images/build.sh");
+        const e2e = testFiles().filter((f) => f.endsWith(".e2e.test.ts"));
+        assert.ok(e2e.length >= 4, `e2e files found: ${e2e.join(", ")}`);
+        for (const file of e2e) {
+            const owners = tiers.filter((t) => t.globs.some((g) => globRegExp(g).test(file)));
+            assert.equal(owners.length, 1, `${file} runs in ${owners.length} tier steps: ${owners.map((t) => t.step.name).join(", ")}`);
+        }
+        for (const t of tiers) {
+            assert.match(t.step.name ?? "", /^\w+ tier \(.+\)$/, "a tier step says which tier it is and what it covers");
+            assert.ok(t.at > images, `${t.step.name} runs after the images are built`);
+            assert.ok(t.globs.every((g) => g.endsWith(".e2e.test.ts")), `${t.step.name}: the unit tier has its own step`);
+        }
+    });
+
+    it("the tier globs match as mocha expands them (negative controls)", () => {
+        const re = globRegExp("tests/lab/**/*.e2e.test.ts");
+        assert.ok(re.test("tests/lab/lab.e2e.test.ts") && re.test("tests/lab/bench/failover.e2e.test.ts"));
+        assert.ok(!re.test("tests/lab/lab.test.ts") && !re.test("tests/engine/engine.e2e.test.ts") && !re.test("tests/labs/x.e2e.test.ts"));
     });
 
     it("preview job: after the tests, one preview per dev stack with pulumi/actions (major pinned), commenting on the PR", () => {
