@@ -1,0 +1,155 @@
+// The checks as data: what to run inside the guest, and a pure judge that turns its output into
+// a verdict with the evidence seen. The runner (boot/run-checks.ts) only executes them.
+import { backendOf } from "../lib/apache-page";
+import { Expectations } from "./expectations";
+import { VmKind } from "./vm-spec";
+
+export type Verdict = "pass" | "fail" | "needs-internet";
+
+export interface Judgement {
+    verdict: Verdict;
+    evidence: string;
+}
+
+export interface Check {
+    name: string;
+    /** Run with sh inside the guest (as the login user; sudo where root is needed), or on the host as a client on the bridge. */
+    script: string;
+    where?: "guest" | "host";
+    judge: (out: { code: number | null; stdout: string; stderr: string }) => Judgement;
+}
+
+const pass = (evidence: string): Judgement => ({ verdict: "pass", evidence });
+const fail = (evidence: string): Judgement => ({ verdict: "fail", evidence });
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim().slice(0, 300);
+
+/** cloud-init's own verdict: status done and result.json with no errors, or only the k3s step's. */
+export function judgeCloudInit(stdout: string, k3sStepExpected: boolean): Judgement {
+    const status = /^status:\s*(\S+)/m.exec(stdout)?.[1] ?? "?";
+    const json = stdout.slice(stdout.indexOf("{"), stdout.lastIndexOf("}") + 1);
+    let errors: string[] = ["result.json unreadable"];
+    try {
+        errors = JSON.parse(json).v1?.errors ?? [];
+    } catch {
+        /* keep the unreadable error */
+    }
+    if (k3sStepExpected) {
+        // The k3s install is the last runcmd step; its failure surfaces as scripts_user.
+        const others = errors.filter((e) => !/scripts[-_]user/.test(e));
+        if (others.length === 0 && errors.length > 0) return pass(`status ${status}; the only error is the k3s step: ${oneLine(errors.join("; "))}`);
+        return fail(`status ${status}; errors ${oneLine(errors.join("; ") || "none (the k3s step cannot have succeeded here)")}`);
+    }
+    return status === "done" && errors.length === 0 ? pass(`status done, result.json errors []`) : fail(`status ${status}; errors ${oneLine(errors.join("; ")) || "none"}`);
+}
+
+export function judgeLinks(linkOutput: string, wanted: { mac: string; name: string }[]): Judgement {
+    const seen = new Map<string, string>();
+    for (const line of linkOutput.split("\n")) {
+        const m = /^\d+:\s+([^:@]+)[:@].*link\/ether\s+([0-9a-f:]+)/.exec(line.trim());
+        if (m) seen.set(m[2], m[1]);
+    }
+    const wrong = wanted.filter((w) => seen.get(w.mac) !== w.name);
+    const shown = wanted.map((w) => `${w.mac}=${seen.get(w.mac) ?? "absent"}`).join(", ");
+    return wrong.length === 0 ? pass(shown) : fail(`wanted ${wanted.map((w) => `${w.mac}=${w.name}`).join(", ")}; saw ${shown}`);
+}
+
+export function judgeAddresses(addrOutput: string, wanted: { name: string; ip: string }[]): Judgement {
+    const missing = wanted.filter((w) => !new RegExp(`^\\d+:\\s+${w.name}\\s+inet\\s+${w.ip.replace(/\./g, "\\.")}/`, "m").test(addrOutput));
+    const shown = wanted.map((w) => `${w.name} ${w.ip}`).join(", ");
+    return missing.length === 0 ? pass(shown) : fail(`missing ${missing.map((w) => `${w.name} ${w.ip}`).join(", ")}; saw ${oneLine(addrOutput)}`);
+}
+
+/** The MTU on each link and in its DHCP lease (networkd keeps MTU= in the lease when offered). */
+export function judgeMtu(stdout: string, names: string[], mtu: number): Judgement {
+    const bad = names.filter((n) => !new RegExp(`^\\d+:\\s+${n}:.*\\smtu ${mtu}\\s`, "m").test(stdout));
+    const leases = (stdout.match(/^MTU=\d+/gm) ?? []).length;
+    if (bad.length > 0) return fail(`not mtu ${mtu}: ${bad.join(", ")}`);
+    if (leases < names.length) return fail(`mtu ${mtu} on ${names.join(", ")} but only ${leases} DHCP lease(s) carry MTU=`);
+    return pass(`${names.join(", ")} mtu ${mtu}, ${leases} DHCP leases with MTU=${mtu}`);
+}
+
+export function judgePackage(stdout: string, pkg: string, version: string, held: boolean): Judgement {
+    const installed = new RegExp(`^${pkg.replace(/\./g, "\\.")}\\s+(\\S+)`, "m").exec(stdout)?.[1];
+    const isHeld = new RegExp(`^${pkg.replace(/\./g, "\\.")}$`, "m").test(stdout.split("--holds--")[1] ?? "");
+    const evidence = `${pkg} ${installed ?? "not installed"}${isHeld ? ", held" : ", not held"}`;
+    return installed === version && isHeld === held ? pass(evidence) : fail(`${evidence}; wanted ${version}${held ? " held" : ""}`);
+}
+
+export function judgeRoute(stdout: string, r: { destination: string; gateway: string; dev: string }): Judgement {
+    const line = stdout.split("\n").find((l) => l.startsWith(r.destination));
+    const ok = !!line && line.includes(`via ${r.gateway} dev ${r.dev}`);
+    return ok ? pass(oneLine(line!)) : fail(`wanted ${r.destination} via ${r.gateway} dev ${r.dev}; saw ${oneLine(stdout) || "no such route"}`);
+}
+
+export function judgePage(body: string, name: string, ip: string): Judgement {
+    const served = backendOf(body);
+    const ok = served === name && body.includes(` at ${ip}<`);
+    return ok ? pass(`Served by <b>${served}</b> at ${ip}`) : fail(`wanted ${name} at ${ip}; got ${oneLine(body) || "no page"}`);
+}
+
+export function judgeSysctls(stdout: string, wanted: Record<string, string>): Judgement {
+    const seen: Record<string, string> = {};
+    for (const m of stdout.matchAll(/^([a-z0-9_.]+) = (\S+)$/gm)) seen[m[1]] = m[2];
+    const wrong = Object.entries(wanted).filter(([k, v]) => seen[k] !== v);
+    const shown = Object.keys(wanted).map((k) => `${k}=${seen[k] ?? "?"}`).join(", ");
+    return wrong.length === 0 ? pass(shown) : fail(`wanted ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(", ")}; saw ${shown}`);
+}
+
+/** The k3s step fails here for want of the internet, and only for that reason. */
+export function judgeK3sDownload(stdout: string, url: string): Judgement {
+    const installed = /^k3s-present$/m.test(stdout);
+    if (installed) return fail("a k3s binary is present: something pretended to be k3s");
+    const host = new URL(url).host;
+    const cause = /Could not resolve host[^\n]*|Failed to connect[^\n]*|Connection timed out[^\n]*|curl: \(\d+\)[^\n]*/.exec(stdout)?.[0];
+    if (cause) return { verdict: "needs-internet", evidence: `k3s installer ${url}: ${oneLine(cause)} (host ${host}); no k3s installed` };
+    return fail(`the k3s step did not fail on the download: ${oneLine(stdout.slice(-300))}`);
+}
+
+export interface CheckContext {
+    kind: VmKind;
+    exp: Expectations;
+}
+
+/** Every check that applies to a guest, in the order they run. */
+export function checksFor(ctx: CheckContext): Check[] {
+    const { exp } = ctx;
+    const k3s = ctx.kind === "k3s-server" || ctx.kind === "k3s-agent";
+    const checks: Check[] = [
+        {
+            name: "cloud-init done",
+            script: "sudo cat /run/cloud-init/result.json; cloud-init status --long",
+            judge: (o) => judgeCloudInit(o.stdout, k3s),
+        },
+        { name: "hostname", script: "hostname", judge: (o) => (o.stdout.trim() === exp.hostname ? pass(o.stdout.trim()) : fail(`wanted ${exp.hostname}, got ${o.stdout.trim()}`)) },
+        { name: "addresses from DHCP", script: "ip -4 -o addr show", judge: (o) => judgeAddresses(o.stdout, exp.addresses) },
+        {
+            name: "MTU from DHCP",
+            script: "ip -o link show; sudo cat /run/systemd/netif/leases/* 2>/dev/null",
+            judge: (o) => judgeMtu(o.stdout, exp.addresses.map((a) => a.name), 1450),
+        },
+    ];
+    if (exp.pinned.length > 0) checks.push({ name: "NIC names pinned by MAC", script: "ip -o link show", judge: (o) => judgeLinks(o.stdout, exp.pinned) });
+    for (const [pkg, version] of Object.entries(exp.pinnedPackages)) {
+        checks.push({
+            name: `${pkg} pinned${exp.held.includes(pkg) ? " and held" : ""}`,
+            script: `dpkg-query -W ${pkg}; echo --holds--; apt-mark showhold`,
+            judge: (o) => judgePackage(o.stdout, pkg, version, exp.held.includes(pkg)),
+        });
+    }
+    for (const r of exp.routes) checks.push({ name: `route ${r.destination}`, script: `ip -4 route show ${r.destination}`, judge: (o) => judgeRoute(o.stdout, r) });
+    if (Object.keys(exp.sysctls).length > 0) {
+        checks.push({ name: "sysctls", script: `sudo sysctl ${Object.keys(exp.sysctls).join(" ")}`, judge: (o) => judgeSysctls(o.stdout, exp.sysctls) });
+    }
+    if (exp.page) {
+        const me = exp.addresses[0];
+        checks.push({ name: "apache2 serves the page", where: "host", script: `curl -fsS --max-time 10 http://${me.ip}/`, judge: (o) => judgePage(o.stdout, exp.hostname, me.ip) });
+    }
+    if (exp.k3sDownload) {
+        checks.push({
+            name: "k3s download",
+            script: "command -v k3s >/dev/null && echo k3s-present; sudo grep -E 'curl|k3s' /var/log/cloud-init-output.log | tail -5",
+            judge: (o) => judgeK3sDownload(o.stdout, exp.k3sDownload!),
+        });
+    }
+    return checks;
+}
