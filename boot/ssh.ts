@@ -8,13 +8,13 @@ import { execFileSync, spawn } from "child_process";
 export const KEY_DIR = path.join(os.homedir(), ".cache", "hybrid-vnf", "boot-key");
 export const KEY_FILE = path.join(KEY_DIR, "id_ed25519");
 
-/** The harness's key pair, made once; returns the public key line. */
-export function ensureKey(): string {
+/** The harness's key pair, made once. */
+export function ensureKey(): { publicKey: string; privateKey: string } {
     if (!fs.existsSync(KEY_FILE)) {
         fs.mkdirSync(KEY_DIR, { recursive: true, mode: 0o700 });
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hvnf-boot-harness", "-f", KEY_FILE]);
     }
-    return fs.readFileSync(`${KEY_FILE}.pub`, "utf8").trim();
+    return { publicKey: fs.readFileSync(`${KEY_FILE}.pub`, "utf8").trim(), privateKey: fs.readFileSync(KEY_FILE, "utf8") };
 }
 
 export function sshArgs(user: string, host: string): string[] {
