@@ -9,11 +9,13 @@
 //   status:       the router's kernel table and one round of requests, if the lab is up.
 //   env:          shell lines for `eval "$(npm run --silent lab -- env)"`: pulumi, kubectl and
 //                 docker pointed at the lab.
-import { labDown, labUp, report, smoke, specsFrom, stateViews } from "./lab";
+import { labDown, labUp } from "./lab";
+import { report, smoke } from "./report";
+import { specsFrom, stateViews } from "./specs/stack-views";
 import { LAB_PATHS, labToolEnv, shellExports } from "./engine-stacks";
 import { load, summary } from "./bench/http-load";
 import { routerTable } from "./topology/apply-topology";
-import { N } from "./names";
+import { LAB_NAMES } from "./names";
 import { out, run } from "./sh";
 import { LAB_ROUTINGS, LabRouting } from "./topology/router-nodes";
 
@@ -37,16 +39,16 @@ async function main(argv: string[]): Promise<void> {
         return;
     }
     if (cmd === "status") {
-        if ((await run(["docker", "inspect", N.node], { allowFail: true })).code !== 0) {
+        if ((await run(["docker", "inspect", LAB_NAMES.routerNode()], { allowFail: true })).code !== 0) {
             process.stdout.write("lab: not up (start it with: npm run lab)\n");
             return;
         }
         // What is deployed, from the engine's state (not a fresh plan).
-        const { a } = specsFrom(await stateViews());
+        const { addressing } = specsFrom(await stateViews());
         process.stdout.write(`router table:\n${await routerTable()}\n`);
         const bgpRoutes = await out(["ip", "route", "show", "proto", "bgp"]);
         if (bgpRoutes) process.stdout.write(`this host's BGP routes (the bgp lab's swarm-host FRR):\n${bgpRoutes}\n`);
-        process.stdout.write(`${summary(await load({ url: a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
+        process.stdout.write(`${summary(await load({ url: addressing.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
         return;
     }
     const lab = await labUp({ install: true, build: !argv.includes("--no-build"), routing: routing as LabRouting });

@@ -1,6 +1,6 @@
-// The Docker Engine side of the lab: make sure it runs (or say exactly what is missing),
-// build the images, swarm mode, and the small state file `down` needs to undo only what
-// the lab itself made (swarm init, image tags that did not exist before).
+// The Docker Engine side of the lab: make sure it runs (or say exactly what is missing), swarm
+// mode, and the small state file `down` needs to undo only what the lab itself made (swarm init,
+// image tags that did not exist before: lab/provision.ts records those).
 import * as fs from "fs";
 import * as path from "path";
 import { spawn } from "child_process";
@@ -97,28 +97,6 @@ export async function ensureDocker(o: { install: boolean; log?: (s: string) => v
     return out(["docker", "info", "-f", "{{.ServerVersion}}"]);
 }
 
-export async function imageExists(ref: string): Promise<boolean> {
-    return (await run(["docker", "image", "inspect", ref], { allowFail: true })).code === 0;
-}
-
-export function imageTags(): string[] {
-    const version = fs.readFileSync(path.join(REPO, "images", "VERSION"), "utf8").trim();
-    return ["debian:bookworm-slim", ...["router", "nginx-lb", "apache"].map((n) => `hybrid-vnf/${n}:${version}`)];
-}
-
-/** Bootstraps the base image and builds the three VNF images; records the tags this run made. */
-export async function buildImages(log: (s: string) => void): Promise<void> {
-    const before = new Map<string, boolean>();
-    for (const t of imageTags()) before.set(t, await imageExists(t));
-    const r = await run([path.join(REPO, "images", "build.sh")], { timeoutMs: 1_200_000, allowFail: true });
-    for (const line of (r.stdout + r.stderr).split("\n").filter((l) => /built|bootstrap-base/.test(l))) log(line);
-    if (r.code !== 0) throw new Error(`images/build.sh failed (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split("\n").slice(-30).join("\n")}`);
-    const state = readState();
-    const made = new Set(state.imagesByLab ?? []);
-    for (const [t, existed] of before) if (!existed) made.add(t);
-    writeState({ ...state, imagesByLab: [...made] });
-}
-
 /** Swarm mode on, advertising loopback (a one-node swarm); remembers whether the lab turned it on. */
 export async function ensureSwarm(): Promise<string> {
     const st = await out(["docker", "info", "-f", "{{.Swarm.LocalNodeState}}"]);
@@ -130,7 +108,7 @@ export async function ensureSwarm(): Promise<string> {
     return "swarm initialised (advertise 127.0.0.1)";
 }
 
-/** Undo what ensureSwarm and buildImages recorded. Idempotent. */
+/** Undo what ensureSwarm and provisionImages recorded. Idempotent. */
 export async function undoEngineChanges(log: (s: string) => void): Promise<void> {
     const s = readState();
     if (s.swarmInitByLab) {

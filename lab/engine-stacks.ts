@@ -2,7 +2,8 @@
 // `npm run deploy -- local` (ops/), against a file backend in the lab's own folder, with a
 // passphrase secrets provider. The CLI writes an encryption salt and secure values into a stack's
 // config file, so the lab runs on a copy of the project (.lab/project: Pulumi.yaml pointing its
-// `main` back at the repository, and the local stack files); the repository stays untouched.
+// `main` back at the repository, the local stack files, and `policy` linked to the repository's
+// pack so `--policy-pack policy` works there as in the repository); the repository stays untouched.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -44,21 +45,35 @@ export function shellExports(env: Record<string, string>, projectDir = LAB_PATHS
     return [...Object.entries(env).map(([k, v]) => `export ${k}=${q(v)}`), `cd ${q(projectDir)}`].join("\n") + "\n";
 }
 
-/** A fresh state folder, passphrase and project copy; refuses to reuse a state that still holds stacks. */
+/** A fresh state folder, passphrase and project copy. */
 export function prepareLabProject(): void {
-    const project = readProjectFile();
     fs.mkdirSync(LAB_PATHS.state, { recursive: true });
-    if (!fs.existsSync(LAB_PATHS.passphrase)) fs.writeFileSync(LAB_PATHS.passphrase, crypto.randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
-    fs.rmSync(LAB_PATHS.project, { recursive: true, force: true });
-    const stacksDir = path.join(LAB_PATHS.project, project.stackConfigDir);
+    if (!fs.existsSync(LAB_PATHS.passphrase)) {
+        const passphrase = crypto.randomBytes(24).toString("base64url") + "\n";
+        fs.writeFileSync(LAB_PATHS.passphrase, passphrase, { mode: 0o600 });
+    }
+    writeProjectCopy(LAB_PATHS.project);
+}
+
+/**
+ * The project copy in `projectDir`: Pulumi.yaml with `main` pointing back at the repository, the
+ * local stacks' files, and the policy pack linked under the same relative path as in the
+ * repository (Node resolves the link, so the pack's imports find the repository's node_modules).
+ */
+export function writeProjectCopy(projectDir: string): void {
+    const project = readProjectFile();
+    fs.rmSync(projectDir, { recursive: true, force: true });
+    const stacksDir = path.join(projectDir, project.stackConfigDir);
     fs.mkdirSync(stacksDir, { recursive: true });
     const doc = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    doc.main = path.relative(LAB_PATHS.project, PROJECT_DIR);
-    fs.writeFileSync(path.join(LAB_PATHS.project, "Pulumi.yaml"), stringify(doc));
+    doc.main = path.relative(projectDir, PROJECT_DIR);
+    fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), stringify(doc));
     for (const stack of LOCAL_STACKS) {
         const file = `Pulumi.${stack}.yaml`;
         fs.copyFileSync(path.join(PROJECT_DIR, project.stackConfigDir, file), path.join(stacksDir, file));
     }
+    const policyLink = path.join(projectDir, path.relative(PROJECT_DIR, LAB_PATHS.policyPack));
+    fs.symlinkSync(LAB_PATHS.policyPack, policyLink, "dir");
 }
 
 /** True when the lab's backend still holds stacks (an earlier lab not taken down). */

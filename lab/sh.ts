@@ -1,6 +1,6 @@
 // Running host commands for the lab. Asynchronous on purpose: the client load loops keep
 // running while `docker service update` and friends wait. Every call has a time limit.
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 
 export interface RunResult {
     code: number;
@@ -41,6 +41,45 @@ export function run(argv: string[], o: RunOptions = {}): Promise<RunResult> {
             const result = { code, stdout: String(stdout), stderr: String(stderr) + (e?.killed ? `\n(killed after ${o.timeoutMs ?? 120_000} ms)` : "") };
             if (code !== 0 && !o.allowFail) reject(new CommandError(argv, result));
             else resolve(result);
+        });
+    });
+}
+
+/**
+ * Runs a long command (a build) and hands each line of its output to `onLine` as it comes, for
+ * progress; throws with the last lines when it fails or runs past its time limit.
+ */
+export function runStreaming(argv: string[], onLine: (line: string) => void, o: RunOptions = {}): Promise<void> {
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    return new Promise((resolve, reject) => {
+        const child = spawn(argv[0], argv.slice(1), { env: o.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const tail: string[] = [];
+        const lines = (stream: NodeJS.ReadableStream) => {
+            let rest = "";
+            stream.setEncoding("utf8");
+            stream.on("data", (d: string) => {
+                const parts = (rest + d).split("\n");
+                rest = parts.pop() ?? "";
+                for (const l of parts) {
+                    tail.push(l);
+                    if (tail.length > 30) tail.shift();
+                    onLine(l);
+                }
+            });
+            stream.on("end", () => rest && onLine(rest));
+        };
+        lines(child.stdout!);
+        lines(child.stderr!);
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(new Error(`cannot run ${argv[0]}: ${e.message}`));
+        });
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            if (code === 0) return resolve();
+            const why = signal ? `killed (${signal}${signal === "SIGKILL" ? `, after ${timeoutMs} ms` : ""})` : `exit ${code}`;
+            reject(new Error(`${argv.join(" ")} failed (${why}):\n${tail.join("\n")}`));
         });
     });
 }

@@ -16,8 +16,7 @@
 import type { Lab } from "../lab";
 import { LoadResult, request } from "./http-load";
 import { hostNextHops } from "../topology/bgp-queries";
-import { LabRouterNode, LabRouting } from "../topology/router-nodes";
-import { N } from "../names";
+import { LabRouting } from "../topology/router-nodes";
 import { markdownTable, percentile } from "./figures";
 import { out, run, sleep, waitFor } from "../sh";
 import { inNetns, pidOf } from "../docker-engine";
@@ -152,10 +151,10 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     const log = o.log ?? (() => undefined);
     const fault = o.fault ?? "kill";
     const outageMs = o.outageMs ?? 5000;
-    const nodes: Pick<LabRouterNode, "node" | "router" | "clusterIp">[] = lab.bgp?.nodes ?? [{ node: N.node, router: N.router, clusterIp: lab.a.routerHost }];
+    const nodes = lab.routers;
     const victim = nodes[o.victim ?? nodes.length - 1];
     const bgp = lab.bgp !== undefined;
-    const prefix = lab.a.apacheCidr;
+    const prefix = lab.addressing.apacheCidr;
     const pollMs = o.pollMs ?? 10;
     const boundMs = o.boundMs ?? 60_000;
     const notes: string[] = [];
@@ -166,9 +165,9 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     const nextHopsBefore = bgp ? await hostNextHops(prefix) : [];
 
     let stopLoad = false;
-    const loading = timedLoad(lab.a.loadBalancerUrl + "/", o.concurrency ?? 4, o.requestTimeoutMs ?? 5000, o.maxRequests ?? 50_000,
+    const loading = timedLoad(lab.addressing.loadBalancerUrl + "/", o.concurrency ?? 4, o.requestTimeoutMs ?? 5000, o.maxRequests ?? 50_000,
         boundMs + (o.warmupMs ?? 2000) + (o.settleMs ?? 2000) + 10_000, () => stopLoad);
-    const apacheLeg = lab.a.nodeIfaces[1];
+    const apacheLeg = lab.addressing.nodeIfaces[1];
     const counts = async () => Promise.all(nodes.map((n) => txPackets(n.node, apacheLeg)));
     const before = bgp ? await counts() : [];
     await sleep(o.warmupMs ?? 2000);

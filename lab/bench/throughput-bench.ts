@@ -13,7 +13,8 @@ import * as path from "path";
 import { labDown, labUp } from "../lab";
 import { lbRunArgs } from "../specs/workload-run-args";
 import { inNetns, pidOf, REPO } from "../docker-engine";
-import { LABELS, N, lbTask } from "../topology/apply-topology";
+import { lbTask } from "../topology/apply-topology";
+import { LAB_LABELS, LAB_NAMES } from "../names";
 import { PathFigures, WrkResult, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./figures";
 import { out, run, waitFor } from "../sh";
 import { acquireLabLock, releaseLabLock } from "../lock";
@@ -84,11 +85,11 @@ async function main(): Promise<void> {
     await acquireLabLock(600_000, log);
     try {
         const lab = await labUp({ install: true, log });
-        const a = lab.a;
+        const a = lab.addressing;
         // The same LB image, env, command and CPU/memory limits as the planned service, on the Apache network itself.
-        const directArgs = lbRunArgs(lab.lb, { name: N.directLb, network: N.apacheNet, ip: a.directLbIp, labels: LABELS });
+        const directArgs = lbRunArgs(lab.lb, { name: LAB_NAMES.directLb, network: LAB_NAMES.apacheNetwork, ip: a.directLbIp, labels: LAB_LABELS });
         await run(["docker", "run", ...limitRunFlags(lab.lb.policyFlags), ...directArgs]);
-        const directPid = await pidOf(N.directLb);
+        const directPid = await pidOf(LAB_NAMES.directLb);
         const lbPid = await pidOf(await lbTask(lab.lb.serviceName));
         const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
         await waitFor("the direct LB answering", async () =>
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     } finally {
         // Torn down even when a path failed; --keep leaves the chain up (without the bench-only LB).
         if (!o.keep) await labDown({ log });
-        else await run(["docker", "rm", "--force", N.directLb], { allowFail: true });
+        else await run(["docker", "rm", "--force", LAB_NAMES.directLb], { allowFail: true });
         releaseLabLock();
     }
 }

@@ -4,7 +4,7 @@
 import { Address4 } from "ip-address";
 import { cidrContains, hostAddress } from "../../lib/net";
 import { LAB_STACKS, LabSpecError, LbSpec, PlanView, RouterSpec, labOutput } from "../specs/workload-specs";
-import { N } from "../names";
+import { LAB_NAMES } from "../names";
 import { ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
 import type { K8sClusterOutputs, ServiceChainOutputs, SwarmClusterOutputs } from "../../lib/contract";
 
@@ -101,7 +101,7 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
     // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
     if (port.mode !== "host") throw fail(`publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, set hybrid-vnf:lbPublishMode: host`);
     // The swarm hosts' stand-in network: the tasks' gateway is the host (managerIp), as on a swarm host.
-    if (!lb.networks.includes(N.swarmNet)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${N.swarmNet}; set hybrid-vnf:lbNetworks: [${N.swarmNet}] in ${LAB_STACKS["service-chain"]}`);
+    if (!lb.networks.includes(LAB_NAMES.swarmNetwork)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${LAB_NAMES.swarmNetwork}; set hybrid-vnf:lbNetworks: [${LAB_NAMES.swarmNetwork}] in ${LAB_STACKS["service-chain"]}`);
     const order = /--update-order\s(\S+)/.exec(lb.policyFlags.join(" "))?.[1];
     if (order === "start-first") {
         throw fail(`update order start-first with a host-mode port on a one-node swarm never places the new task ("host-mode port already in use"); use stop-first`);

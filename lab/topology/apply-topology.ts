@@ -1,4 +1,4 @@
-// Applies the lab's topology (topology-spec.ts: networks, the router node's namespace and legs,
+// Applies the lab's topology (build-topology.ts: networks, the router nodes' namespaces and legs,
 // routes, backends, host filters) and tears it down again from the same structure. The structure
 // is recorded in .lab/topology.json before anything is made, so `down` undoes exactly what a run
 // made, even a partial one; without a record it removes the lab's names, label, route protocol
@@ -11,19 +11,17 @@ import { REPO, inNetns, pidOf } from "../docker-engine";
 import { NODE_AGENT_MAIN } from "../kube/node-agent";
 import { RunResult, out, run, sleep, waitFor } from "../sh";
 import { FILTER_CHAINS } from "./lb-front-door";
-import { LABELS, LAB_ROUTE_PROTO, N } from "../names";
-import { LabFilter, LabTopology, TeardownTarget, containerRunArgs, filterArgs, labNames, networkCreateArgs, routeArgs } from "./build-topology";
+import { LAB_NAMES, LAB_ROUTE_PROTO } from "../names";
+import { namedTeardownTarget } from "./build-topology";
+import { containerRunArgs, filterArgs, networkCreateArgs, routeArgs } from "./host-commands";
+import { LabFilter, LabTopology, TeardownTarget } from "./topology-types";
+import { Log, Step } from "../steps";
 import { LAB_PATHS } from "../engine-stacks";
 import { cidrContains } from "../../lib/net";
 import { VNF_SERVICE_LABEL_KEY } from "../../components/nginx-load-balancer";
 
-export { LABELS, LAB_ROUTE_PROTO, N };
-
-export type Log = (s: string) => void;
-
 /** The NginxLoadBalancer's service (and its tasks' containers) carry this label. */
 const LB_SERVICE_FILTER = `label=${VNF_SERVICE_LABEL_KEY}`;
-export type Step = <T>(name: string, f: () => Promise<T>) => Promise<T>;
 
 /** Where the applied topology is recorded for `down`. */
 export const TOPOLOGY_FILE = path.join(LAB_PATHS.dir, "topology.json");
@@ -36,12 +34,12 @@ export function recordedTopology(): LabTopology | undefined {
     }
 }
 
-export async function nodeRoutes(node: string = N.node): Promise<KernelRoute[]> {
+export async function nodeRoutes(node: string = LAB_NAMES.routerNode()): Promise<KernelRoute[]> {
     return JSON.parse(await out(inNetns(await pidOf(node), ["ip", "-N", "-j", "route", "show", "table", "main"])));
 }
 
 export async function routerTable(): Promise<string> {
-    return out(inNetns(await pidOf(N.node), ["ip", "route", "show", "table", "main"]));
+    return out(inNetns(await pidOf(LAB_NAMES.routerNode()), ["ip", "route", "show", "table", "main"]));
 }
 
 /** The ip(6)tables table exists here (ip6tables filter may not, on a host without IPv6 filtering). */
@@ -132,7 +130,7 @@ export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
 
 /** Every backend answers from the router node (its replies need the router's routes). */
 export async function apacheAnswering(a: LabAddressing): Promise<void> {
-    const pid = await pidOf(N.node);
+    const pid = await pidOf(LAB_NAMES.routerNode());
     for (const ip of a.apacheIps) {
         await waitFor(`apache ${ip} answering (from the node)`, async () =>
             (await run(inNetns(pid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://${ip}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
@@ -140,7 +138,7 @@ export async function apacheAnswering(a: LabAddressing): Promise<void> {
 }
 
 /** Why the router did not come up: its restarts and its last log lines. */
-export async function routerDiagnosis(router: string = N.router): Promise<string> {
+export async function routerDiagnosis(router: string = LAB_NAMES.routerContainer()): Promise<string> {
     const restarts = await out(["docker", "inspect", "-f", "{{.RestartCount}} restarts, status {{.State.Status}}", router], { allowFail: true });
     const logs = await run(["docker", "logs", "--tail", "20", router], { allowFail: true });
     return `router container ${router}: ${restarts}; last log lines:\n${(logs.stdout + logs.stderr).trim()}`;
@@ -213,7 +211,7 @@ export async function teardownTopology(t: TeardownTarget, log: Log): Promise<voi
 /** Lab containers that `t` does not name (a day-2 backend, the bench's direct LB), removed before the networks they sit on. */
 async function removeOtherContainers(t: TeardownTarget, log: Log): Promise<void> {
     const known = new Set([...t.backends, ...t.nodes, ...(t.daemons ?? [])].map((c) => c.name));
-    const names = (await out(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"], { allowFail: true })).split("\n").filter((n) => n && !known.has(n));
+    const names = (await out(["docker", "ps", "-a", "--filter", `label=${LAB_NAMES.label}`, "--format", "{{.Names}}"], { allowFail: true })).split("\n").filter((n) => n && !known.has(n));
     if (names.length) {
         await soft(["docker", "rm", "--force", ...names]);
         log(`removed other lab containers ${names.join(", ")}`);
@@ -223,7 +221,7 @@ async function removeOtherContainers(t: TeardownTarget, log: Log): Promise<void>
 /** Rules carrying the lab's comment and routes with its protocol that no topology listed. */
 async function removeMarkedRulesAndRoutes(log: Log): Promise<void> {
     for (const [tool, table, chain] of FILTER_CHAINS) {
-        const rules = (await soft([tool, "-w", "-t", table, "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${N.comment}`));
+        const rules = (await soft([tool, "-w", "-t", table, "-S", chain])).stdout.split("\n").filter((l) => l.includes(`--comment ${LAB_NAMES.ruleComment}`));
         for (const rule of rules) await soft([tool, "-w", "-t", table, ...rule.replace(/^-A /, "-D ").split(" ").map((w) => w.replace(/^"|"$/g, ""))]);
         if (rules.length) log(`removed ${rules.length} ${tool} ${table} ${chain} rules`);
     }
@@ -247,7 +245,7 @@ export async function downTopology(log: Log): Promise<void> {
         (await out(["docker", "ps", "-aq", "--filter", LB_SERVICE_FILTER], { allowFail: true })) === "" ? true : undefined, 60_000).catch(() => undefined);
     const recorded = recordedTopology();
     if (!recorded) log("no recorded topology: removing the lab's objects by name, label, rule comment and route protocol");
-    const target = recorded ?? labNames();
+    const target = recorded ?? namedTeardownTarget();
     await removeOtherContainers(target, log);
     await teardownTopology(target, log);
     await removeMarkedRulesAndRoutes(log);
@@ -259,17 +257,17 @@ export async function labLeftovers(): Promise<string[]> {
     const soft = async (argv: string[]) => (await run(argv, { allowFail: true })).stdout.trim();
     const found: string[] = [];
     const add = (what: string, s: string) => s && found.push(`${what}: ${s.split("\n").join(", ")}`);
-    add("containers", await soft(["docker", "ps", "-a", "--filter", `label=${N.label}`, "--format", "{{.Names}}"]));
+    add("containers", await soft(["docker", "ps", "-a", "--filter", `label=${LAB_NAMES.label}`, "--format", "{{.Names}}"]));
     add("services", await soft(["docker", "service", "ls", "--filter", LB_SERVICE_FILTER, "--format", "{{.Name}}"]));
     add("networks", await soft(["docker", "network", "ls", "--filter", "name=hvnf-lab", "--format", "{{.Name}}"]));
     add("links", (await soft(["ip", "-o", "link", "show"])).split("\n").map((l) => l.split(": ")[1]?.split("@")[0] ?? "").filter((n) => n.startsWith("hvnf-lab")).join("\n"));
-    add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(N.node)).join("\n"));
+    add("netns", (await soft(["ip", "netns", "list"])).split("\n").filter((l) => l.startsWith(LAB_NAMES.routerNode())).join("\n"));
     add("host routes", await soft(["ip", "route", "show", "proto", LAB_ROUTE_PROTO]));
     add("host BGP routes (the bgp lab's FRR)", await soft(["ip", "route", "show", "proto", "bgp"]));
     if (fs.existsSync(TOPOLOGY_FILE)) found.push(`topology record: ${TOPOLOGY_FILE}`);
     add("lab processes (control plane, node agent)", await soft(["pgrep", "-a", "-f", `${path.relative(REPO, NODE_AGENT_MAIN)}|kube-apiserver --etcd-servers=http://127.0.0.1|etcd --name=lab`]));
     for (const [tool, table, chain] of FILTER_CHAINS) {
-        add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${N.comment}`)).join("\n"));
+        add(`${tool} ${table} ${chain}`, (await soft([tool, "-w", "-t", table, "-S", chain])).split("\n").filter((l) => l.includes(`--comment ${LAB_NAMES.ruleComment}`)).join("\n"));
     }
     return found;
 }

@@ -1,20 +1,16 @@
-// What the lab does with the host in bgp mode besides the topology (lab/routing-lab.ts): the
-// stack config it adds, the checks before the host's FRR may start, and the questions the lab,
-// its tests and the failover benchmark ask: which next hops does this host's kernel have for a
-// prefix, and which BGP sessions does an FRR container see (from vtysh JSON).
-import { readStackFile } from "../../harness/stack-files";
-import { LAB_STACKS } from "../specs/workload-specs";
-import { BgpLabInput, FRR_ROUTE_PROTOS, LabRouting, bgpStackConfig, labRouterHosts } from "./router-nodes";
+// What the lab asks of the host's routing in bgp mode: may the host's FRR start (no routes of
+// FRR's protocols here), which next hops does this host's kernel have for a prefix, which BGP
+// sessions and BFD peers does an FRR container see (from vtysh JSON). The lab, its tests and the
+// failover benchmark ask these.
 import { out, run, waitFor } from "../sh";
 
-/** The plan's config overrides for a routing mode (none for static: it plans exactly as before). */
-export function labStackOverrides(routing: LabRouting): Record<string, Record<string, unknown>> {
-    if (routing === "static") return {};
-    const k8s = LAB_STACKS["k8s-cluster"];
-    const config = readStackFile(k8s).config;
-    const routerHosts = labRouterHosts(String(config["hybrid-vnf:clusterCidr"]), String(config["hybrid-vnf:routerHost"]));
-    return { [k8s]: bgpStackConfig(routerHosts) };
-}
+/**
+ * Kernel protocol numbers of FRR's routes (zebra 11, babel 42, bgp 186 ... srte 198): zebra sweeps
+ * host routes of these at start.
+ */
+export const FRR_ROUTE_PROTOS = ["11", "42", ...Array.from({ length: 13 }, (_, k) => String(186 + k))];
+/** The protocol of the routes the host's zebra installs from BGP (rt_protos: 186). */
+export const BGP_ROUTE_PROTO = "bgp";
 
 /** Refuses to start zebra in the root namespace when the host has routes of FRR's protocols (zebra would sweep them). */
 export async function checkNoFrrRoutes(): Promise<void> {
@@ -51,7 +47,7 @@ export async function routeGateways(r: JsonRoute, netns?: string): Promise<strin
 }
 
 /** The next hops this host's kernel (root namespace, main table) has for exactly `prefix`, sorted. */
-export async function hostNextHops(prefix: string, proto = "bgp"): Promise<string[]> {
+export async function hostNextHops(prefix: string, proto = BGP_ROUTE_PROTO): Promise<string[]> {
     const routes = JSON.parse(await out(["ip", "-j", "route", "show", "exact", prefix, "proto", proto])) as JsonRoute[];
     const hops: string[] = [];
     for (const r of routes) hops.push(...(await routeGateways(r)));
@@ -78,13 +74,4 @@ export async function waitForHostNextHops(prefix: string, gateways: string[], ti
     const want = [...gateways].sort().join(",");
     await waitFor(`${prefix} via ${gateways.join(" and ")} in this host's kernel (proto bgp)`, async () =>
         (await hostNextHops(prefix)).join(",") === want ? true : undefined, timeoutMs, 250);
-}
-
-/** The bgp lab's one-line picture for the report. */
-export function bgpReportLines(i: BgpLabInput, hops: string[]): string[] {
-    return [
-        `  routing bgp: router AS ${i.routing.routerAsn}, host AS ${i.routing.hostAsn}, BFD ${i.routing.bfd.intervalMs} ms x ${i.routing.bfd.multiplier}`,
-        ...i.nodes.map((n) => `  router node ${n.node}: cluster ${n.clusterIp}, Apache leg ${n.apacheIp}/32; router container ${n.router} (agent ${n.agent})`),
-        `  host ${i.a.apacheCidr} next hops (kernel, proto bgp): ${hops.join(", ") || "none"}`,
-    ];
 }

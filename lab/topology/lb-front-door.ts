@@ -9,11 +9,11 @@
 //    connections for the handoff and lets them through once the new task answers.
 import { LabAddressing } from "./addressing";
 import { LbSpec } from "../specs/workload-specs";
-import { N } from "../names";
+import { LAB_NAMES } from "../names";
 import { spawn } from "child_process";
 import { out, run, waitFor } from "../sh";
 import { request } from "../bench/http-load";
-import { FILTER_COMMENT } from "./build-topology";
+import { FILTER_COMMENT } from "./host-commands";
 
 /** Every [tool, table, chain] the lab adds rules to: the topology's filters (topology-spec.ts) and the drain rules below; all carry the comment hvnf-lab. */
 export const FILTER_CHAINS: [string, string, string][] = [
@@ -33,7 +33,7 @@ export async function heldPackets(): Promise<number> {
     let n = 0;
     for (const [table, chain] of [["filter", "INPUT"], ["filter", "OUTPUT"], ["raw", "OUTPUT"], ["raw", "PREROUTING"]]) {
         const s = await out(["iptables", "-w", "-t", table, "-nvxL", chain]);
-        n += s.split("\n").filter((l) => l.includes(N.comment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
+        n += s.split("\n").filter((l) => l.includes(LAB_NAMES.ruleComment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
     }
     return n;
 }
@@ -47,7 +47,7 @@ async function taskIps(service: string): Promise<Map<string, string>> {
     const ids = (await out(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "status=running"])).split("\n").filter(Boolean);
     const m = new Map<string, string>();
     for (const id of ids) {
-        const [env, ip] = (await out(["docker", "inspect", "-f", `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${N.swarmNet}").IPAddress}}`, id])).split("|");
+        const [env, ip] = (await out(["docker", "inspect", "-f", `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${LAB_NAMES.swarmNetwork}").IPAddress}}`, id])).split("|");
         m.set(ip, env);
     }
     return m;

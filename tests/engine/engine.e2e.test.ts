@@ -5,10 +5,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Lab, labDown, labUp, planViews, specsFrom, stateViews } from "../../lab/lab";
+import { Lab, labDown, labUp } from "../../lab/lab";
+import { planViews, specsFrom, stateViews } from "../../lab/specs/stack-views";
 import { LAB_PATHS, LOCAL_STACKS, labToolEnv, runLabStacks, setLabConfig } from "../../lab/engine-stacks";
 import { KubeApi, accessFromKubeconfig } from "../../lab/kube/kube-api";
-import { N } from "../../lab/topology/apply-topology";
+import { LAB_NAMES } from "../../lab/names";
 import { drainedUpdate } from "../../lab/topology/lb-front-door";
 import { load, summary } from "../../lab/bench/http-load";
 import { out, run, waitFor } from "../../lab/sh";
@@ -77,7 +78,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         assert.deepStrictEqual(chainRoutes(state), chainRoutes(plan));
         assert.deepStrictEqual(chainBackends(state), chainBackends(plan));
         assert.strictEqual(stackOutput(state, LAB_STACKS["k8s-cluster"], "kubeconfig"), fs.readFileSync(env.KUBECONFIG, "utf8"), "a secret output, real with --show-secrets");
-        assert.deepStrictEqual(specsFrom(state).a, lab.a, "npm run lab -- status (from the state) addresses the lab as up did");
+        assert.deepStrictEqual(specsFrom(state).addressing, lab.addressing, "npm run lab -- status (from the state) addresses the lab as up did");
     });
 
     it("the lab left the repository's files untouched (stack config, salt and secrets live in .lab/project)", async () => {
@@ -107,26 +108,26 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             log(`${stack}: ${Object.keys(shown).join(", ")}`);
         }
         const url = await pulumiOut(["stack", "output", "-s", CHAIN, "loadBalancerUrl"]);
-        assert.strictEqual(url, lab.a.loadBalancerUrl);
+        assert.strictEqual(url, lab.addressing.loadBalancerUrl);
     });
 
     it("the real scheduler bound the router pod to the node labelled role=router; its Ready comes from the container's probes", async () => {
-        const node = await api.get(`/api/v1/nodes/${N.node}`);
+        const node = await api.get(`/api/v1/nodes/${LAB_NAMES.routerNode()}`);
         assert.strictEqual(node.metadata.labels[ROUTER_NODE_LABEL.key], ROUTER_NODE_LABEL.value);
         const pods = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dquagga-router")).items;
         assert.strictEqual(pods.length, 1);
         const pod = pods[0];
-        assert.strictEqual(pod.spec.nodeName, N.node, "bound by kube-scheduler (the Deployment has no nodeName)");
+        assert.strictEqual(pod.spec.nodeName, LAB_NAMES.routerNode(), "bound by kube-scheduler (the Deployment has no nodeName)");
         const ready = pod.status.conditions.find((c: any) => c.type === "Ready");
         assert.strictEqual(ready.status, "True");
-        const uid = await out(["docker", "inspect", "-f", '{{index .Config.Labels "io.kubernetes.pod.uid"}}', N.router]);
+        const uid = await out(["docker", "inspect", "-f", '{{index .Config.Labels "io.kubernetes.pod.uid"}}', LAB_NAMES.routerContainer()]);
         assert.strictEqual(uid, pod.metadata.uid, "the running container is that pod's");
         // The vty password reached the container from the API's Secret, never from the plan.
-        const env = await out(["docker", "inspect", "-f", "{{json .Config.Env}}", N.router]);
+        const env = await out(["docker", "inspect", "-f", "{{json .Config.Env}}", LAB_NAMES.routerContainer()]);
         assert.ok(env.includes(`VTY_PASSWORD=${VTY_PASSWORD}`));
         // Readiness follows the container: zebra stopped -> not Ready, and back.
         // zebra stopped (SIGSTOP from the host: the image has no pkill), so the probes time out.
-        const zebra = (await out(["docker", "top", N.router, "-eo", "pid,comm"])).split("\n").map((l) => l.trim().split(/\s+/)).find((f) => f[1] === "zebra");
+        const zebra = (await out(["docker", "top", LAB_NAMES.routerContainer(), "-eo", "pid,comm"])).split("\n").map((l) => l.trim().split(/\s+/)).find((f) => f[1] === "zebra");
         assert.ok(zebra, "zebra runs in the router container");
         const t = Date.now();
         process.kill(Number(zebra[0]), "SIGSTOP");
@@ -221,18 +222,18 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
     });
 
     it("day 2 under load: a third Apache backend in k8s-local, then up k8s-local and chain-local; the docker provider rolls SERVERS with 0 failed requests", async () => {
-        const ip = lab.a.apacheIps.length === 2 ? "10.100.102.12" : assert.fail("expected two backends");
-        await run(["docker", "run", "--detach", "--name", N.apache(2), "--network", N.apacheNet, "--ip", ip,
-            "--env", "BACKEND_NAME=apache-3", "--env", `BACKEND_IP=${ip}`, "--label", `${N.label}=1`, lab.apacheImage]);
+        const ip = lab.addressing.apacheIps.length === 2 ? "10.100.102.12" : assert.fail("expected two backends");
+        await run(["docker", "run", "--detach", "--name", LAB_NAMES.apacheBackend(2), "--network", LAB_NAMES.apacheNetwork, "--ip", ip,
+            "--env", "BACKEND_NAME=apache-3", "--env", `BACKEND_IP=${ip}`, "--label", `${LAB_NAMES.label}=1`, lab.apacheImage]);
         await pulumi(["config", "set", "-s", K8S, "--path", "hybrid-vnf:apacheIps[2]", ip]);
         const up = (stack: string) => pulumi(["up", "-s", stack, "--yes", "--skip-preview"]);
         await up(K8S);
-        const servers = [...lab.a.apacheIps, ip].map((h) => `${h}:80`).join(",");
+        const servers = [...lab.addressing.apacheIps, ip].map((h) => `${h}:80`).join(",");
         let done = false;
-        const loading = load({ url: lab.a.loadBalancerUrl + "/", count: 200_000, concurrency: 2, timeoutMs: 10_000, maxMs: 240_000, pauseMs: 2, stop: () => done });
+        const loading = load({ url: lab.addressing.loadBalancerUrl + "/", count: 200_000, concurrency: 2, timeoutMs: 10_000, maxMs: 240_000, pauseMs: 2, stop: () => done });
         let u;
         try {
-            u = await drainedUpdate(lab.a, lab.lb, `SERVERS=${servers}`, () => up(CHAIN), { holdFrom: "service-update" });
+            u = await drainedUpdate(lab.addressing, lab.lb, `SERVERS=${servers}`, () => up(CHAIN), { holdFrom: "service-update" });
         } finally {
             done = true;
         }
@@ -241,12 +242,12 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         assert.strictEqual(r.failed, 0, JSON.stringify(r.failures));
         assert.ok(r.ok > 50, "the client ran during the update");
         const after = await waitFor("all three backends answering", async () => {
-            const x = await load({ url: lab.a.loadBalancerUrl + "/", count: 60, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 });
+            const x = await load({ url: lab.addressing.loadBalancerUrl + "/", count: 60, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 });
             return x.failed === 0 && Object.keys(x.byBackend).length === 3 ? x : undefined;
         }, 60_000, 1000);
         log(`after: ${summary(after)}`);
         // The chain's backends output, from the engine's state, typed.
-        assert.deepStrictEqual(chainBackends(await stateViews()), [...lab.a.apacheIps, ip].map((host) => ({ host, port: 80 })));
+        assert.deepStrictEqual(chainBackends(await stateViews()), [...lab.addressing.apacheIps, ip].map((host) => ({ host, port: 80 })));
     });
 
     it("pulumi destroy (chain, swarm, k8s) leaves no object of the stacks in the API and no service in Swarm", async () => {
@@ -256,7 +257,7 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
         const left = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fpart-of%3Dhybrid-vnf")).items;
         assert.deepStrictEqual(left.map((p: any) => p.metadata.name), []);
         assert.strictEqual(await out(["docker", "service", "ls", "-q", "--filter", `label=${VNF_SERVICE_LABEL_KEY}`]), "");
-        assert.strictEqual(await out(["docker", "ps", "-aq", "--filter", `name=^${N.router}$`]), "", "the node agent stopped the router's container");
+        assert.strictEqual(await out(["docker", "ps", "-aq", "--filter", `name=^${LAB_NAMES.routerContainer()}$`]), "", "the node agent stopped the router's container");
         for (const stack of LOCAL_STACKS) {
             const r = await pulumi(["stack", "output", "-s", stack, "--json"], { allowFail: true });
             assert.ok(r.code !== 0 || r.stdout.trim() === "{}", `${stack} has no outputs left`);

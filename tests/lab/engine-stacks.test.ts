@@ -3,8 +3,12 @@
 // command lines and kubeconfig, and the node agent's probe and pod-status decisions.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseToolchainEnv } from "../../engine/toolchain";
-import { shellExports } from "../../lab/engine-stacks";
+import { LOCAL_STACKS, shellExports, writeProjectCopy } from "../../lab/engine-stacks";
+import { PROJECT_DIR } from "../../harness/stack-files";
 import { CONTROL_PLANE_PORTS, componentArgs, renderKubeconfig } from "../../lab/kube/control-plane";
 import { accessFromKubeconfig } from "../../lab/kube/kube-api";
 import { execProbe, podStatus } from "../../lab/kube/node-agent";
@@ -26,6 +30,27 @@ describe("npm run lab -- env", () => {
         const script = shellExports(env, "/tmp") + 'printf "%s\\n" "$PATH" "$PULUMI_CONFIG_PASSPHRASE_FILE" "$KUBECONFIG" "$PWD"';
         const out = execFileSync("sh", ["-c", script], { encoding: "utf8" }).trim().split("\n");
         assert.deepStrictEqual(out, ["/a b/bin:/usr/bin:/bin", "/x/it's", "/k", "/tmp"]);
+    });
+
+    it("leaves the shell where the docs' commands work: the stacks' files, the program and `--policy-pack policy`", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-lab-env-"));
+        try {
+            const project = path.join(dir, "project");
+            writeProjectCopy(project);
+            // What `pulumi ... --policy-pack policy` and the program need, seen from where the env leaves the shell.
+            const script = [
+                shellExports({}, project),
+                "test -f policy/PulumiPolicy.yaml",
+                'node -e \'require.resolve("@pulumi/policy", { paths: [require("fs").realpathSync("policy")] })\'',
+                `test -f "$(sed -n 's/^main: //p' Pulumi.yaml)/index.ts"`,
+                ...LOCAL_STACKS.map((s) => `ls stacks/Pulumi.${s}.yaml >/dev/null`),
+                "readlink -f policy",
+            ].join("\n");
+            const out = execFileSync("sh", ["-ec", script], { encoding: "utf8" }).trim();
+            assert.strictEqual(out, fs.realpathSync(path.join(PROJECT_DIR, "policy")));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 

@@ -3,7 +3,8 @@
 // (CI installs and starts it first), never skipped.
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../../lab/lab";
-import { N, TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology/apply-topology";
+import { LAB_NAMES } from "../../lab/names";
+import { TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology/apply-topology";
 import { labTopology } from "../../lab/topology/build-topology";
 import { UpdateResult, rollingUpdate } from "../../lab/topology/lb-front-door";
 import { load, summary, timeToOk } from "../../lab/bench/http-load";
@@ -16,7 +17,7 @@ import { out, run, sleep, waitFor } from "../../lab/sh";
 import { acquireLabLock, releaseLabLock } from "../../lab/lock";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
-const ns = (argv: string[]) => ["ip", "netns", "exec", N.node, ...argv];
+const ns = (argv: string[]) => ["ip", "netns", "exec", LAB_NAMES.routerNode(), ...argv];
 
 describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apache", function () {
     this.timeout(180_000);
@@ -37,7 +38,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         // The whole suite holds the machine-wide lab lock: a concurrent run would kill our tasks.
         await acquireLabLock(900_000, log);
         lab = await labUp({ install: false, log });
-        url = lab.a.loadBalancerUrl + "/";
+        url = lab.addressing.loadBalancerUrl + "/";
     });
 
     after(async function () {
@@ -64,20 +65,20 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         const table = await nodeRoutes();
         log(`router table:\n${(await routerTable()).replace(/^/gm, "        ")}`);
         assert.deepStrictEqual(missingRoutes(lab.router.routes, table), []);
-        const apacheRoutes = table.filter((r) => r.dst === lab.a.apacheCidr);
-        assert.deepStrictEqual(apacheRoutes.map((r) => [r.protocol, r.dev]), [["196", lab.a.nodeIfaces[1]]], "one Apache route, zebra's");
-        const get = await out(["ip", "route", "get", lab.a.apacheIps[0]]);
-        assert.match(get, new RegExp(`via ${lab.a.routerHost.replace(/\./g, "\\.")} dev ${N.hostClusterIf}`));
-        assert.strictEqual(await out(["ip", "-4", "-o", "address", "show", "dev", N.apacheBridge]), "", "no host address on the Apache bridge");
-        const backendRoute = await out(["docker", "exec", N.apache(0), "cat", "/proc/net/route"]);
+        const apacheRoutes = table.filter((r) => r.dst === lab.addressing.apacheCidr);
+        assert.deepStrictEqual(apacheRoutes.map((r) => [r.protocol, r.dev]), [["196", lab.addressing.nodeIfaces[1]]], "one Apache route, zebra's");
+        const get = await out(["ip", "route", "get", lab.addressing.apacheIps[0]]);
+        assert.match(get, new RegExp(`via ${lab.addressing.routerHost.replace(/\./g, "\\.")} dev ${LAB_NAMES.hostClusterLeg()}`));
+        assert.strictEqual(await out(["ip", "-4", "-o", "address", "show", "dev", LAB_NAMES.apacheBridge]), "", "no host address on the Apache bridge");
+        const backendRoute = await out(["docker", "exec", LAB_NAMES.apacheBackend(0), "cat", "/proc/net/route"]);
         // Default route (destination 00000000) of the backend points at the router's Apache leg.
         const gw = backendRoute.split("\n").find((l) => l.split(/\s+/)[1] === "00000000")?.split(/\s+/)[2] ?? "";
         const gwIp = gw.match(/../g)!.reverse().map((h) => parseInt(h, 16)).join(".");
-        assert.strictEqual(gwIp, lab.a.routerApacheIp, "the backend's replies go to the router");
+        assert.strictEqual(gwIp, lab.addressing.routerApacheIp, "the backend's replies go to the router");
     });
 
     it("zebra puts back an Apache route deleted behind its back", async () => {
-        await run(ns(["ip", "route", "del", lab.a.apacheCidr]));
+        await run(ns(["ip", "route", "del", lab.addressing.apacheCidr]));
         const t = Date.now();
         await waitFor("zebra to reinstall the route", async () => (missingRoutes(lab.router.routes, await nodeRoutes()).length === 0 ? true : undefined), 10_000, 20);
         log(`kernel route deleted with ip route del: back (proto 196) after ${Date.now() - t} ms`);
@@ -86,11 +87,11 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
     });
 
     it("the path crosses the router: without its route requests fail; after a router restart routes and requests recover in < 10 s", async () => {
-        const [routeLine] = lab.router.routes.filter((r) => r.prefix === lab.a.apacheCidr).map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
-        const direct = `http://${lab.a.apacheIps[0]}/`;
+        const [routeLine] = lab.router.routes.filter((r) => r.prefix === lab.addressing.apacheCidr).map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
+        const direct = `http://${lab.addressing.apacheIps[0]}/`;
         const removeRoute = async () => {
-            await run(["docker", "exec", N.router, "vtysh", "-c", "configure terminal", "-c", `no ${routeLine}`]);
-            await waitFor("the route to leave the kernel", async () => ((await nodeRoutes()).some((r) => r.dst === lab.a.apacheCidr) ? undefined : true), 5000, 20);
+            await run(["docker", "exec", LAB_NAMES.routerContainer(), "vtysh", "-c", "configure terminal", "-c", `no ${routeLine}`]);
+            await waitFor("the route to leave the kernel", async () => ((await nodeRoutes()).some((r) => r.dst === lab.addressing.apacheCidr) ? undefined : true), 5000, 20);
             const d = await run(["curl", "-s", "-m", "2", "-o", "/dev/null", direct], { allowFail: true });
             assert.notStrictEqual(d.code, 0, "the host's own path to Apache goes through the router too");
         };
@@ -116,7 +117,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         // lapse so the recovery below measures the router, not nginx's memory of the outage.
         await sleep(11_000);
         // Docker's restart keeps the container's filesystem (as --restart always does after a crash).
-        const restarted = await recovery("docker restart (same container)", () => run(["docker", "restart", N.router]));
+        const restarted = await recovery("docker restart (same container)", () => run(["docker", "restart", LAB_NAMES.routerContainer()]));
         await removeRoute();
         // The pod deleted through the API: the ReplicaSet makes a new one, the scheduler binds it
         // to the router node, and the node agent runs it from the spec it reads back.
@@ -126,7 +127,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
                 const [pod] = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dquagga-router")).items;
                 await api.remove(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`);
                 await waitFor("a new router pod's container", async () => {
-                    const uid = await out(["docker", "inspect", "-f", '{{index .Config.Labels "io.kubernetes.pod.uid"}}', N.router], { allowFail: true });
+                    const uid = await out(["docker", "inspect", "-f", '{{index .Config.Labels "io.kubernetes.pod.uid"}}', LAB_NAMES.routerContainer()], { allowFail: true });
                     return uid !== "" && uid !== pod.metadata.uid ? true : undefined;
                 }, 60_000, 100);
             } finally {
@@ -143,7 +144,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         const loading = through(200, { pauseMs: 20 });
         await sleep(300);
         const t = Date.now();
-        await run(["docker", "stop", N.apache(1)]);
+        await run(["docker", "stop", LAB_NAMES.apacheBackend(1)]);
         const stopMs = Date.now() - t;
         const r = await loading;
         const after = await through(50);
@@ -152,7 +153,7 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         assert.strictEqual(r.ok, 200);
         assert.ok(r.wallMs > 300 + stopMs, "the stop happened while the client ran");
         assert.deepStrictEqual(Object.keys(after.byBackend), ["apache-1"], "only the running backend answers");
-        await run(["docker", "start", N.apache(1)]);
+        await run(["docker", "start", LAB_NAMES.apacheBackend(1)]);
         await bothAnswer();
     });
 
@@ -177,14 +178,14 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
             const loading = through(200_000, { stop: () => done, maxMs: 170_000, concurrency: 2, pauseMs: 2 });
             let u: UpdateResult;
             try {
-                u = await rollingUpdate(lab.a, lab.lb, `SERVERS=${servers}`);
+                u = await rollingUpdate(lab.addressing, lab.lb, `SERVERS=${servers}`);
             } finally {
                 done = true;
             }
             return { ...u, r: await loading };
         };
         const order = /--update-order (\S+)/.exec(lab.lb.policyFlags.join(" "))?.[1];
-        const one = `${lab.a.apacheIps[1]}:80`;
+        const one = `${lab.addressing.apacheIps[1]}:80`;
         const u1 = await update(one);
         const only = await through(40);
         log(`update to SERVERS=${one} (order ${order}) took ${u1.updateMs} ms, new connections held ${u1.drainMs} ms (${u1.heldSyns} SYNs): ${summary(u1.r)}`);
@@ -199,9 +200,9 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
 
     it("bad ROUTES / SERVERS env: the container exits non-zero naming the bad entry", async () => {
         const badRoute = "10.100.102.0/33 dev eth1";
-        const router = await run(["docker", "run", ...routerRunArgs(lab.router, { name: "hvnf-lab-badenv-router", labels: { [N.label]: "1" }, env: { ROUTES: `${lab.router.env.ROUTES},${badRoute}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
+        const router = await run(["docker", "run", ...routerRunArgs(lab.router, { name: "hvnf-lab-badenv-router", labels: { [LAB_NAMES.label]: "1" }, env: { ROUTES: `${lab.router.env.ROUTES},${badRoute}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
         const badServer = "10.100.102.10:99999";
-        const lb = await run(["docker", "run", ...lbRunArgs(lab.lb, { name: "hvnf-lab-badenv-lb", network: "none", labels: { [N.label]: "1" }, env: { SERVERS: `${lab.lb.env.SERVERS},${badServer}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
+        const lb = await run(["docker", "run", ...lbRunArgs(lab.lb, { name: "hvnf-lab-badenv-lb", network: "none", labels: { [LAB_NAMES.label]: "1" }, env: { SERVERS: `${lab.lb.env.SERVERS},${badServer}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
         log(`router ROUTES+="${badRoute}": exit ${router.code}: ${router.stderr.trim()}`);
         log(`LB SERVERS+="${badServer}": exit ${lb.code}: ${lb.stderr.trim()}`);
         assert.notStrictEqual(router.code, 0);
@@ -221,7 +222,9 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
     });
 
     it("down after a partial apply removes what was made, from the record and, without it, by the lab's names", async () => {
-        const topology = labTopology(lab.a, lab.lb.ports.find((p) => p.published === lab.a.lbPort)!.target, lab.apacheImage);
+        const lbTargetPort = lab.lb.ports.find((p) => p.published === lab.addressing.lbPort)!.target;
+        const { addressing, apacheImage, routers } = lab;
+        const topology = labTopology({ addressing, lbTargetPort, apacheImage, routers });
         for (const record of [true, false]) {
             // A run that stops after its third step (safety route, networks, node and legs).
             let steps = 0;

@@ -10,8 +10,7 @@ import { labLeftovers } from "../../../lab/topology/apply-topology";
 import { load, summary } from "../../../lab/bench/http-load";
 import { bfdPeers, bgpSessions, hostNextHops, routeGateways } from "../../../lab/topology/bgp-queries";
 import { FailoverRun, failoverTable, measureFailover } from "../../../lab/bench/failover-measure";
-import { NB } from "../../../lab/topology/router-nodes";
-import { N } from "../../../lab/names";
+import { LAB_NAMES } from "../../../lab/names";
 import { inNetns, pidOf } from "../../../lab/docker-engine";
 import { out, waitFor } from "../../../lab/sh";
 import { acquireLabLock, releaseLabLock } from "../../../lab/lock";
@@ -54,10 +53,10 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
     });
 
     it("runs one router pod per labelled node, each with Established sessions to the swarm host and both backends", async () => {
-        const bgp = lab.bgp!;
-        assert.strictEqual(bgp.nodes.length, 2);
-        const want = [lab.a.hostClusterIp, ...lab.a.apacheIps].sort();
-        for (const n of bgp.nodes) {
+        assert.ok(lab.bgp, "bgp mode");
+        assert.strictEqual(lab.routers.length, 2);
+        const want = [lab.addressing.hostClusterIp, ...lab.addressing.apacheIps].sort();
+        for (const n of lab.routers) {
             const sessions = await bgpSessions(n.router);
             log(`${n.router}: ${JSON.stringify(sessions)}; BFD ${JSON.stringify(await bfdPeers(n.router))}`);
             assert.deepStrictEqual(Object.keys(sessions).sort(), want, `${n.router}'s dynamic neighbours`);
@@ -68,23 +67,23 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
     });
 
     it("gives the swarm host the Apache network with one ECMP next hop per router, and the backends the cluster network back", async () => {
-        const hops = await hostNextHops(lab.a.apacheCidr);
-        log(`host ${lab.a.apacheCidr} via ${hops.join(", ")}`);
-        assert.deepStrictEqual(hops, lab.bgp!.nodes.map((n) => n.clusterIp).sort());
+        const hops = await hostNextHops(lab.addressing.apacheCidr);
+        log(`host ${lab.addressing.apacheCidr} via ${hops.join(", ")}`);
+        assert.deepStrictEqual(hops, lab.routers.map((n) => n.clusterIp).sort());
         // Nothing else was imported: the host's only BGP route is the Apache network.
         const all = JSON.parse(await out(["ip", "-j", "route", "show", "proto", "bgp"])) as { dst: string }[];
-        assert.deepStrictEqual(all.map((r) => r.dst), [lab.a.apacheCidr]);
-        for (const [i] of lab.a.apacheIps.entries()) {
-            const back = await backendNextHops(N.apache(i), lab.a.clusterCidr);
-            log(`${N.apache(i)} ${lab.a.clusterCidr} via ${back.join(", ")}`);
-            assert.deepStrictEqual(back, lab.bgp!.nodes.map((n) => n.apacheIp).sort());
+        assert.deepStrictEqual(all.map((r) => r.dst), [lab.addressing.apacheCidr]);
+        for (const [i] of lab.addressing.apacheIps.entries()) {
+            const back = await backendNextHops(LAB_NAMES.apacheBackend(i), lab.addressing.clusterCidr);
+            log(`${LAB_NAMES.apacheBackend(i)} ${lab.addressing.clusterCidr} via ${back.join(", ")}`);
+            assert.deepStrictEqual(back, lab.routers.map((n) => n.apacheIp).sort());
         }
     });
 
     it("serves requests through both routers' paths with no static host route to the Apache network", async () => {
-        const statics = await out(["ip", "route", "show", "exact", lab.a.apacheCidr, "proto", "233"]);
+        const statics = await out(["ip", "route", "show", "exact", lab.addressing.apacheCidr, "proto", "233"]);
         assert.strictEqual(statics, "", "a static host route would outlive its router");
-        const r = await load({ url: lab.a.loadBalancerUrl + "/", count: 200, concurrency: 4, timeoutMs: 10_000, maxMs: 60_000 });
+        const r = await load({ url: lab.addressing.loadBalancerUrl + "/", count: 200, concurrency: 4, timeoutMs: 10_000, maxMs: 60_000 });
         log(summary(r));
         assert.strictEqual(r.failed, 0, JSON.stringify(r.failures));
         assert.deepStrictEqual(Object.keys(r.byBackend).sort(), ["apache-1", "apache-2"]);
@@ -103,18 +102,18 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         assert.notStrictEqual(r.readyMs, null, "the router's sessions came back (ready)");
         assert.notStrictEqual(r.readdedMs, null, "its next hop came back");
         assert.ok(r.withdrawnMs! < r.readdedMs!);
-        assert.deepStrictEqual(await hostNextHops(lab.a.apacheCidr), r.nextHopsBefore, "both next hops again");
+        assert.deepStrictEqual(await hostNextHops(lab.addressing.apacheCidr), r.nextHopsBefore, "both next hops again");
         assert.ok(r.load.sent > 0 && r.load.ok > 0);
     });
 
     it("one router node silent for 5 s under load: BFD withdraws its next hop on both sides, and it is re-added once it answers", async function () {
         this.timeout(240_000);
-        const victim = lab.bgp!.nodes[lab.bgp!.nodes.length - 1];
+        const victim = lab.routers[lab.routers.length - 1];
         // The backends' side too: watched while the fault runs.
         let backendWithdrawn = false;
         const measuring = measureFailover(lab, { fault: "partition", outageMs: 5000, log });
         while (!backendWithdrawn && (await Promise.race([measuring.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 50))])) === false) {
-            backendWithdrawn = !(await backendNextHops(N.apache(0), lab.a.clusterCidr)).includes(victim.apacheIp);
+            backendWithdrawn = !(await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr)).includes(victim.apacheIp);
         }
         const r = await measuring;
         runs.push(r);
@@ -123,11 +122,11 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
             `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`);
         assert.ok((r.victimShare ?? 0) > 0, "the silent router carried traffic before the fault");
         assert.notStrictEqual(r.withdrawnMs, null, "BFD took the silent router's next hop away on the swarm host");
-        assert.ok(backendWithdrawn, `${N.apache(0)} dropped ${victim.apacheIp} from its route back to the cluster network`);
+        assert.ok(backendWithdrawn, `${LAB_NAMES.apacheBackend(0)} dropped ${victim.apacheIp} from its route back to the cluster network`);
         assert.ok(r.routerBackMs !== null && r.withdrawnMs! < r.routerBackMs, "withdrawn while the node was silent, not after");
         assert.notStrictEqual(r.readdedMs, null, "re-added once the node answered again");
-        assert.deepStrictEqual(await hostNextHops(lab.a.apacheCidr), r.nextHopsBefore);
-        assert.deepStrictEqual(await backendNextHops(N.apache(0), lab.a.clusterCidr), lab.bgp!.nodes.map((n) => n.apacheIp).sort());
+        assert.deepStrictEqual(await hostNextHops(lab.addressing.apacheCidr), r.nextHopsBefore);
+        assert.deepStrictEqual(await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr), lab.routers.map((n) => n.apacheIp).sort());
     });
 
     it("the same faults in static mode (one router, the baseline): the router comes back", async function () {
@@ -136,7 +135,7 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         lab = await labUp({ install: false, routing: "static", build: false, log });
         assert.strictEqual(lab.bgp, undefined);
         assert.strictEqual(await out(["ip", "route", "show", "proto", "bgp"]), "", "no BGP route in static mode");
-        assert.ok((await labLeftovers()).every((l) => !l.includes(NB.hostFrr)), "no host FRR in static mode");
+        assert.ok((await labLeftovers()).every((l) => !l.includes(LAB_NAMES.hostFrr)), "no host FRR in static mode");
         const r = await measureFailover(lab, { log });
         runs.push(r);
         log(`static: ${summary({ ...r.load, byBackend: {} })}; running again ${r.routerBackMs} ms, ready ${r.readyMs} ms`);
@@ -149,7 +148,7 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         assert.notStrictEqual(p.routerBackMs, null);
         // nginx may still hold the backends as failed for its fail_timeout: the chain answers again within a minute.
         await waitFor("the chain answering 20 of 20 again", async () => {
-            const after = await load({ url: lab.a.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 10_000, maxMs: 30_000 });
+            const after = await load({ url: lab.addressing.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 10_000, maxMs: 30_000 });
             return after.failed === 0 ? true : undefined;
         }, 60_000, 500);
     });

@@ -1,7 +1,7 @@
 // The lab's spec extraction and addressing, without Docker: against the real plan of the
 // local stacks, and against small hand-made plans for each refusal.
 import * as assert from "assert";
-import { planViews, specsFrom } from "../../../lab/lab";
+import { planViews, specsFrom } from "../../../lab/specs/stack-views";
 import { dockerPlan } from "../../../lab/docker-engine";
 import { checkLbFits, firstFree, labAddressing, supernetOf } from "../../../lab/topology/addressing";
 import { LAB_STACKS, LabSpecError, PlanView, chainBackends, chainRoutes, extractLbSpec, extractRouterSpec, k8sCpu, k8sMemory } from "../../../lab/specs/workload-specs";
@@ -85,7 +85,7 @@ describe("lab specs from the real plan of k8s-local, swarm-local, chain-local", 
     });
 
     it("takes image, env, command, security and published port from the plan, not from the lab", () => {
-        const { a, router, lb } = specsFrom(views);
+        const { addressing: a, router, lb } = specsFrom(views);
         assert.match(router.image, /^hybrid-vnf\/router:\d+\.\d+\.\d+$/);
         assert.strictEqual(router.env.ROUTES, "10.100.102.0/24 dev eth1");
         assert.deepStrictEqual(router.routes, [{ prefix: "10.100.102.0/24", via: { kind: "dev", iface: "eth1" } }], "the chain's routes output");
