@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Service } from "@pulumi/docker/service";
 import type * as dockerInput from "@pulumi/docker/types/input";
-import { Backend, checkBackends, formatServers } from "../lib/vnf-config";
+import { Backend, checkBackends, formatServers } from "../lib/lb-env";
 import { checkInt as checkIntWith } from "../lib/numbers";
 
 export type PublishMode = "ingress" | "host";

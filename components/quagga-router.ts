@@ -10,13 +10,13 @@ import { DaemonSet, Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import {
-    Route, VnfConfigError, bgpPasswordProblem, checkInterfaces, checkRoutes, formatInterfaces, formatRouterBgpEnv, formatRoutes, parseVtyPassword, VTY_PASSWORD_ENTRY,
-} from "../lib/vnf-config";
+import { Route, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes } from "../lib/router-env";
+import { ROUTER_BGP_PLAIN_ENV_KEYS, formatRouterBgpEnv } from "../lib/router-bgp-env";
+import { parseBgpPassword, parseVtyPassword } from "../lib/vnf-passwords";
 import { Routing, STATIC_ROUTING } from "../lib/routing";
 import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 import {
-    BGP_ENV_KEYS, BGP_PASSWORD_SECRET_KEY, RouterNetworks, VTY_PASSWORD_SECRET_KEY, routerBgp, routerPodTemplate,
+    BGP_PASSWORD_SECRET_KEY, RouterNetworks, VTY_PASSWORD_SECRET_KEY, routerBgp, routerPodTemplate,
 } from "./router-pod";
 import { FRR_VTY_PORTS } from "../lib/ports";
 
@@ -149,16 +149,12 @@ export class QuaggaRouter extends pulumi.ComponentResource {
 
         // bgp mode: the session password in a Secret of its own, like the vty's.
         if (bgp && args.bgpPassword !== undefined) {
-            const password = pulumi.secret(args.bgpPassword).apply((p) => {
-                const bad = bgpPasswordProblem(p);
-                if (bad) throw new VnfConfigError("BGP_PASSWORD", p === "" ? "" : VTY_PASSWORD_ENTRY, bad);
-                return p;
-            });
+            const password = pulumi.secret(args.bgpPassword).apply(parseBgpPassword);
             this.bgpSecret = passwordSecret("bgp", BGP_PASSWORD_SECRET_KEY, password);
         }
         const bgpEnv: k8sInput.core.v1.EnvVar[] = bgp
             ? [
-                  ...BGP_ENV_KEYS.map((key) => ({ name: key, value: bgp.apply((b) => formatRouterBgpEnv(b)[key]) })),
+                  ...ROUTER_BGP_PLAIN_ENV_KEYS.map((key) => ({ name: key, value: bgp.apply((b) => formatRouterBgpEnv(b)[key]) })),
                   ...(this.bgpSecret ? [fromSecret("BGP_PASSWORD", this.bgpSecret, BGP_PASSWORD_SECRET_KEY)] : []),
               ]
             : [];

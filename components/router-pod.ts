@@ -3,7 +3,7 @@
 // the facts it rests on (capabilities, ports, probe commands, Secret keys, peer groups).
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
-import { RouterBgp, checkRouterBgp } from "../lib/vnf-config";
+import { RouterBgp, checkRouterBgp } from "../lib/router-bgp-env";
 import { BgpRouting } from "../lib/routing";
 import { BFD_PORTS, BGP_PORT, FRR_VTY_PORTS } from "../lib/ports";
 import { ROUTER_NODE_SELECTOR } from "../lib/labels";
@@ -32,8 +32,6 @@ export const ROUTER_READY_COMMAND = ["/usr/local/bin/start.sh", "--ready"];
 /** The peer groups of bgp mode: swarm hosts from the cluster network, Apache VMs from the Apache network. */
 export const BGP_SWARM_GROUP = "SWARM";
 export const BGP_APACHE_GROUP = "APACHE";
-/** The container env of bgp mode besides the password (which comes from the Secret). */
-export const BGP_ENV_KEYS = ["ROUTING", "BGP_ASN", "BGP_PEER_ASN", "BGP_LISTEN_RANGES", "BGP_ANNOUNCE", "BFD_INTERVAL_MS", "BFD_MULTIPLIER"] as const;
 
 /** The networks the router legs are on (the k8s stack's clusterNetwork.cidr and apacheInfo.network). */
 export interface RouterNetworks {

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
 import { NginxLoadBalancer, NginxLoadBalancerArgs, VNF_SERVICE_LABEL_KEY, backendsOf } from "../../components/nginx-load-balancer";
-import { VnfConfigError } from "../../lib/vnf-config";
+import { VnfConfigError } from "../../lib/vnf-env-syntax";
 
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";
 

@@ -9,7 +9,8 @@ import { ROUTER_NET_CAPABILITIES, VTY_PASSWORD_SECRET_KEY } from "../../componen
 import { secretMarked } from "../../harness/engine-values";
 import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../../lib/labels";
 import { BgpRouting, DEFAULT_BFD } from "../../lib/routing";
-import { VnfConfigError, parseRoutes } from "../../lib/vnf-config";
+import { VnfConfigError } from "../../lib/vnf-env-syntax";
+import { parseRoutes } from "../../lib/router-env";
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";
 
 const base: QuaggaRouterArgs = {

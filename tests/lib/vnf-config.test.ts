@@ -1,11 +1,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { Backend, checkBackends, formatServers, parseLbEnv, parseServers } from "../../lib/lb-env";
 import {
-    Backend, Route, VnfConfigError, checkBackends, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, formatServers, parseInterfaces,
-    parseLbEnv, parseRouterEnv, parseRoutes, parseServers, parseVtyPassword, VTY_PASSWORD_PLACEHOLDER,
-    RouterBgp, checkRouterBgp, formatRouterBgpEnv, parseRouterBgpEnv,
-} from "../../lib/vnf-config";
+    Route, checkInterfaces, checkRoutes, formatInterfaces, formatRoutes, parseInterfaces, parseRouterEnv, parseRoutes,
+} from "../../lib/router-env";
+import { RouterBgp, checkRouterBgp, formatRouterBgpEnv, parseRouterBgpEnv } from "../../lib/router-bgp-env";
+import { VnfConfigError } from "../../lib/vnf-env-syntax";
+import { parseVtyPassword, VTY_PASSWORD_PLACEHOLDER } from "../../lib/vnf-passwords";
 import { renderFrrConfig, renderInterfaceLines, renderRouteLines } from "../reference/frr-config";
 import { assertInOrder } from "../reference/vector-asserts";
 import { renderNginxConfig, renderUpstreamServerLines } from "../reference/nginx-config";

@@ -1,7 +1,10 @@
 // The reference twin of images/router/start.sh's frr.conf. Only the tests use it
 // (tests/images/ and tests/vnf-config*.test.ts hold the script to it and to
 // `vtysh -C`), so it lives with them rather than in lib/.
-import { Route, RouterBgp, VnfConfigError, VTY_PASSWORD_PLACEHOLDER, checkRouterBgp, parseVtyPassword } from "../../lib/vnf-config";
+import { Route } from "../../lib/router-env";
+import { RouterBgp, checkRouterBgp } from "../../lib/router-bgp-env";
+import { VnfConfigError } from "../../lib/vnf-env-syntax";
+import { VTY_PASSWORD_PLACEHOLDER, parseVtyPassword } from "../../lib/vnf-passwords";
 import { bfdProfileLines } from "../../lib/frr-host";
 import { hostProblem } from "../../lib/net";
 

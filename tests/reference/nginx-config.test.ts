@@ -1,7 +1,7 @@
 // The reference nginx renderers against tests/vectors/nginx-config.json (the shell twin is held
 // to the same vectors in tests/images/; nginx -t checks both in tests/lib/vnf-config.validators.test.ts).
 import * as assert from "assert";
-import { parseServers } from "../../lib/vnf-config";
+import { parseServers } from "../../lib/lb-env";
 import { renderNginxConfig, renderNginxMainConfig, workerProcesses } from "./nginx-config";
 import { cpuMaxOf, readNginxVectors } from "./nginx-vectors";
 

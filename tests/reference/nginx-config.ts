@@ -2,7 +2,8 @@
 // the main nginx.conf it renders for the container's CPUs. Only the tests use it
 // (tests/images/ and tests/lib/vnf-config.validators.test.ts hold the script to it, to
 // tests/vectors/nginx-config.json and to nginx -t), so it lives with them rather than in lib/.
-import { Backend, VnfConfigError } from "../../lib/vnf-config";
+import { Backend } from "../../lib/lb-env";
+import { VnfConfigError } from "../../lib/vnf-env-syntax";
 
 export type UpstreamOptions = { maxFails?: number; failTimeout?: string };
 export type NginxOptions = UpstreamOptions & {
