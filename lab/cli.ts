@@ -25,11 +25,18 @@ async function main(argv: string[]): Promise<void> {
     const rest = at < 0 ? argv : argv.filter((_, i) => i !== at && i !== at + 1);
     const cmd = rest.find((a) => !a.startsWith("--")) ?? "up";
     const unknown = rest.filter((a) => a.startsWith("--") && a !== "--no-build");
-    if (unknown.length || !["up", "down", "status", "env"].includes(cmd) || !(LAB_ROUTINGS as readonly string[]).includes(routing)) {
-        throw new Error(`usage: npm run lab [-- up|down|status|env] [--no-build] [--routing ${LAB_ROUTINGS.join("|")}] (got ${argv.join(" ")})`);
+    if (
+        unknown.length ||
+        !["up", "down", "status", "env"].includes(cmd) ||
+        !(LAB_ROUTINGS as readonly string[]).includes(routing)
+    ) {
+        const usage = `npm run lab [-- up|down|status|env] [--no-build] [--routing ${LAB_ROUTINGS.join("|")}]`;
+        throw new Error(`usage: ${usage} (got ${argv.join(" ")})`);
     }
     if (cmd === "env") {
-        process.stdout.write(`# hybrid-vnf lab: pulumi, kubectl and docker against the lab (its project copy is ${LAB_PATHS.project})\n`);
+        process.stdout.write(
+            `# hybrid-vnf lab: pulumi, kubectl and docker against the lab (its project copy is ${LAB_PATHS.project})\n`,
+        );
         process.stdout.write(shellExports(labToolEnv()));
         return;
     }
@@ -48,7 +55,9 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`router table:\n${await routerTable()}\n`);
         const bgpRoutes = await out(["ip", "route", "show", "proto", "bgp"]);
         if (bgpRoutes) process.stdout.write(`this host's BGP routes (the bgp lab's swarm-host FRR):\n${bgpRoutes}\n`);
-        process.stdout.write(`${summary(await load({ url: addressing.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 }))}\n`);
+        const url = addressing.loadBalancerUrl + "/";
+        const round = await load({ url, count: 20, concurrency: 2, timeoutMs: 5000, maxMs: 30_000 });
+        process.stdout.write(`${summary(round)}\n`);
         return;
     }
     const lab = await labUp({ install: true, build: !argv.includes("--no-build"), routing: routing as LabRouting });
@@ -59,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-    process.stderr.write(`lab failed: ${e.message}\n(what was made so far stays for inspection; remove it with: npm run lab -- down)\n`);
+    process.stderr.write(
+        `lab failed: ${e.message}\n(what was made so far stays for inspection; remove it with: npm run lab -- down)\n`,
+    );
     process.exit(1);
 });

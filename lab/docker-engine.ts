@@ -37,7 +37,9 @@ async function has(cmd: string): Promise<boolean> {
 }
 
 async function engineUp(): Promise<boolean> {
-    return (await run(["docker", "info", "-f", "{{.ServerVersion}}"], { allowFail: true, timeoutMs: 20_000 })).code === 0;
+    return (
+        (await run(["docker", "info", "-f", "{{.ServerVersion}}"], { allowFail: true, timeoutMs: 20_000 })).code === 0
+    );
 }
 
 export interface DockerFacts {
@@ -49,16 +51,28 @@ export interface DockerFacts {
 }
 
 /** What to do about Docker, or exactly what is missing. Pure, so every branch is tested. */
-export function dockerPlan(f: DockerFacts, install: boolean): { actions: ("install" | "start")[] } | { missing: string } {
-    if (!f.root) return { missing: "the lab needs root (network namespaces, veth pairs, routes, iptables); run it as root" };
+export function dockerPlan(
+    f: DockerFacts,
+    install: boolean,
+): { actions: ("install" | "start")[] } | { missing: string } {
+    if (!f.root)
+        return { missing: "the lab needs root (network namespaces, veth pairs, routes, iptables); run it as root" };
     if (f.engine) return { actions: [] };
     const canInstall = install && f.debian;
     if (!f.cli || !f.dockerd) {
         if (canInstall) return { actions: ["install", "start"] };
-        return { missing: `Docker is not installed (${f.cli ? "no dockerd" : "no docker CLI"}); on Debian as root: apt-get install -y docker.io, then start dockerd` };
+        return {
+            missing:
+                `Docker is not installed (${f.cli ? "no dockerd" : "no docker CLI"}); ` +
+                "on Debian as root: apt-get install -y docker.io, then start dockerd",
+        };
     }
     if (install) return { actions: ["start"] };
-    return { missing: "the Docker Engine does not answer on /var/run/docker.sock; start it (as root: dockerd >/var/log/dockerd.log 2>&1 &)" };
+    return {
+        missing:
+            "the Docker Engine does not answer on /var/run/docker.sock; " +
+            "start it (as root: dockerd >/var/log/dockerd.log 2>&1 &)",
+    };
 }
 
 /**
@@ -87,10 +101,16 @@ export async function ensureDocker(o: { install: boolean; log?: (s: string) => v
         const logFd = fs.openSync("/var/log/dockerd.log", "a");
         spawn("dockerd", [], { detached: true, stdio: ["ignore", logFd, logFd] }).unref();
         for (let i = 0; i < 60 && !(await engineUp()); i++) await sleep(500);
-        if (!(await engineUp())) throw new Error("dockerd was started but does not answer after 30 s; see /var/log/dockerd.log");
+        if (!(await engineUp()))
+            throw new Error("dockerd was started but does not answer after 30 s; see /var/log/dockerd.log");
     }
     const missing: string[] = [];
-    for (const [cmd, pkg] of [["ip", "iproute2"], ["iptables", "iptables"], ["nsenter", "util-linux"], ["curl", "curl"]]) {
+    for (const [cmd, pkg] of [
+        ["ip", "iproute2"],
+        ["iptables", "iptables"],
+        ["nsenter", "util-linux"],
+        ["curl", "curl"],
+    ]) {
         if (!(await has(cmd))) missing.push(`${cmd} (apt-get install ${pkg})`);
     }
     if (missing.length) throw new Error(`missing tools: ${missing.join(", ")}`);
@@ -101,7 +121,8 @@ export async function ensureDocker(o: { install: boolean; log?: (s: string) => v
 export async function ensureSwarm(): Promise<string> {
     const st = await out(["docker", "info", "-f", "{{.Swarm.LocalNodeState}}"]);
     if (st === "active") return "swarm already active";
-    if (st !== "inactive") throw new Error(`swarm is in state "${st}"; fix it (docker swarm leave --force) and run the lab again`);
+    if (st !== "inactive")
+        throw new Error(`swarm is in state "${st}"; fix it (docker swarm leave --force) and run the lab again`);
     const gw = (await run(["docker", "network", "inspect", "docker_gwbridge"], { allowFail: true })).code === 0;
     await run(["docker", "swarm", "init", "--advertise-addr", "127.0.0.1"]);
     writeState({ ...readState(), swarmInitByLab: true, gwbridgeByLab: !gw });
@@ -135,5 +156,14 @@ export function inNetns(pid: number, argv: string[]): string[] {
 }
 
 export async function health(container: string): Promise<string> {
-    return out(["docker", "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", container], { allowFail: true });
+    return out(
+        [
+            "docker",
+            "inspect",
+            "-f",
+            "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}",
+            container,
+        ],
+        { allowFail: true },
+    );
 }

@@ -29,7 +29,9 @@ export const LAB_PATHS = {
 export const DOCKER_HOST = "unix:///var/run/docker.sock";
 
 /** Everything the real tools need to act on the lab (also what `npm run lab -- env` prints). */
-export function labToolEnv(kubeconfigPath = path.join(LAB_PATHS.controlPlane, "admin.kubeconfig")): Record<string, string> {
+export function labToolEnv(
+    kubeconfigPath = path.join(LAB_PATHS.controlPlane, "admin.kubeconfig"),
+): Record<string, string> {
     return {
         ...toolchainEnv(),
         PULUMI_BACKEND_URL: `file://${LAB_PATHS.state}`,
@@ -92,21 +94,37 @@ function useToolEnv(env: Record<string, string>): void {
 }
 
 /** Sets a config value (secret or not) of a lab stack in the project copy. */
-export async function setLabConfig(env: Record<string, string>, stack: string, key: string, value: string, secret: boolean): Promise<void> {
+export async function setLabConfig(
+    env: Record<string, string>,
+    stack: string,
+    key: string,
+    value: string,
+    secret: boolean,
+): Promise<void> {
     useToolEnv(env);
-    const s = await LocalWorkspace.createOrSelectStack({ stackName: stack, workDir: LAB_PATHS.project }, { workDir: LAB_PATHS.project, envVars: env });
+    const s = await LocalWorkspace.createOrSelectStack(
+        { stackName: stack, workDir: LAB_PATHS.project },
+        { workDir: LAB_PATHS.project, envVars: env },
+    );
     await s.setConfig(key, { value, secret });
 }
 
 /** A lab stack's state as `pulumi stack export --show-secrets` gives it (harness/plan-query.ts reads it). */
 export async function exportLabStack(env: Record<string, string>, stack: string): Promise<Deployment> {
     useToolEnv(env);
-    const s = await LocalWorkspace.selectStack({ stackName: stack, workDir: LAB_PATHS.project }, { workDir: LAB_PATHS.project, envVars: env });
+    const s = await LocalWorkspace.selectStack(
+        { stackName: stack, workDir: LAB_PATHS.project },
+        { workDir: LAB_PATHS.project, envVars: env },
+    );
     return s.exportStack();
 }
 
 /** `pulumi up` (deploy) or `pulumi destroy` of k8s-local, swarm-local, chain-local, in order. */
-export async function runLabStacks(command: Command, env: Record<string, string>, log: (s: string) => void): Promise<RunReport> {
+export async function runLabStacks(
+    command: Command,
+    env: Record<string, string>,
+    log: (s: string) => void,
+): Promise<RunReport> {
     useToolEnv(env);
     const report = await runStacks(command, LAB_ENV, labRunner(env, command === "deploy" ? undefined : []), {
         preview: false,
@@ -114,6 +132,9 @@ export async function runLabStacks(command: Command, env: Record<string, string>
         onStackDone: () => undefined,
     });
     for (const line of describeReport(report).trimEnd().split("\n")) log(line);
-    if (report.failure) throw new Error(`pulumi ${command} of the local stacks failed at ${report.failure.stack}: ${report.failure.detail}`);
+    if (report.failure)
+        throw new Error(
+            `pulumi ${command} of the local stacks failed at ${report.failure.stack}: ${report.failure.detail}`,
+        );
     return report;
 }

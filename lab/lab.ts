@@ -9,7 +9,14 @@ import { ensureDocker, ensureSwarm, undoEngineChanges } from "./docker-engine";
 import { imageExists, provision, provisionFacts, vnfImageTags } from "./provision";
 import { LbSpec, RouterSpec, labOutput } from "./specs/workload-specs";
 import { labStackOverrides, planViews, specsFrom } from "./specs/stack-views";
-import { apacheAnswering, applyTopology, downTopology, lbTask, nodeRoutes, routerDiagnosis } from "./topology/apply-topology";
+import {
+    apacheAnswering,
+    applyTopology,
+    downTopology,
+    lbTask,
+    nodeRoutes,
+    routerDiagnosis,
+} from "./topology/apply-topology";
 import { labTopology } from "./topology/build-topology";
 import { LabBgp } from "./topology/frr-containers";
 import { BGP_LAB_ROUTERS, LabRouterNode, LabRouting, labRouterNodes } from "./topology/router-nodes";
@@ -85,7 +92,9 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
         labOutput<K8sClusterOutputs[K]>(views, LOCAL_STACKS[0], key);
     const model = k8sOut("routing");
     if (routing === "bgp" && model.mode !== "bgp") {
-        throw new Error(`${LOCAL_STACKS[0]}: planned with routing bgp but its routing output is ${JSON.stringify(model)}`);
+        throw new Error(
+            `${LOCAL_STACKS[0]}: planned with routing bgp but its routing output is ${JSON.stringify(model)}`,
+        );
     }
     const bgp: LabBgp | undefined =
         routing === "bgp" && model.mode === "bgp"
@@ -101,33 +110,46 @@ async function labUpLocked(o: UpOptions, log: Log): Promise<Lab> {
             ["apache backends", apacheImage],
         ]) {
             if (!(await imageExists(img))) {
-                throw new Error(`${what}: image ${img} is not built here (images/build.sh builds hybrid-vnf/*:$(cat images/VERSION))`);
+                const build = "images/build.sh builds hybrid-vnf/*:$(cat images/VERSION)";
+                throw new Error(`${what}: image ${img} is not built here (${build})`);
             }
         }
     });
     await step("swarm mode", async () => log(await ensureSwarm()));
     if (bgp) {
-        await step("no routes of FRR's protocols on this host (the swarm host's zebra runs in its root namespace)", checkNoFrrRoutes);
+        await step(
+            "no routes of FRR's protocols on this host (the swarm host's zebra runs in its root namespace)",
+            checkNoFrrRoutes,
+        );
     }
     // The hosts and networks the clouds would give, the safety route first (before any lab packet).
     const lbTargetPort = lb.ports.find((p) => p.published === addressing.lbPort)!.target;
     await applyTopology(labTopology({ addressing, lbTargetPort, apacheImage, routers, bgp }), step);
     await deployStacks({ routers, routing, vtyPassword: o.vtyPassword }, step, log);
-    await step(`router pods' ROUTES in ${routers.length === 1 ? "the node's" : "every node's"} kernel table (proto 196)`, async () => {
-        for (const n of routers) {
-            try {
-                await waitFor(`the router's ROUTES in ${n.node}'s kernel table (proto 196)`, async () =>
-                    missingRoutes(router.routes, await nodeRoutes(n.node)).length === 0 ? true : undefined, 30_000);
-            } catch (e) {
-                throw new Error(`${(e as Error).message}\n${await routerDiagnosis(n.router)}`);
+    await step(
+        `router pods' ROUTES in ${routers.length === 1 ? "the node's" : "every node's"} kernel table (proto 196)`,
+        async () => {
+            for (const n of routers) {
+                try {
+                    await waitFor(
+                        `the router's ROUTES in ${n.node}'s kernel table (proto 196)`,
+                        async () =>
+                            missingRoutes(router.routes, await nodeRoutes(n.node)).length === 0 ? true : undefined,
+                        30_000,
+                    );
+                } catch (e) {
+                    throw new Error(`${(e as Error).message}\n${await routerDiagnosis(n.router)}`);
+                }
             }
-        }
-        await apacheAnswering(addressing);
-    });
+            await apacheAnswering(addressing);
+        },
+    );
     if (bgp) {
         const hops = routers.map((n) => n.clusterIp);
-        await step(`this host's ${addressing.apacheCidr}: one ECMP next hop per router (BGP from ${routers.length} routers)`, () =>
-            waitForHostNextHops(addressing.apacheCidr, hops, 60_000));
+        await step(
+            `this host's ${addressing.apacheCidr}: one ECMP next hop per router (BGP from ${routers.length} routers)`,
+            () => waitForHostNextHops(addressing.apacheCidr, hops, 60_000),
+        );
     }
     await step("LB Swarm service (made by the docker provider) answering on loadBalancerUrl", async () => {
         await timeToOk(`${addressing.loadBalancerUrl}/healthz`, 90_000, { intervalMs: 250 });
@@ -145,8 +167,10 @@ async function deployStacks(
     step: Step,
     log: Log,
 ): Promise<void> {
-    const cp = await step("Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)", () =>
-        startControlPlane(LAB_PATHS.controlPlane, log));
+    const cp = await step(
+        "Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)",
+        () => startControlPlane(LAB_PATHS.controlPlane, log),
+    );
     const nodeNames = o.routers.map((n) => n.node).join(", ");
     const selector = JSON.stringify(ROUTER_NODE_SELECTOR);
     await step(`router nodes ${nodeNames} in the API (labelled ${selector}), one node agent each`, async () => {
@@ -160,45 +184,67 @@ async function deployStacks(
                 containerName: n.router,
                 containerLabels: { [LAB_NAMES.label]: "1" },
             };
-            const argv = [process.execPath, "-r", "ts-node/register/transpile-only", NODE_AGENT_MAIN, JSON.stringify(config)];
+            const argv = [
+                process.execPath,
+                "-r",
+                "ts-node/register/transpile-only",
+                NODE_AGENT_MAIN,
+                JSON.stringify(config),
+            ];
             startDetached(LAB_PATHS.dir, n.agent, argv);
         }
     });
     const env = labToolEnv(cp.kubeconfigPath);
-    await step("project copy in .lab/project, kubeconfig as the secret hybrid-vnf:kubeconfig of k8s-local", async () => {
-        prepareLabProject();
-        await setLabConfig(env, LOCAL_STACKS[0], "hybrid-vnf:kubeconfig", cp.kubeconfig, true);
-        if (o.vtyPassword !== undefined) {
-            await setLabConfig(env, LOCAL_STACKS[2], "hybrid-vnf:routerVtyPassword", o.vtyPassword, true);
-        }
-        // The same overrides the plan used (bgp: routing and routerHosts of k8s-local).
-        for (const [stack, values] of Object.entries(labStackOverrides(o.routing))) {
-            for (const [key, value] of Object.entries(values)) {
-                await setLabConfig(env, stack, key, typeof value === "string" ? value : JSON.stringify(value), false);
+    await step(
+        "project copy in .lab/project, kubeconfig as the secret hybrid-vnf:kubeconfig of k8s-local",
+        async () => {
+            prepareLabProject();
+            await setLabConfig(env, LOCAL_STACKS[0], "hybrid-vnf:kubeconfig", cp.kubeconfig, true);
+            if (o.vtyPassword !== undefined) {
+                await setLabConfig(env, LOCAL_STACKS[2], "hybrid-vnf:routerVtyPassword", o.vtyPassword, true);
             }
-        }
-    });
+            // The same overrides the plan used (bgp: routing and routerHosts of k8s-local).
+            for (const [stack, values] of Object.entries(labStackOverrides(o.routing))) {
+                for (const [key, value] of Object.entries(values)) {
+                    await setLabConfig(
+                        env,
+                        stack,
+                        key,
+                        typeof value === "string" ? value : JSON.stringify(value),
+                        false,
+                    );
+                }
+            }
+        },
+    );
     await step(`pulumi up ${LOCAL_STACKS.join(", ")} (real engine, policy pack hybrid-vnf)`, () =>
-        runLabStacks("deploy", env, log));
+        runLabStacks("deploy", env, log),
+    );
 }
 
 /** pulumi destroy (chain, swarm, k8s), then the agents, the control plane and the topology. */
 async function downLocked(log: Log): Promise<void> {
     if (labStateHasStacks()) {
         if (alivePid(path.join(LAB_PATHS.controlPlane, "kube-apiserver.pid")) === undefined) {
-            log("the lab's state holds stacks but its control plane is gone: the state is dropped " +
-                "(its objects went with the control plane)");
+            log(
+                "the lab's state holds stacks but its control plane is gone: the state is dropped " +
+                    "(its objects went with the control plane)",
+            );
         } else {
             // A destroy that fails (an object removed behind the engine's back) must not leave the
             // lab stuck: everything the stacks made lives in the lab's control plane, removed next,
             // or is a Swarm service carrying the VNF label, which downTopology removes.
             await runLabStacks("destroy", labToolEnv(), log).catch((e: Error) =>
-                log(`${e.message.split("\n")[0]}; the state is dropped and the stacks' objects are removed ` +
-                    "with the control plane and by label"));
+                log(
+                    `${e.message.split("\n")[0]}; the state is dropped and the stacks' objects are removed ` +
+                        "with the control plane and by label",
+                ),
+            );
         }
     }
     for (let i = 0; i < BGP_LAB_ROUTERS; i++) {
-        if (await stopDetached(LAB_PATHS.dir, LAB_NAMES.nodeAgent(i))) log(`node agent ${LAB_NAMES.nodeAgent(i)} stopped`);
+        if (await stopDetached(LAB_PATHS.dir, LAB_NAMES.nodeAgent(i)))
+            log(`node agent ${LAB_NAMES.nodeAgent(i)} stopped`);
     }
     await stopControlPlane(LAB_PATHS.controlPlane, log);
     fs.rmSync(LAB_PATHS.state, { recursive: true, force: true });

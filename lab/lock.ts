@@ -54,7 +54,8 @@ export async function acquireLabLock(waitMs: number, log: (s: string) => void = 
     while (!tryTake()) {
         if (!told) log(`waiting for the lab lock ${LOCK_DIR} (held by pid ${owner()})`);
         told = true;
-        if (Date.now() > deadline) throw new Error(`another lab run (pid ${owner()}) holds ${LOCK_DIR}; waited ${waitMs / 1000} s`);
+        if (Date.now() > deadline)
+            throw new Error(`another lab run (pid ${owner()}) holds ${LOCK_DIR}; waited ${waitMs / 1000} s`);
         await sleep(1000);
     }
     depth = 1;

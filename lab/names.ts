@@ -1,7 +1,10 @@
 // The name of everything the lab makes, in both routing modes: `down` finds it all by these,
 // without the plan. Router node 0 is the static lab's one node; the bgp lab's node i > 0 takes the
 // same names with a number (Linux interface names stay within 15 characters).
-const numbered = (name: string, sep: string) => (i = 0) => (i === 0 ? name : `${name}${sep}${i + 1}`);
+const numbered =
+    (name: string, sep: string) =>
+    (i = 0) =>
+        i === 0 ? name : `${name}${sep}${i + 1}`;
 const apacheBackend = (i: number) => `hvnf-lab-apache-${i + 1}`;
 
 export const LAB_NAMES = {

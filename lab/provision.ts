@@ -22,7 +22,11 @@ export async function imageExists(ref: string): Promise<boolean> {
 /** The VNF images' tags (images/VERSION), by name. */
 export function vnfImageTags(): Record<"router" | "nginx-lb" | "apache", string> {
     const version = fs.readFileSync(path.join(REPO, "images", "VERSION"), "utf8").trim();
-    return { router: `hybrid-vnf/router:${version}`, "nginx-lb": `hybrid-vnf/nginx-lb:${version}`, apache: `hybrid-vnf/apache:${version}` };
+    return {
+        router: `hybrid-vnf/router:${version}`,
+        "nginx-lb": `hybrid-vnf/nginx-lb:${version}`,
+        apache: `hybrid-vnf/apache:${version}`,
+    };
 }
 
 export interface ProvisionFacts {
@@ -78,7 +82,9 @@ export async function provision(facts: ProvisionFacts, step: Step, log: Log): Pr
     const before = [...(facts.baseImage ? [] : [BASE_IMAGE]), ...facts.missingImages];
     if (plan.steps.includes("base image")) {
         await step(`base image ${BASE_IMAGE} (images/bootstrap-base.sh)`, () =>
-            runStreaming(["sh", path.join(REPO, "images", "bootstrap-base.sh")], progress(""), { timeoutMs: 1_200_000 }),
+            runStreaming(["sh", path.join(REPO, "images", "bootstrap-base.sh")], progress(""), {
+                timeoutMs: 1_200_000,
+            }),
         );
     }
     if (plan.steps.includes("images")) {

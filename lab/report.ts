@@ -51,7 +51,8 @@ function routingLines(lab: Lab, hops: string[]): string[] {
         `  host route ${a.apacheCidr} via ${a.routerHost} dev ${LAB_NAMES.hostClusterLeg()} ` +
             `(host leg ${a.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
         `  router node netns ${LAB_NAMES.routerNode()}: ${clusterIf} ${a.routerHost} (cluster ${a.clusterCidr}), ` +
-            `${apacheIf} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); router container ${LAB_NAMES.routerContainer()}`,
+            `${apacheIf} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); ` +
+            `router container ${LAB_NAMES.routerContainer()}`,
         `  ${backends}, default via ${a.routerApacheIp}`,
     ];
 }

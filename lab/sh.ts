@@ -9,7 +9,10 @@ export interface RunResult {
 }
 
 export class CommandError extends Error {
-    constructor(readonly argv: string[], readonly result: RunResult) {
+    constructor(
+        readonly argv: string[],
+        readonly result: RunResult,
+    ) {
         super(`command failed (exit ${result.code}): ${argv.join(" ")}\n${(result.stderr || result.stdout).trim()}`);
         this.name = "CommandError";
     }
@@ -30,18 +33,35 @@ export interface RunOptions {
 export function run(argv: string[], o: RunOptions = {}): Promise<RunResult> {
     if (o.verbose) process.stderr.write(`lab$ ${argv.join(" ")}\n`);
     return new Promise((resolve, reject) => {
-        execFile(argv[0], argv.slice(1), { timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL", env: o.env, cwd: o.cwd }, (err, stdout, stderr) => {
-            const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
-            if (e && typeof e.code === "string") {
-                // The program itself could not be started (ENOENT, EACCES).
-                reject(new Error(`cannot run ${argv[0]}: ${e.code}${e.code === "ENOENT" ? " (not installed?)" : ""}`));
-                return;
-            }
-            const code = e ? (e.killed ? 124 : typeof e.code === "number" ? e.code : 1) : 0;
-            const result = { code, stdout: String(stdout), stderr: String(stderr) + (e?.killed ? `\n(killed after ${o.timeoutMs ?? 120_000} ms)` : "") };
-            if (code !== 0 && !o.allowFail) reject(new CommandError(argv, result));
-            else resolve(result);
-        });
+        execFile(
+            argv[0],
+            argv.slice(1),
+            {
+                timeout: o.timeoutMs ?? 120_000,
+                maxBuffer: 64 * 1024 * 1024,
+                killSignal: "SIGKILL",
+                env: o.env,
+                cwd: o.cwd,
+            },
+            (err, stdout, stderr) => {
+                const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+                if (e && typeof e.code === "string") {
+                    // The program itself could not be started (ENOENT, EACCES).
+                    reject(
+                        new Error(`cannot run ${argv[0]}: ${e.code}${e.code === "ENOENT" ? " (not installed?)" : ""}`),
+                    );
+                    return;
+                }
+                const code = e ? (e.killed ? 124 : typeof e.code === "number" ? e.code : 1) : 0;
+                const result = {
+                    code,
+                    stdout: String(stdout),
+                    stderr: String(stderr) + (e?.killed ? `\n(killed after ${o.timeoutMs ?? 120_000} ms)` : ""),
+                };
+                if (code !== 0 && !o.allowFail) reject(new CommandError(argv, result));
+                else resolve(result);
+            },
+        );
     });
 }
 
@@ -78,7 +98,9 @@ export function runStreaming(argv: string[], onLine: (line: string) => void, o: 
         child.on("close", (code, signal) => {
             clearTimeout(timer);
             if (code === 0) return resolve();
-            const why = signal ? `killed (${signal}${signal === "SIGKILL" ? `, after ${timeoutMs} ms` : ""})` : `exit ${code}`;
+            const why = signal
+                ? `killed (${signal}${signal === "SIGKILL" ? `, after ${timeoutMs} ms` : ""})`
+                : `exit ${code}`;
             reject(new Error(`${argv.join(" ")} failed (${why}):\n${tail.join("\n")}`));
         });
     });
@@ -92,7 +114,12 @@ export async function out(argv: string[], o: RunOptions = {}): Promise<string> {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+    what: string,
+    check: () => Promise<T | undefined>,
+    timeoutMs: number,
+    intervalMs = 200,
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     for (;;) {
@@ -103,7 +130,9 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
             last = e;
         }
         if (Date.now() > deadline) {
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+            throw new Error(
+                `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`,
+            );
         }
         await sleep(intervalMs);
     }

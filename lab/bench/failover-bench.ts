@@ -16,23 +16,37 @@ import { out } from "../sh";
 const RESULTS = path.join(REPO, "bench", "results");
 const LOAD = { concurrency: 4, requestTimeoutMs: 5000, warmupMs: 2000, settleMs: 2000, pollMs: 10, outageMs: 5000 };
 
-export function failoverMarkdown(runs: FailoverRun[], when: string, machine: { cpus: number; kernel: string; docker: string }): string {
+export function failoverMarkdown(
+    runs: FailoverRun[],
+    when: string,
+    machine: { cpus: number; kernel: string; docker: string },
+): string {
     const polls = runs.filter((r) => r.routing === "bgp").map((r) => r.pollPeriodMs);
-    const poll = polls.length ? ` The host's route was polled every ${Math.max(...polls).toFixed(0)} ms or faster (the withdrawal's resolution).` : "";
-    return [
-        `Failover benchmark (\`npm run bench:failover\`, ${when}): under load, one router container killed (\`docker kill\`), then one router node ` +
-            `silent for ${LOAD.outageMs / 1000} s (every packet into, out of and through its namespace dropped, as a dead VM looks to its peers). ` +
-            `${LOAD.concurrency} clients each send one request at a time on a fresh connection (timeout ${LOAD.requestTimeoutMs / 1000} s, no retries), ` +
-            `from ${LOAD.warmupMs / 1000} s before the fault until ${LOAD.settleMs / 1000} s after the router is back in service. ` +
-            "Times are ms from the fault. Router back: running again (kill: the node agent restarts it) or reachable again (silent node); " +
-            "ready: its readiness probe passes (bgp: its sessions are Established). " +
-            `One machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}), both modes in one run.${poll}`,
-        "",
-        failoverTable(runs).trimEnd(),
-        "",
-        ...runs.flatMap((r) => r.notes.map((n) => `- ${r.routing}, ${r.fault}: ${n}`)),
-        "Goals in bgp mode (issue 11): the dead next hop withdrawn within 1 s, 0 requests failed. Printed, not judged.",
-    ].join("\n") + "\n";
+    const poll = polls.length
+        ? ` The host's route was polled every ${Math.max(...polls).toFixed(0)} ms or faster ` +
+          "(the withdrawal's resolution)."
+        : "";
+    return (
+        [
+            `Failover benchmark (\`npm run bench:failover\`, ${when}): under load, one router container killed ` +
+                `(\`docker kill\`), then one router node silent for ${LOAD.outageMs / 1000} s (every packet into, ` +
+                "out of and through its namespace dropped, as a dead VM looks to its peers). " +
+                `${LOAD.concurrency} clients each send one request at a time on a fresh connection ` +
+                `(timeout ${LOAD.requestTimeoutMs / 1000} s, no retries), from ${LOAD.warmupMs / 1000} s before the ` +
+                `fault until ${LOAD.settleMs / 1000} s after the router is back in service. ` +
+                "Times are ms from the fault. Router back: running again (kill: the node agent restarts it) " +
+                "or reachable again (silent node); " +
+                "ready: its readiness probe passes (bgp: its sessions are Established). " +
+                `One machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}), ` +
+                `both modes in one run.${poll}`,
+            "",
+            failoverTable(runs).trimEnd(),
+            "",
+            ...runs.flatMap((r) => r.notes.map((n) => `- ${r.routing}, ${r.fault}: ${n}`)),
+            "Goals in bgp mode (issue 11): the dead next hop withdrawn within 1 s, 0 requests failed. " +
+                "Printed, not judged.",
+        ].join("\n") + "\n"
+    );
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -47,16 +61,24 @@ async function main(argv: string[]): Promise<void> {
                 log(`${routing}, ${fault}: ${JSON.stringify(r)}`);
                 runs.push(r);
             }
-            if (i < modes.length - 1 || !argv.includes("--keep")) await labDown({ log: (s) => log(`lab: ${s}`), engine: i === modes.length - 1 });
+            if (i < modes.length - 1 || !argv.includes("--keep"))
+                await labDown({ log: (s) => log(`lab: ${s}`), engine: i === modes.length - 1 });
         }
     } catch (e) {
         if (!argv.includes("--keep")) await labDown({ log: (s) => log(`lab: ${s}`) });
         throw e;
     }
     const when = new Date().toISOString().slice(0, 10);
-    const machine = { cpus: os.cpus().length, kernel: os.release(), docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]) };
+    const machine = {
+        cpus: os.cpus().length,
+        kernel: os.release(),
+        docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]),
+    };
     fs.mkdirSync(RESULTS, { recursive: true });
-    fs.writeFileSync(path.join(RESULTS, "failover.json"), JSON.stringify({ when, machine, load: LOAD, runs }, null, 2) + "\n");
+    fs.writeFileSync(
+        path.join(RESULTS, "failover.json"),
+        JSON.stringify({ when, machine, load: LOAD, runs }, null, 2) + "\n",
+    );
     const md = failoverMarkdown(runs, when, machine);
     fs.writeFileSync(path.join(RESULTS, "failover.md"), md);
     process.stdout.write(md);

@@ -33,7 +33,8 @@ export const FAULT_TEXT: Record<Fault, (outageMs: number) => string> = {
 /** Every packet into, out of and through a node's namespace dropped (on), or let through again (off). */
 export async function silenceNode(node: string, on: boolean): Promise<void> {
     const pid = await pidOf(node);
-    for (const chain of ["INPUT", "OUTPUT", "FORWARD"]) await run(inNetns(pid, ["iptables", "-w", on ? "-I" : "-D", chain, "-j", "DROP"]));
+    for (const chain of ["INPUT", "OUTPUT", "FORWARD"])
+        await run(inNetns(pid, ["iptables", "-w", on ? "-I" : "-D", chain, "-j", "DROP"]));
 }
 
 /** Packets a node has sent out of its leg `iface` (towards the Apache network on its Apache leg). */
@@ -42,7 +43,10 @@ async function txPackets(node: string, iface: string): Promise<number> {
     return Number(link.stats64?.tx?.packets ?? link.stats?.tx?.packets ?? 0);
 }
 
-export interface TimedLoad extends Pick<LoadResult, "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs"> {
+export interface TimedLoad extends Pick<
+    LoadResult,
+    "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs"
+> {
     /** Longest time (ms) in which no request completed successfully. */
     longestGapMs: number;
 }
@@ -60,7 +64,14 @@ export function longestGap(okAt: number[], start: number, end: number): number {
  * notes when each success completed: with a few clients stuck in timeouts, the failure count alone
  * would understate an outage, the longest gap without a success does not.
  */
-function timedLoad(url: string, concurrency: number, timeoutMs: number, maxCount: number, maxMs: number, stop: () => boolean): Promise<TimedLoad> {
+function timedLoad(
+    url: string,
+    concurrency: number,
+    timeoutMs: number,
+    maxCount: number,
+    maxMs: number,
+    stop: () => boolean,
+): Promise<TimedLoad> {
     const t0 = Date.now();
     const r = { sent: 0, ok: 0, failed: 0, failures: {} as Record<string, number> };
     const latencies: number[] = [];
@@ -138,13 +149,22 @@ export interface FailoverRun {
 }
 
 async function runningSince(container: string): Promise<number | undefined> {
-    const r = await run(["docker", "inspect", "-f", "{{.State.Running}} {{.State.StartedAt}}", container], { allowFail: true });
+    const r = await run(["docker", "inspect", "-f", "{{.State.Running}} {{.State.StartedAt}}", container], {
+        allowFail: true,
+    });
     const [running, started] = r.stdout.trim().split(" ");
     return r.code === 0 && running === "true" ? Date.parse(started) : undefined;
 }
 
 async function ready(container: string): Promise<boolean> {
-    return (await run(["docker", "exec", container, "/usr/local/bin/start.sh", "--ready"], { allowFail: true, timeoutMs: 10_000 })).code === 0;
+    return (
+        (
+            await run(["docker", "exec", container, "/usr/local/bin/start.sh", "--ready"], {
+                allowFail: true,
+                timeoutMs: 10_000,
+            })
+        ).code === 0
+    );
 }
 
 export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promise<FailoverRun> {
@@ -159,14 +179,32 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     const boundMs = o.boundMs ?? 60_000;
     const notes: string[] = [];
     // A steady state first (an earlier fault's router may still be coming back): ready, every next hop in.
-    const want = bgp ? nodes.map((n) => n.clusterIp).sort().join(",") : "";
-    await waitFor(`router ${victim.router} ready${bgp ? ` and ${prefix} via ${want}` : ""} before the fault`, async () =>
-        (await ready(victim.router)) && (!bgp || (await hostNextHops(prefix)).join(",") === want) ? true : undefined, 60_000, 250);
+    const want = bgp
+        ? nodes
+              .map((n) => n.clusterIp)
+              .sort()
+              .join(",")
+        : "";
+    await waitFor(
+        `router ${victim.router} ready${bgp ? ` and ${prefix} via ${want}` : ""} before the fault`,
+        async () =>
+            (await ready(victim.router)) && (!bgp || (await hostNextHops(prefix)).join(",") === want)
+                ? true
+                : undefined,
+        60_000,
+        250,
+    );
     const nextHopsBefore = bgp ? await hostNextHops(prefix) : [];
 
     let stopLoad = false;
-    const loading = timedLoad(lab.addressing.loadBalancerUrl + "/", o.concurrency ?? 4, o.requestTimeoutMs ?? 5000, o.maxRequests ?? 50_000,
-        boundMs + (o.warmupMs ?? 2000) + (o.settleMs ?? 2000) + 10_000, () => stopLoad);
+    const loading = timedLoad(
+        lab.addressing.loadBalancerUrl + "/",
+        o.concurrency ?? 4,
+        o.requestTimeoutMs ?? 5000,
+        o.maxRequests ?? 50_000,
+        boundMs + (o.warmupMs ?? 2000) + (o.settleMs ?? 2000) + 10_000,
+        () => stopLoad,
+    );
     const apacheLeg = lab.addressing.nodeIfaces[1];
     const counts = async () => Promise.all(nodes.map((n) => txPackets(n.node, apacheLeg)));
     const before = bgp ? await counts() : [];
@@ -174,7 +212,12 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
     const sent = bgp ? (await counts()).map((c, k) => c - before[k]) : [];
     const total = sent.reduce((x, y) => x + y, 0);
     const victimShare = bgp && total > 0 ? sent[nodes.indexOf(victim)] / total : null;
-    if (bgp) log(`packets to the Apache network during the warm-up, by router: ${sent.join(", ")} (the victim's share ${victimShare === null ? "n/a" : victimShare.toFixed(2)})`);
+    if (bgp) {
+        const share = victimShare === null ? "n/a" : victimShare.toFixed(2);
+        log(
+            `packets to the Apache network during the warm-up, by router: ${sent.join(", ")} (victim's share ${share})`,
+        );
+    }
 
     const t0 = Date.now();
     const since = () => Date.now() - t0;
@@ -205,7 +248,8 @@ export async function measureFailover(lab: Lab, o: FailoverOptions = {}): Promis
             polls++;
             if (withdrawnMs === null && !hops.includes(victim.clusterIp)) {
                 withdrawnMs = since();
-                log(`${victim.clusterIp} withdrawn from ${prefix} after ${withdrawnMs} ms (next hops: ${hops.join(", ") || "none"})`);
+                const left = hops.join(", ") || "none";
+                log(`${victim.clusterIp} withdrawn from ${prefix} after ${withdrawnMs} ms (next hops: ${left})`);
             } else if (withdrawnMs !== null && hops.includes(victim.clusterIp)) {
                 readdedMs = since();
                 log(`${victim.clusterIp} re-added after ${readdedMs} ms`);
@@ -268,7 +312,9 @@ const ms = (v: number | null, absent: string) => (v === null ? absent : `${v}`);
 /** The README's failover table: one row per run, in run order. */
 export function failoverTable(runs: FailoverRun[]): string {
     const rows = runs.map((x) => [
-        x.routing === "bgp" ? `BGP+BFD (${x.bfd!.intervalMs} ms x ${x.bfd!.multiplier}), ${x.routers} routers` : `static, ${x.routers} router`,
+        x.routing === "bgp"
+            ? `BGP+BFD (${x.bfd!.intervalMs} ms x ${x.bfd!.multiplier}), ${x.routers} routers`
+            : `static, ${x.routers} router`,
         x.fault,
         x.victimShare === null ? "all (the only router)" : `${(x.victimShare * 100).toFixed(0)}%`,
         x.load.sent,
@@ -280,5 +326,20 @@ export function failoverTable(runs: FailoverRun[]): string {
         ms(x.readyMs, "not within the bound"),
         x.routing === "bgp" ? ms(x.readdedMs, "not within the bound") : "n/a",
     ]);
-    return markdownTable(["routing", "fault", "traffic via the failed router before", "requests", "failed", "longest request ms", "longest time without a success ms", "dead next hop withdrawn ms", "router back ms", "router ready ms", "next hop re-added ms"], rows);
+    return markdownTable(
+        [
+            "routing",
+            "fault",
+            "traffic via the failed router before",
+            "requests",
+            "failed",
+            "longest request ms",
+            "longest time without a success ms",
+            "dead next hop withdrawn ms",
+            "router back ms",
+            "router ready ms",
+            "next hop re-added ms",
+        ],
+        rows,
+    );
 }

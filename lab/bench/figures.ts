@@ -38,7 +38,8 @@ export function missingRoutes(routes: Route[], table: KernelRoute[]): string[] {
         );
         if (!hit) problems.push(`${want} is not in the kernel table as proto ${ZEBRA_STATIC_PROTO} (zebra static)`);
         const connected = table.find((k) => k.dst === r.prefix && k.protocol === "2");
-        if (connected) problems.push(`${r.prefix} is also a connected route on ${connected.dev}, which shadows the static route`);
+        if (connected)
+            problems.push(`${r.prefix} is also a connected route on ${connected.dev}, which shadows the static route`);
     }
     return problems;
 }
@@ -86,7 +87,15 @@ export function parseWrk(out: string): WrkResult {
 export function medianOf(runs: WrkResult[]): WrkResult {
     const med = (f: (r: WrkResult) => number) => median(runs.map(f));
     const sum = (f: (r: WrkResult) => number) => runs.reduce((n, r) => n + f(r), 0);
-    return { requests: sum((r) => r.requests), seconds: sum((r) => r.seconds), rps: med((r) => r.rps), p50ms: med((r) => r.p50ms), p99ms: med((r) => r.p99ms), non2xx: sum((r) => r.non2xx), socketErrors: sum((r) => r.socketErrors) };
+    return {
+        requests: sum((r) => r.requests),
+        seconds: sum((r) => r.seconds),
+        rps: med((r) => r.rps),
+        p50ms: med((r) => r.p50ms),
+        p99ms: med((r) => r.p99ms),
+        non2xx: sum((r) => r.non2xx),
+        socketErrors: sum((r) => r.socketErrors),
+    };
 }
 
 export interface BenchRow extends WrkResult {
@@ -111,7 +120,16 @@ export function markdownTable(headers: string[], rows: (string | number)[][]): s
 export function textTable(headers: string[], rows: (string | number)[][]): string {
     const all = [headers, ...rows].map((r) => r.map(String));
     const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-    return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n") + "\n";
+    return (
+        all
+            .map((r) =>
+                r
+                    .map((c, i) => c.padEnd(widths[i]))
+                    .join("  ")
+                    .trimEnd(),
+            )
+            .join("\n") + "\n"
+    );
 }
 
 export function benchTable(rows: BenchRow[]): { headers: string[]; cells: (string | number)[][] } {
@@ -130,22 +148,49 @@ export function benchTable(rows: BenchRow[]): { headers: string[]; cells: (strin
 }
 
 /** Requests/s of the chain over each reference path: issue 10's goals are >= 0.95x and >= 0.45x. */
-export function chainRatios(chain: WrkResult, lbDirect: WrkResult, apache: WrkResult): { vsLbDirect: number; vsApache: number } {
+export function chainRatios(
+    chain: WrkResult,
+    lbDirect: WrkResult,
+    apache: WrkResult,
+): { vsLbDirect: number; vsApache: number } {
     return { vsLbDirect: chain.rps / lbDirect.rps, vsApache: chain.rps / apache.rps };
 }
 
 export type PathFigures = Pick<WrkResult, "rps" | "p50ms" | "p99ms"> & { path: string };
 
 /** Earlier figures beside the new ones, path by path (paths only in one run are left out). */
-export function comparisonTable(before: PathFigures[], now: PathFigures[]): { headers: string[]; cells: (string | number)[][] } {
+export function comparisonTable(
+    before: PathFigures[],
+    now: PathFigures[],
+): { headers: string[]; cells: (string | number)[][] } {
     const cells: (string | number)[][] = [];
     for (const n of now) {
         const b = before.find((r) => r.path === n.path);
         if (!b) continue;
-        cells.push([n.path, b.rps.toFixed(0), n.rps.toFixed(0), `${(n.rps / b.rps).toFixed(2)}x`,
-            b.p50ms.toFixed(2), n.p50ms.toFixed(2), b.p99ms.toFixed(2), n.p99ms.toFixed(2)]);
+        cells.push([
+            n.path,
+            b.rps.toFixed(0),
+            n.rps.toFixed(0),
+            `${(n.rps / b.rps).toFixed(2)}x`,
+            b.p50ms.toFixed(2),
+            n.p50ms.toFixed(2),
+            b.p99ms.toFixed(2),
+            n.p99ms.toFixed(2),
+        ]);
     }
-    return { headers: ["path", "req/s before", "req/s now", "now/before", "p50 ms before", "p50 ms now", "p99 ms before", "p99 ms now"], cells };
+    return {
+        headers: [
+            "path",
+            "req/s before",
+            "req/s now",
+            "now/before",
+            "p50 ms before",
+            "p50 ms now",
+            "p99 ms before",
+            "p99 ms now",
+        ],
+        cells,
+    };
 }
 
 /** Per-backend share of answered requests, e.g. { "apache-1": 0.5, "apache-2": 0.5 }. */

@@ -62,7 +62,17 @@ export interface LoadResult {
 export async function load(o: LoadOptions): Promise<LoadResult> {
     const t0 = Date.now();
     const maxMs = o.maxMs ?? 60_000;
-    const r: LoadResult = { sent: 0, ok: 0, failed: 0, byBackend: {}, failures: {}, p50ms: NaN, p99ms: NaN, maxMs: 0, wallMs: 0 };
+    const r: LoadResult = {
+        sent: 0,
+        ok: 0,
+        failed: 0,
+        byBackend: {},
+        failures: {},
+        p50ms: NaN,
+        p99ms: NaN,
+        maxMs: 0,
+        wallMs: 0,
+    };
     const latencies: number[] = [];
     const worker = async () => {
         while (r.sent < o.count && Date.now() - t0 < maxMs && !(o.stop?.() ?? false)) {
@@ -90,18 +100,30 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
 }
 
 /** Milliseconds until `url` answers 2xx (probing every intervalMs), or throws after timeoutMs. */
-export async function timeToOk(url: string, timeoutMs: number, o: { intervalMs?: number; requestTimeoutMs?: number } = {}): Promise<number> {
+export async function timeToOk(
+    url: string,
+    timeoutMs: number,
+    o: { intervalMs?: number; requestTimeoutMs?: number } = {},
+): Promise<number> {
     const t0 = Date.now();
     for (;;) {
         const x = await request(url, o.requestTimeoutMs ?? 1000);
         if (x.ok) return Date.now() - t0;
-        if (Date.now() - t0 > timeoutMs) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms (last: ${x.error ?? x.status})`);
+        if (Date.now() - t0 > timeoutMs)
+            throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms (last: ${x.error ?? x.status})`);
         await new Promise((res) => setTimeout(res, o.intervalMs ?? 100));
     }
 }
 
 export function summary(r: LoadResult): string {
-    const backends = Object.entries(r.byBackend).map(([b, n]) => `${b} ${n} (${((100 * n) / Math.max(1, r.ok)).toFixed(0)}%)`).join(", ");
-    const fails = Object.entries(r.failures).map(([k, n]) => `${k} x${n}`).join(", ");
-    return `${r.sent} requests in ${r.wallMs} ms: ${r.ok} ok, ${r.failed} failed${fails ? ` (${fails})` : ""}; ${backends || "no backend answered"}; p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms`;
+    const backends = Object.entries(r.byBackend)
+        .map(([b, n]) => `${b} ${n} (${((100 * n) / Math.max(1, r.ok)).toFixed(0)}%)`)
+        .join(", ");
+    const fails = Object.entries(r.failures)
+        .map(([k, n]) => `${k} x${n}`)
+        .join(", ");
+    const latency = `p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms`;
+    const failed = `${r.failed} failed${fails ? ` (${fails})` : ""}`;
+    const answered = backends || "no backend answered";
+    return `${r.sent} requests in ${r.wallMs} ms: ${r.ok} ok, ${failed}; ${answered}; ${latency}`;
 }

@@ -15,11 +15,28 @@ import { lbRunArgs } from "../specs/workload-run-args";
 import { inNetns, pidOf, REPO } from "../docker-engine";
 import { lbTask } from "../topology/apply-topology";
 import { LAB_LABELS, LAB_NAMES } from "../names";
-import { PathFigures, WrkResult, benchTable, chainRatios, comparisonTable, markdownTable, medianOf, parseWrk, textTable, withRatios } from "./figures";
+import {
+    PathFigures,
+    WrkResult,
+    benchTable,
+    chainRatios,
+    comparisonTable,
+    markdownTable,
+    medianOf,
+    parseWrk,
+    textTable,
+    withRatios,
+} from "./figures";
 import { out, run, waitFor } from "../sh";
 import { acquireLabLock, releaseLabLock } from "../lock";
 
-interface Opts { duration: number; connections: number; threads: number; rounds: number; keep: boolean }
+interface Opts {
+    duration: number;
+    connections: number;
+    threads: number;
+    rounds: number;
+    keep: boolean;
+}
 
 export function parseBenchArgs(argv: string[]): Opts {
     const o: Opts = { duration: 5, connections: 8, threads: 2, rounds: 3, keep: false };
@@ -31,13 +48,29 @@ export function parseBenchArgs(argv: string[]): Opts {
             const max = a === "--duration" ? 30 : a === "--rounds" ? 5 : 64; // bounded load, always
             if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${a} must be an integer 1-${max}`);
             o[a.slice(2) as "duration" | "connections" | "threads" | "rounds"] = v;
-        } else throw new Error(`unknown argument ${a}; usage: npm run bench:lab [-- --keep] [--duration S] [--connections N] [--threads N] [--rounds N]`);
+        } else
+            throw new Error(
+                `unknown argument ${a}; usage: npm run bench:lab ` +
+                    "[-- --keep] [--duration S] [--connections N] [--threads N] [--rounds N]",
+            );
     }
     return o;
 }
 
 async function wrk(netnsPid: number | undefined, url: string, o: Opts, seconds = o.duration): Promise<WrkResult> {
-    const cmd = ["wrk", "-t", String(o.threads), "-c", String(o.connections), "-d", `${seconds}s`, "--timeout", "5s", "--latency", url];
+    const cmd = [
+        "wrk",
+        "-t",
+        String(o.threads),
+        "-c",
+        String(o.connections),
+        "-d",
+        `${seconds}s`,
+        "--timeout",
+        "5s",
+        "--latency",
+        url,
+    ];
     const r = await run(netnsPid ? inNetns(netnsPid, cmd) : cmd, { timeoutMs: (seconds + 20) * 1000 });
     return parseWrk(r.stdout);
 }
@@ -57,12 +90,17 @@ export function limitRunFlags(policyFlags: readonly string[]): string[] {
 }
 
 /** An earlier run's lab.json, labelled with what differed (bench/results/lab-baseline.json). */
-interface Baseline { when: string; label: string; rows: PathFigures[] }
+interface Baseline {
+    when: string;
+    label: string;
+    rows: PathFigures[];
+}
 
 function readBaseline(file: string): Baseline | undefined {
     if (!fs.existsSync(file)) return undefined;
     const b = JSON.parse(fs.readFileSync(file, "utf8")) as Baseline;
-    if (typeof b.label !== "string" || !Array.isArray(b.rows)) throw new Error(`${file}: expected a lab.json with a "label"`);
+    if (typeof b.label !== "string" || !Array.isArray(b.rows))
+        throw new Error(`${file}: expected a lab.json with a "label"`);
     return b;
 }
 
@@ -71,8 +109,10 @@ function beforeAndAfter(b: Baseline, now: PathFigures[]): string[] {
     const [chain, lbDirect, apache] = b.rows;
     return [
         "",
-        `Before: ${b.label} (\`npm run bench:lab\` ${b.when.slice(0, 10)}, same settings; bench/results/lab-baseline.json). ` +
-            `Then chain / LB without the router hop was ${(chain.rps / lbDirect.rps).toFixed(2)}x and chain / Apache direct ${(chain.rps / apache.rps).toFixed(2)}x.`,
+        `Before: ${b.label} (\`npm run bench:lab\` ${b.when.slice(0, 10)}, same settings; ` +
+            "bench/results/lab-baseline.json). " +
+            `Then chain / LB without the router hop was ${(chain.rps / lbDirect.rps).toFixed(2)}x ` +
+            `and chain / Apache direct ${(chain.rps / apache.rps).toFixed(2)}x.`,
         "",
         markdownTable(c.headers, c.cells),
     ];
@@ -81,19 +121,44 @@ function beforeAndAfter(b: Baseline, now: PathFigures[]): string[] {
 async function main(): Promise<void> {
     const o = parseBenchArgs(process.argv.slice(2));
     const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-    if ((await run(["sh", "-c", "command -v wrk"], { allowFail: true })).code !== 0) throw new Error("wrk is not installed (apt-get install wrk)");
+    if ((await run(["sh", "-c", "command -v wrk"], { allowFail: true })).code !== 0)
+        throw new Error("wrk is not installed (apt-get install wrk)");
     await acquireLabLock(600_000, log);
     try {
         const lab = await labUp({ install: true, log });
         const a = lab.addressing;
         // The same LB image, env, command and CPU/memory limits as the planned service, on the Apache network itself.
-        const directArgs = lbRunArgs(lab.lb, { name: LAB_NAMES.directLb, network: LAB_NAMES.apacheNetwork, ip: a.directLbIp, labels: LAB_LABELS });
+        const directArgs = lbRunArgs(lab.lb, {
+            name: LAB_NAMES.directLb,
+            network: LAB_NAMES.apacheNetwork,
+            ip: a.directLbIp,
+            labels: LAB_LABELS,
+        });
         await run(["docker", "run", ...limitRunFlags(lab.lb.policyFlags), ...directArgs]);
         const directPid = await pidOf(LAB_NAMES.directLb);
         const lbPid = await pidOf(await lbTask(lab.lb.serviceName));
         const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
-        await waitFor("the direct LB answering", async () =>
-            (await run(inNetns(directPid, ["curl", "-fsS", "-m", "2", "-o", "/dev/null", `http://127.0.0.1:${target}/`]), { allowFail: true })).code === 0 ? true : undefined, 30_000);
+        await waitFor(
+            "the direct LB answering",
+            async () =>
+                (
+                    await run(
+                        inNetns(directPid, [
+                            "curl",
+                            "-fsS",
+                            "-m",
+                            "2",
+                            "-o",
+                            "/dev/null",
+                            `http://127.0.0.1:${target}/`,
+                        ]),
+                        { allowFail: true },
+                    )
+                ).code === 0
+                    ? true
+                    : undefined,
+            30_000,
+        );
         const paths: { path: string; pid?: number; url: string }[] = [
             { path: "client -> LB -> router -> Apache (chain)", pid: lbPid, url: `http://127.0.0.1:${target}/` },
             { path: "client -> LB -> Apache (no router hop)", pid: directPid, url: `http://127.0.0.1:${target}/` },
@@ -108,26 +173,66 @@ async function main(): Promise<void> {
             for (let k = 0; k < paths.length; k++) {
                 const i = (k + round) % paths.length;
                 const r = await wrk(paths[i].pid, paths[i].url, o);
-                log(`round ${round + 1}: ${paths[i].path}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ${r.requests} requests, ${r.non2xx + r.socketErrors} errors`);
+                log(
+                    `round ${round + 1}: ${paths[i].path}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50ms} ms, ` +
+                        `p99 ${r.p99ms} ms, ${r.requests} requests, ${r.non2xx + r.socketErrors} errors`,
+                );
                 runs[i].push(r);
             }
         }
         const table = withRatios(paths.map((p, i) => ({ ...medianOf(runs[i]), path: p.path })));
         const t = benchTable(table);
         const ratios = chainRatios(table[0], table[1], table[2]);
-        const ratioLine = `chain / LB without the router hop: ${ratios.vsLbDirect.toFixed(2)}x requests/s (issue 10's goal: at least 0.95x); ` +
+        const ratioLine =
+            `chain / LB without the router hop: ${ratios.vsLbDirect.toFixed(2)}x requests/s ` +
+            "(issue 10's goal: at least 0.95x); " +
             `chain / Apache direct: ${ratios.vsApache.toFixed(2)}x (goal: at least 0.45x). Printed, not judged.`;
-        const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, kernel: os.release(), docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]) };
-        const client = { tool: (await out(["sh", "-c", "wrk --version 2>&1 | head -1"])).split(" Copyright")[0], threads: o.threads, connections: o.connections, durationS: o.duration };
+        const machine = {
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model,
+            kernel: os.release(),
+            docker: await out(["docker", "version", "-f", "{{.Server.Version}}"]),
+        };
+        const client = {
+            tool: (await out(["sh", "-c", "wrk --version 2>&1 | head -1"])).split(" Copyright")[0],
+            threads: o.threads,
+            connections: o.connections,
+            durationS: o.duration,
+        };
         const dir = path.join(REPO, "bench", "results");
         fs.mkdirSync(dir, { recursive: true });
         const baseline = readBaseline(path.join(dir, "lab-baseline.json"));
         const when = new Date().toISOString();
-        fs.writeFileSync(path.join(dir, "lab.json"), JSON.stringify({ when, machine, client, specs: { router: lab.router.image, lb: lab.lb.image, routes: lab.router.env.ROUTES, servers: lab.lb.env.SERVERS, lbLimits: limitRunFlags(lab.lb.policyFlags).join(" ") }, rows: table, chainRatios: ratios, rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })) }, null, 2) + "\n");
+        fs.writeFileSync(
+            path.join(dir, "lab.json"),
+            JSON.stringify(
+                {
+                    when,
+                    machine,
+                    client,
+                    specs: {
+                        router: lab.router.image,
+                        lb: lab.lb.image,
+                        routes: lab.router.env.ROUTES,
+                        servers: lab.lb.env.SERVERS,
+                        lbLimits: limitRunFlags(lab.lb.policyFlags).join(" "),
+                    },
+                    rows: table,
+                    chainRatios: ratios,
+                    rounds: paths.map((p, i) => ({ path: p.path, runs: runs[i] })),
+                },
+                null,
+                2,
+            ) + "\n",
+        );
         const md = [
-            `Lab data-plane benchmark (\`npm run bench:lab\`, ${when.slice(0, 10)}): ${client.tool}, ${o.threads} threads, ${o.connections} connections, ${o.duration} s per path and round, ${o.rounds} rounds (median) after a 1 s warm-up;`,
-            `one machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}) running client, LB, router and backends, so the figures compare paths, not capacity.`,
-            "Ratios are against the chain (first row). The LB rows use the planned image, env and CPU/memory limits; the chain's LB is the Swarm task.",
+            `Lab data-plane benchmark (\`npm run bench:lab\`, ${when.slice(0, 10)}): ${client.tool}, ` +
+                `${o.threads} threads, ${o.connections} connections, ${o.duration} s per path and round, ` +
+                `${o.rounds} rounds (median) after a 1 s warm-up;`,
+            `one machine (${machine.cpus} CPUs, kernel ${machine.kernel}, Docker ${machine.docker}) running client, ` +
+                "LB, router and backends, so the figures compare paths, not capacity.",
+            "Ratios are against the chain (first row). The LB rows use the planned image, env and CPU/memory " +
+                "limits; the chain's LB is the Swarm task.",
             "",
             markdownTable(t.headers, t.cells),
             ratioLine,

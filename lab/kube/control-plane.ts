@@ -10,7 +10,13 @@ import { toolPath } from "../../engine/toolchain";
 import { KubeApi, accessFromKubeconfig } from "./kube-api";
 import { run, sleep, waitFor } from "../sh";
 
-export const CONTROL_PLANE_PORTS = { etcdClient: 23791, etcdPeer: 23801, apiserver: 26443, controllerManager: 26257, scheduler: 26259 };
+export const CONTROL_PLANE_PORTS = {
+    etcdClient: 23791,
+    etcdPeer: 23801,
+    apiserver: 26443,
+    controllerManager: 26257,
+    scheduler: 26259,
+};
 /** Service ClusterIPs are API objects only here: no kube-proxy, no traffic. */
 export const SERVICE_CIDR = "10.96.0.0/16";
 export const COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
@@ -32,34 +38,52 @@ export function componentArgs(dir: string): Record<Component, string[]> {
     const kubeconfig = p(dir, "admin.kubeconfig");
     return {
         etcd: [
-            "--name=lab", `--data-dir=${p(dir, "etcd")}`,
-            `--listen-client-urls=http://127.0.0.1:${P.etcdClient}`, `--advertise-client-urls=http://127.0.0.1:${P.etcdClient}`,
-            `--listen-peer-urls=http://127.0.0.1:${P.etcdPeer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${P.etcdPeer}`,
-            `--initial-cluster=lab=http://127.0.0.1:${P.etcdPeer}`, "--log-level=warn",
+            "--name=lab",
+            `--data-dir=${p(dir, "etcd")}`,
+            `--listen-client-urls=http://127.0.0.1:${P.etcdClient}`,
+            `--advertise-client-urls=http://127.0.0.1:${P.etcdClient}`,
+            `--listen-peer-urls=http://127.0.0.1:${P.etcdPeer}`,
+            `--initial-advertise-peer-urls=http://127.0.0.1:${P.etcdPeer}`,
+            `--initial-cluster=lab=http://127.0.0.1:${P.etcdPeer}`,
+            "--log-level=warn",
         ],
         "kube-apiserver": [
             `--etcd-servers=http://127.0.0.1:${P.etcdClient}`,
-            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${P.apiserver}`,
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            `--secure-port=${P.apiserver}`,
             // A loopback advertise address needs this; no pod here talks to the kubernetes Service.
             "--endpoint-reconciler-type=none",
-            `--tls-cert-file=${pki("apiserver.crt")}`, `--tls-private-key-file=${pki("apiserver.key")}`,
+            `--tls-cert-file=${pki("apiserver.crt")}`,
+            `--tls-private-key-file=${pki("apiserver.key")}`,
             `--client-ca-file=${pki("ca.crt")}`,
             `--service-cluster-ip-range=${SERVICE_CIDR}`,
             "--service-account-issuer=https://kubernetes.default.svc",
-            `--service-account-key-file=${pki("sa.pub")}`, `--service-account-signing-key-file=${pki("sa.key")}`,
+            `--service-account-key-file=${pki("sa.pub")}`,
+            `--service-account-signing-key-file=${pki("sa.key")}`,
             "--authorization-mode=Node,RBAC",
             // The router pod may ask for privileged: true (the design's default).
             "--allow-privileged=true",
         ],
         "kube-controller-manager": [
-            `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-            "--bind-address=127.0.0.1", `--secure-port=${P.controllerManager}`, "--leader-elect=false",
-            `--service-account-private-key-file=${pki("sa.key")}`, `--root-ca-file=${pki("ca.crt")}`,
-            "--use-service-account-credentials=false", "--controllers=*",
+            `--kubeconfig=${kubeconfig}`,
+            `--authentication-kubeconfig=${kubeconfig}`,
+            `--authorization-kubeconfig=${kubeconfig}`,
+            "--bind-address=127.0.0.1",
+            `--secure-port=${P.controllerManager}`,
+            "--leader-elect=false",
+            `--service-account-private-key-file=${pki("sa.key")}`,
+            `--root-ca-file=${pki("ca.crt")}`,
+            "--use-service-account-credentials=false",
+            "--controllers=*",
         ],
         "kube-scheduler": [
-            `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-            "--bind-address=127.0.0.1", `--secure-port=${P.scheduler}`, "--leader-elect=false",
+            `--kubeconfig=${kubeconfig}`,
+            `--authentication-kubeconfig=${kubeconfig}`,
+            `--authorization-kubeconfig=${kubeconfig}`,
+            "--bind-address=127.0.0.1",
+            `--secure-port=${P.scheduler}`,
+            "--leader-elect=false",
         ],
     };
 }
@@ -94,19 +118,51 @@ async function makePki(dir: string): Promise<void> {
     if (fs.existsSync(p(pki, "admin.crt"))) return;
     fs.mkdirSync(pki, { recursive: true, mode: 0o700 });
     const ssl = (...a: string[]) => run(["openssl", ...a], { timeoutMs: 60_000 });
-    const key = (f: string) => ssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", p(pki, f));
+    const key = (f: string) =>
+        ssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", p(pki, f));
     await key("ca.key");
-    await ssl("req", "-x509", "-new", "-key", p(pki, "ca.key"), "-subj", "/CN=hvnf-lab-ca", "-days", "30", "-out", p(pki, "ca.crt"));
+    await ssl(
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        p(pki, "ca.key"),
+        "-subj",
+        "/CN=hvnf-lab-ca",
+        "-days",
+        "30",
+        "-out",
+        p(pki, "ca.crt"),
+    );
     const sign = async (name: string, subj: string, ext: string) => {
         await key(`${name}.key`);
         await ssl("req", "-new", "-key", p(pki, `${name}.key`), "-subj", subj, "-out", p(pki, `${name}.csr`));
         fs.writeFileSync(p(pki, `${name}.ext`), ext);
-        await ssl("x509", "-req", "-in", p(pki, `${name}.csr`), "-CA", p(pki, "ca.crt"), "-CAkey", p(pki, "ca.key"), "-CAcreateserial",
-            "-days", "30", "-extfile", p(pki, `${name}.ext`), "-out", p(pki, `${name}.crt`));
+        await ssl(
+            "x509",
+            "-req",
+            "-in",
+            p(pki, `${name}.csr`),
+            "-CA",
+            p(pki, "ca.crt"),
+            "-CAkey",
+            p(pki, "ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            p(pki, `${name}.ext`),
+            "-out",
+            p(pki, `${name}.crt`),
+        );
     };
     const kubernetesIp = SERVICE_CIDR.replace(/0\/\d+$/, "1");
-    await sign("apiserver", "/CN=kube-apiserver",
-        `subjectAltName=IP:127.0.0.1,DNS:localhost,IP:${kubernetesIp},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n`);
+    await sign(
+        "apiserver",
+        "/CN=kube-apiserver",
+        `subjectAltName=IP:127.0.0.1,DNS:localhost,IP:${kubernetesIp},` +
+            "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n",
+    );
     await sign("admin", "/O=system:masters/CN=hvnf-lab-admin", "extendedKeyUsage=clientAuth\n");
     await ssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", p(pki, "sa.key"));
     await ssl("pkey", "-in", p(pki, "sa.key"), "-pubout", "-out", p(pki, "sa.pub"));
@@ -126,7 +182,12 @@ export function alivePid(file: string): number | undefined {
 }
 
 /** Starts a detached process logging to dir/<name>.log, recorded in dir/<name>.pid. */
-export function startDetached(dir: string, name: string, argv: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function startDetached(
+    dir: string,
+    name: string,
+    argv: string[],
+    env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
     const log = fs.openSync(p(dir, `${name}.log`), "a");
     const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ["ignore", log, log], env });
     fs.closeSync(log);
@@ -173,15 +234,25 @@ export async function startControlPlane(dir: string, log: (s: string) => void): 
             log(`${c} started (pid ${child.pid}, log ${p(dir, `${c}.log`)})`);
             if (c === "kube-apiserver") {
                 try {
-                    await waitFor("the API server's /readyz", async () => ((await api.request("GET", "/readyz")) !== undefined ? true : undefined), 90_000, 250);
+                    await waitFor(
+                        "the API server's /readyz",
+                        async () => ((await api.request("GET", "/readyz")) !== undefined ? true : undefined),
+                        90_000,
+                        250,
+                    );
                 } catch (e) {
-                    throw new Error(`${(e as Error).message}\nkube-apiserver log:\n${tailOf(dir, c)}\netcd log:\n${tailOf(dir, "etcd")}`);
+                    const logs = `kube-apiserver log:\n${tailOf(dir, c)}\netcd log:\n${tailOf(dir, "etcd")}`;
+                    throw new Error(`${(e as Error).message}\n${logs}`);
                 }
             }
         }
         // The namespace "default" and its ServiceAccount come from the controllers: proof they run.
-        await waitFor("the default ServiceAccount (controller-manager at work)", async () =>
-            (await api.find("/api/v1/namespaces/default/serviceaccounts/default")) ? true : undefined, 60_000, 250);
+        await waitFor(
+            "the default ServiceAccount (controller-manager at work)",
+            async () => ((await api.find("/api/v1/namespaces/default/serviceaccounts/default")) ? true : undefined),
+            60_000,
+            250,
+        );
     } finally {
         api.close();
     }

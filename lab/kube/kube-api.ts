@@ -55,7 +55,13 @@ export class KubeApi {
 
     constructor(access: KubeAccess) {
         this.url = new URL(access.server);
-        this.agent = new https.Agent({ ca: access.ca, cert: access.cert, key: access.key, keepAlive: true, maxSockets: 4 });
+        this.agent = new https.Agent({
+            ca: access.ca,
+            cert: access.cert,
+            key: access.key,
+            keepAlive: true,
+            maxSockets: 4,
+        });
     }
 
     close(): void {
@@ -73,14 +79,20 @@ export class KubeApi {
                     method,
                     path,
                     timeout: 15_000,
-                    headers: { accept: "application/json", ...(data === undefined ? {} : { "content-type": contentType, "content-length": Buffer.byteLength(data) }) },
+                    headers: {
+                        accept: "application/json",
+                        ...(data === undefined
+                            ? {}
+                            : { "content-type": contentType, "content-length": Buffer.byteLength(data) }),
+                    },
                 },
                 (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
                     res.on("end", () => {
                         const text = Buffer.concat(chunks).toString();
-                        if ((res.statusCode ?? 0) >= 300) return reject(new KubeError(res.statusCode ?? 0, method, path, text));
+                        if ((res.statusCode ?? 0) >= 300)
+                            return reject(new KubeError(res.statusCode ?? 0, method, path, text));
                         const json = /json/.test(String(res.headers["content-type"] ?? ""));
                         resolve((json && text ? JSON.parse(text) : text) as T);
                     });

@@ -78,7 +78,12 @@ export function podStatus(pod: any, r: Running | undefined, nodeIp: string, now:
         podIP: nodeIp,
         podIPs: [{ ip: nodeIp }],
         startTime: pod.status?.startTime ?? now,
-        conditions: [cond("PodScheduled", true), cond("Initialized", true), cond("ContainersReady", !!r?.ready), cond("Ready", !!r?.ready)],
+        conditions: [
+            cond("PodScheduled", true),
+            cond("Initialized", true),
+            cond("ContainersReady", !!r?.ready),
+            cond("Ready", !!r?.ready),
+        ],
         containerStatuses: [
             {
                 name: c.name,
@@ -105,7 +110,10 @@ export class NodeAgent {
 
     /** Creates the Node (or takes over one of the same name) and reports it Ready. */
     async register(): Promise<void> {
-        const metadata = { name: this.o.nodeName, labels: { "kubernetes.io/hostname": this.o.nodeName, "kubernetes.io/os": "linux", ...this.o.nodeLabels } };
+        const metadata = {
+            name: this.o.nodeName,
+            labels: { "kubernetes.io/hostname": this.o.nodeName, "kubernetes.io/os": "linux", ...this.o.nodeLabels },
+        };
         if (await this.o.api.find(this.nodePath)) await this.o.api.patch(this.nodePath, { metadata });
         else await this.o.api.create("/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata, spec: {} });
         await this.heartbeat();
@@ -118,22 +126,44 @@ export class NodeAgent {
         const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${this.o.nodeName}`;
         const spec = { holderIdentity: this.o.nodeName, leaseDurationSeconds: LEASE_SECONDS, renewTime: micro };
         if (await this.o.api.find(leasePath)) await this.o.api.patch(leasePath, { spec });
-        else await this.o.api.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", { metadata: { name: this.o.nodeName }, spec });
-        const cond = (type: string, status: string, reason: string) => ({ type, status, reason, lastHeartbeatTime: now, lastTransitionTime: now });
-        await this.o.api.patch(`${this.nodePath}/status`, {
-            status: {
-                capacity: { cpu: "2", memory: "4Gi", pods: "10" },
-                allocatable: { cpu: "2", memory: "4Gi", pods: "10" },
-                addresses: [{ type: "InternalIP", address: this.o.nodeIp }, { type: "Hostname", address: this.o.nodeName }],
-                conditions: [
-                    cond("Ready", "True", "LabNodeAgentReady"),
-                    cond("MemoryPressure", "False", "LabNodeAgent"),
-                    cond("DiskPressure", "False", "LabNodeAgent"),
-                    cond("PIDPressure", "False", "LabNodeAgent"),
-                ],
-                nodeInfo: { kubeletVersion: "hvnf-lab-node-agent", operatingSystem: "linux", architecture: "amd64", containerRuntimeVersion: "docker" },
+        else
+            await this.o.api.create("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", {
+                metadata: { name: this.o.nodeName },
+                spec,
+            });
+        const cond = (type: string, status: string, reason: string) => ({
+            type,
+            status,
+            reason,
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+        });
+        await this.o.api.patch(
+            `${this.nodePath}/status`,
+            {
+                status: {
+                    capacity: { cpu: "2", memory: "4Gi", pods: "10" },
+                    allocatable: { cpu: "2", memory: "4Gi", pods: "10" },
+                    addresses: [
+                        { type: "InternalIP", address: this.o.nodeIp },
+                        { type: "Hostname", address: this.o.nodeName },
+                    ],
+                    conditions: [
+                        cond("Ready", "True", "LabNodeAgentReady"),
+                        cond("MemoryPressure", "False", "LabNodeAgent"),
+                        cond("DiskPressure", "False", "LabNodeAgent"),
+                        cond("PIDPressure", "False", "LabNodeAgent"),
+                    ],
+                    nodeInfo: {
+                        kubeletVersion: "hvnf-lab-node-agent",
+                        operatingSystem: "linux",
+                        architecture: "amd64",
+                        containerRuntimeVersion: "docker",
+                    },
+                },
             },
-        }, "strategic");
+            "strategic",
+        );
     }
 
     private async podsHere(): Promise<any[]> {
@@ -152,13 +182,19 @@ export class NodeAgent {
                 const v = secret.data?.[ref.key];
                 if (v === undefined) throw new Error(`env ${e.name}: Secret ${ref.name} has no key ${ref.key}`);
                 env[e.name] = Buffer.from(v, "base64").toString();
-            } else throw new Error(`env ${e.name}: only value and valueFrom.secretKeyRef are supported by the lab's node agent`);
+            } else
+                throw new Error(
+                    `env ${e.name}: only value and valueFrom.secretKeyRef are supported by the lab's node agent`,
+                );
         }
         return env;
     }
 
     private async containerUid(): Promise<string | undefined> {
-        const r = await run(["docker", "inspect", "-f", `{{index .Config.Labels "${POD_UID_LABEL}"}}`, this.o.containerName], { allowFail: true });
+        const r = await run(
+            ["docker", "inspect", "-f", `{{index .Config.Labels "${POD_UID_LABEL}"}}`, this.o.containerName],
+            { allowFail: true },
+        );
         return r.code === 0 ? r.stdout.trim() : undefined;
     }
 
@@ -173,19 +209,31 @@ export class NodeAgent {
         await this.removeContainer();
         const labels = { ...this.o.containerLabels, [POD_UID_LABEL]: pod.metadata.uid };
         // No Docker health check and no Docker restart policy: probes and restarts are the agent's.
-        const args = routerRunArgs({ ...spec, health: undefined }, { name: this.o.containerName, node: this.o.netnsContainer, labels, restart: false });
+        const args = routerRunArgs(
+            { ...spec, health: undefined },
+            { name: this.o.containerName, node: this.o.netnsContainer, labels, restart: false },
+        );
         await run(["docker", "run", ...args]);
         const now = Date.now();
         this.running = {
-            uid: pod.metadata.uid, spec, startedAt: new Date().toISOString(), started: false, ready: false,
-            nextProbe: { startup: now, readiness: now, liveness: now }, failures: { startup: 0, readiness: 0, liveness: 0 },
-            restarts: 0, lastStatus: "",
+            uid: pod.metadata.uid,
+            spec,
+            startedAt: new Date().toISOString(),
+            started: false,
+            ready: false,
+            nextProbe: { startup: now, readiness: now, liveness: now },
+            failures: { startup: 0, readiness: 0, liveness: 0 },
+            restarts: 0,
+            lastStatus: "",
         };
         this.o.log(`started ${source} as container ${this.o.containerName}`);
     }
 
     private async probe(p: Probe): Promise<boolean> {
-        const r = await run(["docker", "exec", this.o.containerName, ...p.command], { allowFail: true, timeoutMs: p.timeoutMs + 1000 });
+        const r = await run(["docker", "exec", this.o.containerName, ...p.command], {
+            allowFail: true,
+            timeoutMs: p.timeoutMs + 1000,
+        });
         return r.code === 0;
     }
 
@@ -194,7 +242,9 @@ export class NodeAgent {
         const r = this.running!;
         const c = pod.spec.containers[0];
         const now = Date.now();
-        const inspect = await run(["docker", "inspect", "-f", "{{.State.Running}}", this.o.containerName], { allowFail: true });
+        const inspect = await run(["docker", "inspect", "-f", "{{.State.Running}}", this.o.containerName], {
+            allowFail: true,
+        });
         if (inspect.code !== 0) {
             // The container was removed behind the agent's back: run the pod afresh next round.
             this.o.log(`container ${this.o.containerName} is gone; the pod's container will be created again`);
@@ -238,7 +288,12 @@ export class NodeAgent {
         const r = this.running!;
         this.o.log(`${why}: ${how === "start" ? "starting" : "restarting"} ${this.o.containerName}`);
         await run(["docker", how, this.o.containerName], { allowFail: true });
-        Object.assign(r, { started: false, ready: false, restarts: r.restarts + 1, startedAt: new Date().toISOString() });
+        Object.assign(r, {
+            started: false,
+            ready: false,
+            restarts: r.restarts + 1,
+            startedAt: new Date().toISOString(),
+        });
         r.failures = { startup: 0, readiness: 0, liveness: 0 };
         r.nextProbe.startup = Date.now();
     }
@@ -246,9 +301,15 @@ export class NodeAgent {
     private async writeStatus(pod: any): Promise<void> {
         const status = podStatus(pod, this.running, this.o.nodeIp, new Date().toISOString());
         // Only when something changed (times aside): no write per round.
-        const key = JSON.stringify({ ...status, conditions: status.conditions.map((c: any) => [c.type, c.status]), startTime: undefined });
+        const key = JSON.stringify({
+            ...status,
+            conditions: status.conditions.map((c: any) => [c.type, c.status]),
+            startTime: undefined,
+        });
         if (this.running && key === this.running.lastStatus) return;
-        await this.o.api.patch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status });
+        await this.o.api.patch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, {
+            status,
+        });
         if (this.running) this.running.lastStatus = key;
     }
 
@@ -258,13 +319,30 @@ export class NodeAgent {
         const live = pods.filter((p) => !p.metadata.deletionTimestamp);
         for (const pod of pods.filter((p) => p.metadata.deletionTimestamp)) {
             if (this.running?.uid === pod.metadata.uid || (await this.containerUid()) === pod.metadata.uid) {
-                await run(["docker", "stop", "--time", String(pod.spec.terminationGracePeriodSeconds ?? 30), this.o.containerName], { allowFail: true, timeoutMs: 120_000 });
+                await run(
+                    [
+                        "docker",
+                        "stop",
+                        "--time",
+                        String(pod.spec.terminationGracePeriodSeconds ?? 30),
+                        this.o.containerName,
+                    ],
+                    { allowFail: true, timeoutMs: 120_000 },
+                );
                 await this.removeContainer();
             }
-            await this.o.api.remove(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+            await this.o.api.remove(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, {
+                gracePeriodSeconds: 0,
+                preconditions: { uid: pod.metadata.uid },
+            });
             this.o.log(`pod ${pod.metadata.namespace}/${pod.metadata.name} deleted`);
         }
-        if (live.length > 1) this.o.log(`${live.length} pods bound here; the node runs one router pod (host ports), the first: ${live[0].metadata.name}`);
+        if (live.length > 1) {
+            const first = live[0].metadata.name;
+            this.o.log(
+                `${live.length} pods bound here; the node runs one router pod (host ports), the first: ${first}`,
+            );
+        }
         const pod = live[0];
         if (!pod) {
             if (this.running || (await this.containerUid()) !== undefined) await this.removeContainer();

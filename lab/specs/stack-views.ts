@@ -47,7 +47,8 @@ export async function planViews(routing: LabRouting = "static"): Promise<PlanVie
 /** The deployed local stacks, from the engine's state (`pulumi stack export --show-secrets`). */
 export async function stateViews(): Promise<PlanView[]> {
     const views: PlanView[] = [];
-    for (const stack of LOCAL_STACKS) views.push(stateView(stack, (await exportLabStack(labToolEnv(), stack)).deployment));
+    for (const stack of LOCAL_STACKS)
+        views.push(stateView(stack, (await exportLabStack(labToolEnv(), stack)).deployment));
     return views;
 }
 

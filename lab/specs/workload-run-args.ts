@@ -40,13 +40,32 @@ function tail(s: ContainerSpec): string[] {
 }
 
 /** `docker run` arguments (after `docker run`) for the router, in the node's network namespace. */
-export function routerRunArgs(s: ContainerSpec, o: { name: string; node?: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean; restart?: boolean }): string[] {
+export function routerRunArgs(
+    s: ContainerSpec,
+    o: {
+        name: string;
+        node?: string;
+        labels: Record<string, string>;
+        env?: Record<string, string>;
+        detach?: boolean;
+        restart?: boolean;
+    },
+): string[] {
     if (s.privileged) {
-        throw new LabSpecError(`${s.source}: securityContext.privileged is true, and this machine cannot run privileged containers; set hybrid-vnf:leastPrivilege: true in the chain stack`);
+        throw new LabSpecError(
+            `${s.source}: securityContext.privileged is true, and this machine cannot run privileged containers; ` +
+                "set hybrid-vnf:leastPrivilege: true in the chain stack",
+        );
     }
     const spec = { ...s, env: { ...s.env, ...(o.env ?? {}) } };
     // No node: an isolated run (`--network none`), e.g. to see a bad env rejected.
-    const f = [o.detach === false ? "--rm" : "--detach", "--name", o.name, "--network", o.node ? `container:${o.node}` : "none"];
+    const f = [
+        o.detach === false ? "--rm" : "--detach",
+        "--name",
+        o.name,
+        "--network",
+        o.node ? `container:${o.node}` : "none",
+    ];
     // A Deployment's pod restarts its container; the node agent does that itself (restart: false).
     if (o.detach !== false && o.restart !== false) f.push("--restart", "always");
     for (const [k, v] of Object.entries(o.labels)) f.push("--label", `${k}=${v}`);
@@ -58,7 +77,17 @@ export function routerRunArgs(s: ContainerSpec, o: { name: string; node?: string
 }
 
 /** `docker run` arguments for the same LB image and config as a plain container (bench, bad-env test). */
-export function lbRunArgs(s: LbSpec, o: { name: string; network?: string; ip?: string; labels: Record<string, string>; env?: Record<string, string>; detach?: boolean }): string[] {
+export function lbRunArgs(
+    s: LbSpec,
+    o: {
+        name: string;
+        network?: string;
+        ip?: string;
+        labels: Record<string, string>;
+        env?: Record<string, string>;
+        detach?: boolean;
+    },
+): string[] {
     const spec = { ...s, env: { ...s.env, ...(o.env ?? {}) } };
     const f = [o.detach === false ? "--rm" : "--detach", "--name", o.name];
     if (o.network) f.push("--network", o.network);

@@ -6,7 +6,17 @@
 import { Backend, Route, parseBackend, parseRoute } from "../../lib/vnf-config";
 import type { ServiceChainOutputs } from "../../lib/contract";
 import { LAB_ENV, stacksOf } from "../../lib/stacks";
-import { Found, StackView, containerEnv, describe, lbService, podSpec, routerWorkload, serviceContainer, stackOutput } from "../../harness/plan-query";
+import {
+    Found,
+    StackView,
+    containerEnv,
+    describe,
+    lbService,
+    podSpec,
+    routerWorkload,
+    serviceContainer,
+    stackOutput,
+} from "../../harness/plan-query";
 
 /** The lab's stacks by role: k8s-local, swarm-local, chain-local. */
 export const LAB_STACKS = stacksOf(LAB_ENV);
@@ -99,7 +109,9 @@ export function labOutput<T>(views: PlanView[], stack: string, key: string): T {
 
 /** The routes the chain stack gave its router (its `routes` output). */
 export function chainRoutes(views: PlanView[]): Route[] {
-    return labOutput<ServiceChainOutputs["routes"]>(views, LAB_STACKS["service-chain"], "routes").map((entry) => parseRoute(entry));
+    return labOutput<ServiceChainOutputs["routes"]>(views, LAB_STACKS["service-chain"], "routes").map((entry) =>
+        parseRoute(entry),
+    );
 }
 
 /** The backends the chain stack gave its LB (its `backends` output). */
@@ -134,10 +146,12 @@ export function extractRouterSpec(views: PlanView[], routing: RouterRouting): Ro
     const pod = podSpec(found.resource);
     if (!pod) throw new LabSpecError(`${source}: has no spec.template.spec`);
     const env = containerEnv(found.resource);
-    if (env.fromRefs.includes("ROUTES")) throw new LabSpecError(`${source}: env ROUTES has no literal value (valueFrom is not supported by the lab)`);
+    if (env.fromRefs.includes("ROUTES"))
+        throw new LabSpecError(`${source}: env ROUTES has no literal value (valueFrom is not supported by the lab)`);
     const spec = { ...routerSpecFromPod(source, pod, env.literal), ...routing };
     // A reference (the vty password's secretKeyRef) is resolved from the API by the node agent.
-    for (const name of env.fromRefs) spec.notApplied.push(`env ${name} (valueFrom: the node agent resolves it from the API)`);
+    for (const name of env.fromRefs)
+        spec.notApplied.push(`env ${name} (valueFrom: the node agent resolves it from the API)`);
     return spec;
 }
 
@@ -148,9 +162,11 @@ export function extractRouterSpec(views: PlanView[], routing: RouterRouting): Ro
 export function routerSpecFromPod(source: string, pod: any, env: Record<string, string>): ContainerSpec {
     const fail = (msg: string) => new LabSpecError(`${source}: ${msg}`);
     // The router must own the node's network namespace, as the design's hostNetwork pod does.
-    if (pod.hostNetwork !== true) throw fail("spec.template.spec.hostNetwork is not true; the router must run in the node's network namespace");
+    if (pod.hostNetwork !== true)
+        throw fail("spec.template.spec.hostNetwork is not true; the router must run in the node's network namespace");
     const containers: any[] = pod.containers ?? [];
-    if (containers.length !== 1) throw fail(`has ${containers.length} containers; the lab runs exactly one router container`);
+    if (containers.length !== 1)
+        throw fail(`has ${containers.length} containers; the lab runs exactly one router container`);
     const c = containers[0];
     if (typeof c.image !== "string" || c.image === "") throw fail("container has no image");
     if (env.ROUTES === undefined) throw fail("container env has no ROUTES");
@@ -169,7 +185,10 @@ export function routerSpecFromPod(source: string, pod: any, env: Record<string, 
             startPeriod: s ? `${(s.periodSeconds ?? 10) * (s.failureThreshold ?? 3)}s` : undefined,
         };
     }
-    if (c.ports?.length) notApplied.push(`ports ${c.ports.map((p: any) => p.containerPort).join(",")} (host ports of the node namespace)`);
+    if (c.ports?.length)
+        notApplied.push(
+            `ports ${c.ports.map((p: any) => p.containerPort).join(",")} (host ports of the node namespace)`,
+        );
     return {
         source,
         image: c.image,
@@ -185,7 +204,8 @@ export function routerSpecFromPod(source: string, pod: any, env: Record<string, 
         health,
         memory: c.resources?.limits?.memory ? k8sMemory(c.resources.limits.memory) : undefined,
         cpus: c.resources?.limits?.cpu ? k8sCpu(String(c.resources.limits.cpu)) : undefined,
-        stopTimeout: pod.terminationGracePeriodSeconds === undefined ? undefined : String(pod.terminationGracePeriodSeconds),
+        stopTimeout:
+            pod.terminationGracePeriodSeconds === undefined ? undefined : String(pod.terminationGracePeriodSeconds),
         notApplied,
     };
 }
@@ -210,8 +230,12 @@ export function extractLbSpec(views: PlanView[], servers: Backend[]): LbSpec {
         protocol: p.protocol ?? "tcp",
     }));
     const flags: string[] = [];
-    const add = (flag: string, v: unknown) => v !== undefined && v !== null && v !== "" && flags.push(`--${flag}`, String(v));
-    for (const [kind, c] of [["update", i.updateConfig], ["rollback", i.rollbackConfig]] as const) {
+    const add = (flag: string, v: unknown) =>
+        v !== undefined && v !== null && v !== "" && flags.push(`--${flag}`, String(v));
+    for (const [kind, c] of [
+        ["update", i.updateConfig],
+        ["rollback", i.rollbackConfig],
+    ] as const) {
         add(`${kind}-parallelism`, c?.parallelism);
         add(`${kind}-delay`, c?.delay);
         add(`${kind}-order`, c?.order);
@@ -236,7 +260,14 @@ export function extractLbSpec(views: PlanView[], servers: Backend[]): LbSpec {
     let health: Health | undefined;
     if (hc?.tests?.length) {
         if (hc.tests[0] === "NONE") health = { cmd: [] };
-        else if (hc.tests[0] === "CMD" || hc.tests[0] === "CMD-SHELL") health = { cmd: hc.tests, interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod };
+        else if (hc.tests[0] === "CMD" || hc.tests[0] === "CMD-SHELL")
+            health = {
+                cmd: hc.tests,
+                interval: hc.interval,
+                timeout: hc.timeout,
+                retries: hc.retries,
+                startPeriod: hc.startPeriod,
+            };
         else throw fail(`healthcheck.tests must start with CMD, CMD-SHELL or NONE (got ${hc.tests[0]})`);
     }
     return {

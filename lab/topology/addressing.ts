@@ -55,7 +55,8 @@ export function firstFree(cidr: string, taken: string[]): string {
 export function labAddressing(plans: PlanView[], router: RouterSpec): LabAddressing {
     const { "k8s-cluster": k8s, "swarm-cluster": swarm, "service-chain": chain } = LAB_STACKS;
     const k8sOut = <K extends keyof K8sClusterOutputs>(key: K) => labOutput<K8sClusterOutputs[K]>(plans, k8s, key);
-    const swarmOut = <K extends keyof SwarmClusterOutputs>(key: K) => labOutput<SwarmClusterOutputs[K]>(plans, swarm, key);
+    const swarmOut = <K extends keyof SwarmClusterOutputs>(key: K) =>
+        labOutput<SwarmClusterOutputs[K]>(plans, swarm, key);
     const clusterCidr = k8sOut("clusterNetwork").cidr;
     const apache = k8sOut("apacheInfo");
     const routerHost = k8sOut("routerHost");
@@ -68,13 +69,21 @@ export function labAddressing(plans: PlanView[], router: RouterSpec): LabAddress
     const apacheRoute = router.routes.find((r) => r.prefix === apache.network);
     if (!apacheRoute) throw new LabSpecError(`${chain}: routes has no route for the Apache network ${apache.network}`);
     if (apacheRoute.via.kind !== "dev") {
-        throw new LabSpecError(`${chain}: routes reaches ${apache.network} via ${apacheRoute.via.address}; the lab expects "${apache.network} dev IFACE" (the node's leg on it)`);
+        throw new LabSpecError(
+            `${chain}: routes reaches ${apache.network} via ${apacheRoute.via.address}; ` +
+                `the lab expects "${apache.network} dev IFACE" (the node's leg on it)`,
+        );
     }
     const apacheIf = apacheRoute.via.iface;
     const clusterIf = router.interfaces.find((i) => i !== apacheIf) ?? ROUTER_CLUSTER_LEG;
-    if (clusterIf === apacheIf) throw new LabSpecError(`${router.source}: the router has no interface besides ${apacheIf} for the cluster network`);
-    if (!cidrContains(clusterCidr, routerHost)) throw new LabSpecError(`routerHost ${routerHost} is not in the cluster network ${clusterCidr}`);
-    if (!cidrContains(swarmCidr, managerIp)) throw new LabSpecError(`managerIp ${managerIp} is not in the swarm network ${swarmCidr}`);
+    if (clusterIf === apacheIf)
+        throw new LabSpecError(
+            `${router.source}: the router has no interface besides ${apacheIf} for the cluster network`,
+        );
+    if (!cidrContains(clusterCidr, routerHost))
+        throw new LabSpecError(`routerHost ${routerHost} is not in the cluster network ${clusterCidr}`);
+    if (!cidrContains(swarmCidr, managerIp))
+        throw new LabSpecError(`managerIp ${managerIp} is not in the swarm network ${swarmCidr}`);
     const routerApacheIp = firstFree(apache.network, apache.ips);
     return {
         swarmCidr,
@@ -99,18 +108,33 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
     const port = lb.ports.find((p) => p.published === a.lbPort);
     if (!port) throw fail(`publishes no port ${a.lbPort} (the swarm stack's lbPort)`);
     // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
-    if (port.mode !== "host") throw fail(`publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, set hybrid-vnf:lbPublishMode: host`);
+    if (port.mode !== "host")
+        throw fail(
+            `publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, ` +
+                "set hybrid-vnf:lbPublishMode: host",
+        );
     // The swarm hosts' stand-in network: the tasks' gateway is the host (managerIp), as on a swarm host.
-    if (!lb.networks.includes(LAB_NAMES.swarmNetwork)) throw fail(`joins networks [${lb.networks.join(", ")}], not the lab's ${LAB_NAMES.swarmNetwork}; set hybrid-vnf:lbNetworks: [${LAB_NAMES.swarmNetwork}] in ${LAB_STACKS["service-chain"]}`);
+    if (!lb.networks.includes(LAB_NAMES.swarmNetwork))
+        throw fail(
+            `joins networks [${lb.networks.join(", ")}], not the lab's ${LAB_NAMES.swarmNetwork}; ` +
+                `set hybrid-vnf:lbNetworks: [${LAB_NAMES.swarmNetwork}] in ${LAB_STACKS["service-chain"]}`,
+        );
     const order = /--update-order\s(\S+)/.exec(lb.policyFlags.join(" "))?.[1];
     if (order === "start-first") {
-        throw fail(`update order start-first with a host-mode port on a one-node swarm never places the new task ("host-mode port already in use"); use stop-first`);
+        throw fail(
+            "update order start-first with a host-mode port on a one-node swarm never places the new task " +
+                '("host-mode port already in use"); use stop-first',
+        );
     }
     for (const b of lb.servers) {
-        if (!a.apacheIps.includes(b.host)) throw fail(`SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${a.apacheIps.join(", ")}`);
+        if (!a.apacheIps.includes(b.host))
+            throw fail(`SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${a.apacheIps.join(", ")}`);
         if (b.port !== 80) throw fail(`SERVERS entry ${b.host}:${b.port}: the apache image listens on port 80`);
     }
     if (`http://${a.managerIp}:${a.lbPort}` !== a.loadBalancerUrl.replace(/\/$/, "")) {
-        throw new LabSpecError(`${LAB_STACKS["service-chain"]}: loadBalancerUrl ${a.loadBalancerUrl} is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`);
+        throw new LabSpecError(
+            `${LAB_STACKS["service-chain"]}: loadBalancerUrl ${a.loadBalancerUrl} ` +
+                `is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`,
+        );
     }
 }

@@ -12,14 +12,22 @@ export const FRR_ROUTE_PROTOS = ["11", "42", ...Array.from({ length: 13 }, (_, k
 /** The protocol of the routes the host's zebra installs from BGP (rt_protos: 186). */
 export const BGP_ROUTE_PROTO = "bgp";
 
-/** Refuses to start zebra in the root namespace when the host has routes of FRR's protocols (zebra would sweep them). */
+/**
+ * Refuses to start zebra in the root namespace when the host has routes of FRR's protocols (zebra
+ * would sweep them).
+ */
 export async function checkNoFrrRoutes(): Promise<void> {
     const routes: { dst: string; protocol?: string }[] = [];
-    for (const family of ["-4", "-6"]) routes.push(...JSON.parse((await out(["ip", family, "-N", "-j", "route", "show", "table", "all"])) || "[]"));
+    for (const family of ["-4", "-6"])
+        routes.push(...JSON.parse((await out(["ip", family, "-N", "-j", "route", "show", "table", "all"])) || "[]"));
     const theirs = routes.filter((r) => r.protocol !== undefined && FRR_ROUTE_PROTOS.includes(String(r.protocol)));
     if (theirs.length) {
-        throw new Error(`this host has routes of FRR's protocols (${theirs.map((r) => `${r.dst} proto ${r.protocol}`).join(", ")}); ` +
-            "the lab's swarm-host FRR runs in the root namespace and its zebra would sweep them at start: remove them or run the lab in static mode");
+        const listed = theirs.map((r) => `${r.dst} proto ${r.protocol}`).join(", ");
+        throw new Error(
+            `this host has routes of FRR's protocols (${listed}); ` +
+                "the lab's swarm-host FRR runs in the root namespace and its zebra would sweep them at start: " +
+                "remove them or run the lab in static mode",
+        );
     }
 }
 
@@ -36,7 +44,10 @@ export async function routeGateways(r: JsonRoute, netns?: string): Promise<strin
     if (r.gateway) return [r.gateway];
     if (r.nhid === undefined) return [];
     const ip = (args: string[]) => out([...(netns ? ["ip", "-n", netns] : ["ip"]), "-j", ...args]);
-    const [group] = JSON.parse(await ip(["nexthop", "show", "id", String(r.nhid)])) as { gateway?: string; group?: { id: number }[] }[];
+    const [group] = JSON.parse(await ip(["nexthop", "show", "id", String(r.nhid)])) as {
+        gateway?: string;
+        group?: { id: number }[];
+    }[];
     if (group?.gateway) return [group.gateway];
     const members: string[] = [];
     for (const m of group?.group ?? []) {
@@ -56,22 +67,38 @@ export async function hostNextHops(prefix: string, proto = BGP_ROUTE_PROTO): Pro
 
 /** BGP neighbours of an FRR container and their state, from `show bgp neighbors json`. */
 export async function bgpSessions(container: string): Promise<Record<string, string>> {
-    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bgp neighbors json"], { allowFail: true, timeoutMs: 10_000 });
+    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bgp neighbors json"], {
+        allowFail: true,
+        timeoutMs: 10_000,
+    });
     if (r.code !== 0) return {};
     const json = JSON.parse(r.stdout || "{}") as Record<string, { bgpState?: string }>;
-    return Object.fromEntries(Object.entries(json).filter(([, v]) => typeof v === "object" && v?.bgpState).map(([k, v]) => [k, v.bgpState!]));
+    return Object.fromEntries(
+        Object.entries(json)
+            .filter(([, v]) => typeof v === "object" && v?.bgpState)
+            .map(([k, v]) => [k, v.bgpState!]),
+    );
 }
 
 /** BFD peers of an FRR container and their status, from `show bfd peers json`. */
 export async function bfdPeers(container: string): Promise<Record<string, string>> {
-    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bfd peers json"], { allowFail: true, timeoutMs: 10_000 });
+    const r = await run(["docker", "exec", container, "vtysh", "-c", "show bfd peers json"], {
+        allowFail: true,
+        timeoutMs: 10_000,
+    });
     if (r.code !== 0) return {};
-    return Object.fromEntries((JSON.parse(r.stdout || "[]") as { peer: string; status: string }[]).map((p) => [p.peer, p.status]));
+    return Object.fromEntries(
+        (JSON.parse(r.stdout || "[]") as { peer: string; status: string }[]).map((p) => [p.peer, p.status]),
+    );
 }
 
 /** Waits until the host's kernel routes `prefix` over exactly `gateways` (ECMP). */
 export async function waitForHostNextHops(prefix: string, gateways: string[], timeoutMs: number): Promise<void> {
     const want = [...gateways].sort().join(",");
-    await waitFor(`${prefix} via ${gateways.join(" and ")} in this host's kernel (proto bgp)`, async () =>
-        (await hostNextHops(prefix)).join(",") === want ? true : undefined, timeoutMs, 250);
+    await waitFor(
+        `${prefix} via ${gateways.join(" and ")} in this host's kernel (proto bgp)`,
+        async () => ((await hostNextHops(prefix)).join(",") === want ? true : undefined),
+        timeoutMs,
+        250,
+    );
 }

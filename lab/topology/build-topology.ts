@@ -175,14 +175,12 @@ function lbFilters(addressing: LabAddressing, lbTargetPort: number): LabFilter[]
         // SYN hold (1): no DNAT rule yet/anymore, so SYNs to managerIp:lbPort pass nat unchanged.
         // Drop them before conntrack confirms the connection (OUTPUT for this host's clients,
         // INPUT for others), else the retransmitted SYN would keep the no-DNAT decision for good.
-        ...["OUTPUT", "INPUT"].map(
-            (chain): LabFilter => ({
-                tool: "iptables",
-                table: "filter",
-                chain,
-                rule: ["-d", addressing.managerIp, "-p", "tcp", "--dport", lbPort, "--syn", "-j", "DROP"],
-            }),
-        ),
+        ...["OUTPUT", "INPUT"].map((chain): LabFilter => ({
+            tool: "iptables",
+            table: "filter",
+            chain,
+            rule: ["-d", addressing.managerIp, "-p", "tcp", "--dport", lbPort, "--syn", "-j", "DROP"],
+        })),
         // SYN hold (2): the task exists but nginx is not listening: drop its RST if it is the first
         // reply; conntrack sees it, so the retransmitted SYN is NATed afresh.
         {

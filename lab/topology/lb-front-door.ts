@@ -15,7 +15,10 @@ import { out, run, waitFor } from "../sh";
 import { request } from "../bench/http-load";
 import { FILTER_COMMENT } from "./host-commands";
 
-/** Every [tool, table, chain] the lab adds rules to: the topology's filters (topology-spec.ts) and the drain rules below; all carry the comment hvnf-lab. */
+/**
+ * Every [tool, table, chain] the lab adds rules to: the topology's filters (build-topology.ts) and
+ * the drain rules below; all carry the lab's rule comment.
+ */
 export const FILTER_CHAINS: [string, string, string][] = [
     ["iptables", "filter", "INPUT"],
     ["iptables", "filter", "OUTPUT"],
@@ -31,23 +34,65 @@ const comment = FILTER_COMMENT;
 /** Packets held by the SYN-hold filters so far (handoff moments the clients did not see). */
 export async function heldPackets(): Promise<number> {
     let n = 0;
-    for (const [table, chain] of [["filter", "INPUT"], ["filter", "OUTPUT"], ["raw", "OUTPUT"], ["raw", "PREROUTING"]]) {
+    for (const [table, chain] of [
+        ["filter", "INPUT"],
+        ["filter", "OUTPUT"],
+        ["raw", "OUTPUT"],
+        ["raw", "PREROUTING"],
+    ]) {
         const s = await out(["iptables", "-w", "-t", table, "-nvxL", chain]);
-        n += s.split("\n").filter((l) => l.includes(LAB_NAMES.ruleComment)).reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
+        n += s
+            .split("\n")
+            .filter((l) => l.includes(LAB_NAMES.ruleComment))
+            .reduce((k, l) => k + Number(l.trim().split(/\s+/)[0]), 0);
     }
     return n;
 }
 
 /** Raw-table rules: before conntrack, so a held SYN leaves no connection state behind. */
 function drainRules(a: LabAddressing): string[][] {
-    return ["OUTPUT", "PREROUTING"].map((chain) => ["-t", "raw", chain, "-d", a.managerIp, "-p", "tcp", "--dport", String(a.lbPort), "--syn", ...comment, "-j", "DROP"]);
+    return ["OUTPUT", "PREROUTING"].map((chain) => [
+        "-t",
+        "raw",
+        chain,
+        "-d",
+        a.managerIp,
+        "-p",
+        "tcp",
+        "--dport",
+        String(a.lbPort),
+        "--syn",
+        ...comment,
+        "-j",
+        "DROP",
+    ]);
 }
 
 async function taskIps(service: string): Promise<Map<string, string>> {
-    const ids = (await out(["docker", "ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`, "--filter", "status=running"])).split("\n").filter(Boolean);
+    const ids = (
+        await out([
+            "docker",
+            "ps",
+            "-q",
+            "--filter",
+            `label=com.docker.swarm.service.name=${service}`,
+            "--filter",
+            "status=running",
+        ])
+    )
+        .split("\n")
+        .filter(Boolean);
     const m = new Map<string, string>();
     for (const id of ids) {
-        const [env, ip] = (await out(["docker", "inspect", "-f", `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${LAB_NAMES.swarmNetwork}").IPAddress}}`, id])).split("|");
+        const [env, ip] = (
+            await out([
+                "docker",
+                "inspect",
+                "-f",
+                `{{json .Config.Env}}|{{(index .NetworkSettings.Networks "${LAB_NAMES.swarmNetwork}").IPAddress}}`,
+                id,
+            ])
+        ).split("|");
         m.set(ip, env);
     }
     return m;
@@ -62,7 +107,17 @@ export interface UpdateResult {
 
 /** Resolves when Docker reports an update of `service` (its spec changed): the handoff begins. */
 function serviceUpdated(service: string): { seen: Promise<void>; stop: () => void } {
-    const events = spawn("docker", ["events", "--filter", "type=service", "--filter", `service=${service}`, "--filter", "event=update", "--format", "{{.Action}}"]);
+    const events = spawn("docker", [
+        "events",
+        "--filter",
+        "type=service",
+        "--filter",
+        `service=${service}`,
+        "--filter",
+        "event=update",
+        "--format",
+        "{{.Action}}",
+    ]);
     const seen = new Promise<void>((resolve, reject) => {
         events.stdout.on("data", () => resolve());
         events.on("error", reject);
@@ -98,22 +153,35 @@ export async function drainedUpdate(
     let drainMs = 0;
     let held = 0;
     const updating = update();
-    const settled = updating.then(() => undefined, () => undefined); // its error is rethrown below
+    const settled = updating.then(
+        () => undefined,
+        () => undefined,
+    ); // its error is rethrown below
     try {
         await Promise.race([
             settled,
-            waitFor(`a task with ${expectEnv} answering`, async () => {
-                for (const [ip, env] of await taskIps(lb.serviceName)) {
-                    if (env.includes(JSON.stringify(expectEnv)) && (await request(`http://${ip}:${target}/healthz`, 500)).ok) return true;
-                }
-                return undefined;
-            }, 240_000, 50),
+            waitFor(
+                `a task with ${expectEnv} answering`,
+                async () => {
+                    for (const [ip, env] of await taskIps(lb.serviceName)) {
+                        if (
+                            env.includes(JSON.stringify(expectEnv)) &&
+                            (await request(`http://${ip}:${target}/healthz`, 500)).ok
+                        )
+                            return true;
+                    }
+                    return undefined;
+                },
+                240_000,
+                50,
+            ),
         ]);
     } finally {
         watch?.stop();
         if (holdAt !== undefined || !watch) await holding.catch(() => undefined);
         held = await heldPackets(); // before the drain rules (and their counters) go
-        for (const r of drainRules(a)) await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
+        for (const r of drainRules(a))
+            await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
         drainMs = holdAt === undefined ? 0 : Date.now() - holdAt;
     }
     await updating;
@@ -121,7 +189,25 @@ export async function drainedUpdate(
 }
 
 /** `docker service update --env-add KEY=VALUE` with the service's update policy, drained at the front. */
-export function rollingUpdate(a: LabAddressing, lb: LbSpec, envAdd: string, timeoutMs = 170_000): Promise<UpdateResult> {
+export function rollingUpdate(
+    a: LabAddressing,
+    lb: LbSpec,
+    envAdd: string,
+    timeoutMs = 170_000,
+): Promise<UpdateResult> {
     return drainedUpdate(a, lb, envAdd, () =>
-        run(["docker", "service", "update", "--detach=false", "--no-resolve-image", "--env-add", envAdd, lb.serviceName], { timeoutMs }));
+        run(
+            [
+                "docker",
+                "service",
+                "update",
+                "--detach=false",
+                "--no-resolve-image",
+                "--env-add",
+                envAdd,
+                lb.serviceName,
+            ],
+            { timeoutMs },
+        ),
+    );
 }

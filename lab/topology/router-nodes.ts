@@ -37,7 +37,9 @@ export interface LabRouterNode {
  */
 export function labRouterNodes(addressing: LabAddressing, routerHosts: string[]): LabRouterNode[] {
     if (routerHosts[0] !== addressing.routerHost) {
-        throw new Error(`routerHosts ${routerHosts.join(", ")} does not start with routerHost ${addressing.routerHost}`);
+        throw new Error(
+            `routerHosts ${routerHosts.join(", ")} does not start with routerHost ${addressing.routerHost}`,
+        );
     }
     const taken = [...addressing.apacheIps, addressing.directLbIp];
     return routerHosts.map((clusterIp, i) => {

@@ -15,7 +15,13 @@ import { execProbe, podStatus } from "../../lab/kube/node-agent";
 
 describe("engine toolchain env (engine/build.sh writes, the lab reads)", () => {
     it("expands $PATH from the caller and keeps the other exports", () => {
-        const text = ['# comment', 'export PATH="/c/bin:$PATH"', 'export PULUMI_HOME="/c/home"', "export PULUMI_SKIP_UPDATE_CHECK=true", "echo nope"].join("\n");
+        const text = [
+            "# comment",
+            'export PATH="/c/bin:$PATH"',
+            'export PULUMI_HOME="/c/home"',
+            "export PULUMI_SKIP_UPDATE_CHECK=true",
+            "echo nope",
+        ].join("\n");
         assert.deepStrictEqual(parseToolchainEnv(text, "/usr/bin:/bin"), {
             PATH: "/c/bin:/usr/bin:/bin",
             PULUMI_HOME: "/c/home",
@@ -27,7 +33,8 @@ describe("engine toolchain env (engine/build.sh writes, the lab reads)", () => {
 describe("npm run lab -- env", () => {
     it("prints exports a POSIX shell evaluates to the same values, then cd into the project copy", () => {
         const env = { PATH: "/a b/bin:/usr/bin:/bin", PULUMI_CONFIG_PASSPHRASE_FILE: "/x/it's", KUBECONFIG: "/k" };
-        const script = shellExports(env, "/tmp") + 'printf "%s\\n" "$PATH" "$PULUMI_CONFIG_PASSPHRASE_FILE" "$KUBECONFIG" "$PWD"';
+        const script =
+            shellExports(env, "/tmp") + 'printf "%s\\n" "$PATH" "$PULUMI_CONFIG_PASSPHRASE_FILE" "$KUBECONFIG" "$PWD"';
         const out = execFileSync("sh", ["-c", script], { encoding: "utf8" }).trim().split("\n");
         assert.deepStrictEqual(out, ["/a b/bin:/usr/bin:/bin", "/x/it's", "/k", "/tmp"]);
     });
@@ -70,7 +77,12 @@ describe("lab control plane", () => {
     });
     it("writes a kubeconfig that the lab's API client reads back", () => {
         const kc = renderKubeconfig("https://127.0.0.1:26443", "CA PEM\n", "CERT PEM\n", "KEY PEM\n");
-        assert.deepStrictEqual(accessFromKubeconfig(kc), { server: "https://127.0.0.1:26443", ca: "CA PEM\n", cert: "CERT PEM\n", key: "KEY PEM\n" });
+        assert.deepStrictEqual(accessFromKubeconfig(kc), {
+            server: "https://127.0.0.1:26443",
+            ca: "CA PEM\n",
+            cert: "CERT PEM\n",
+            key: "KEY PEM\n",
+        });
         assert.throws(() => accessFromKubeconfig("apiVersion: v1\nclusters: []\n"), /server/);
     });
 });
@@ -78,14 +90,27 @@ describe("lab control plane", () => {
 describe("lab node agent decisions", () => {
     const pod = { spec: { containers: [{ name: "router", image: "hybrid-vnf/router:1" }] }, status: {} };
     it("reads exec probes with the kubelet's defaults", () => {
-        assert.deepStrictEqual(execProbe({ exec: { command: ["a"] } }), { command: ["a"], periodMs: 10_000, timeoutMs: 1000, failureThreshold: 3 });
-        assert.deepStrictEqual(execProbe({ exec: { command: ["a"] }, periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 }), { command: ["a"], periodMs: 2000, timeoutMs: 5000, failureThreshold: 30 });
+        assert.deepStrictEqual(execProbe({ exec: { command: ["a"] } }), {
+            command: ["a"],
+            periodMs: 10_000,
+            timeoutMs: 1000,
+            failureThreshold: 3,
+        });
+        assert.deepStrictEqual(
+            execProbe({ exec: { command: ["a"] }, periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 }),
+            { command: ["a"], periodMs: 2000, timeoutMs: 5000, failureThreshold: 30 },
+        );
         assert.strictEqual(execProbe({ httpGet: { path: "/" } }), undefined);
         assert.strictEqual(execProbe(undefined), undefined);
     });
     it("reports Ready only while the container is ready, with the node's address (hostNetwork)", () => {
         const status = (ready: boolean | undefined) =>
-            podStatus(pod, ready === undefined ? undefined : ({ ready, started: true, restarts: 2, startedAt: "t0" } as any), "10.100.101.2", "now");
+            podStatus(
+                pod,
+                ready === undefined ? undefined : ({ ready, started: true, restarts: 2, startedAt: "t0" } as any),
+                "10.100.101.2",
+                "now",
+            );
         const cond = (s: any, type: string) => s.conditions.find((c: any) => c.type === type).status;
         const notRunning = status(undefined);
         assert.strictEqual(notRunning.phase, "Pending");

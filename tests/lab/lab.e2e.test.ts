@@ -4,7 +4,14 @@
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../../lab/lab";
 import { LAB_NAMES } from "../../lab/names";
-import { TOPOLOGY_FILE, applyTopology, labLeftovers, lbTask, nodeRoutes, routerTable } from "../../lab/topology/apply-topology";
+import {
+    TOPOLOGY_FILE,
+    applyTopology,
+    labLeftovers,
+    lbTask,
+    nodeRoutes,
+    routerTable,
+} from "../../lab/topology/apply-topology";
 import { labTopology } from "../../lab/topology/build-topology";
 import { UpdateResult, rollingUpdate } from "../../lab/topology/lb-front-door";
 import { load, summary, timeToOk } from "../../lab/bench/http-load";
@@ -27,10 +34,16 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
     const through = (count: number, extra: Partial<Parameters<typeof load>[0]> = {}) =>
         load({ url, count, concurrency: 4, timeoutMs: 10_000, maxMs: 90_000, ...extra });
     /** Both backends back in rotation (nginx forgets a failed peer after its fail_timeout). */
-    const bothAnswer = () => waitFor("both backends in rotation", async () => {
-        const r = await through(20);
-        return r.failed === 0 && Object.keys(r.byBackend).length === 2 ? true : undefined;
-    }, 60_000, 1000);
+    const bothAnswer = () =>
+        waitFor(
+            "both backends in rotation",
+            async () => {
+                const r = await through(20);
+                return r.failed === 0 && Object.keys(r.byBackend).length === 2 ? true : undefined;
+            },
+            60_000,
+            1000,
+        );
 
     before(async function () {
         this.timeout(1_500_000); // a first image build on a fresh machine takes minutes
@@ -58,7 +71,8 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         assert.strictEqual(r.ok, 200);
         const s = shares(r.byBackend);
         assert.deepStrictEqual(Object.keys(s).sort(), ["apache-1", "apache-2"]);
-        for (const [b, share] of Object.entries(s)) assert.ok(share >= 0.3, `${b} answered ${(share * 100).toFixed(0)}%`);
+        for (const [b, share] of Object.entries(s))
+            assert.ok(share >= 0.3, `${b} answered ${(share * 100).toFixed(0)}%`);
     });
 
     it("the router's kernel table holds the ROUTES routes (proto 196, zebra static) and the host reaches Apache only via the router", async () => {
@@ -66,32 +80,72 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         log(`router table:\n${(await routerTable()).replace(/^/gm, "        ")}`);
         assert.deepStrictEqual(missingRoutes(lab.router.routes, table), []);
         const apacheRoutes = table.filter((r) => r.dst === lab.addressing.apacheCidr);
-        assert.deepStrictEqual(apacheRoutes.map((r) => [r.protocol, r.dev]), [["196", lab.addressing.nodeIfaces[1]]], "one Apache route, zebra's");
+        assert.deepStrictEqual(
+            apacheRoutes.map((r) => [r.protocol, r.dev]),
+            [["196", lab.addressing.nodeIfaces[1]]],
+            "one Apache route, zebra's",
+        );
         const get = await out(["ip", "route", "get", lab.addressing.apacheIps[0]]);
-        assert.match(get, new RegExp(`via ${lab.addressing.routerHost.replace(/\./g, "\\.")} dev ${LAB_NAMES.hostClusterLeg()}`));
-        assert.strictEqual(await out(["ip", "-4", "-o", "address", "show", "dev", LAB_NAMES.apacheBridge]), "", "no host address on the Apache bridge");
+        assert.match(
+            get,
+            new RegExp(`via ${lab.addressing.routerHost.replace(/\./g, "\\.")} dev ${LAB_NAMES.hostClusterLeg()}`),
+        );
+        assert.strictEqual(
+            await out(["ip", "-4", "-o", "address", "show", "dev", LAB_NAMES.apacheBridge]),
+            "",
+            "no host address on the Apache bridge",
+        );
         const backendRoute = await out(["docker", "exec", LAB_NAMES.apacheBackend(0), "cat", "/proc/net/route"]);
         // Default route (destination 00000000) of the backend points at the router's Apache leg.
-        const gw = backendRoute.split("\n").find((l) => l.split(/\s+/)[1] === "00000000")?.split(/\s+/)[2] ?? "";
-        const gwIp = gw.match(/../g)!.reverse().map((h) => parseInt(h, 16)).join(".");
+        const gw =
+            backendRoute
+                .split("\n")
+                .find((l) => l.split(/\s+/)[1] === "00000000")
+                ?.split(/\s+/)[2] ?? "";
+        const gwIp = gw
+            .match(/../g)!
+            .reverse()
+            .map((h) => parseInt(h, 16))
+            .join(".");
         assert.strictEqual(gwIp, lab.addressing.routerApacheIp, "the backend's replies go to the router");
     });
 
     it("zebra puts back an Apache route deleted behind its back", async () => {
         await run(ns(["ip", "route", "del", lab.addressing.apacheCidr]));
         const t = Date.now();
-        await waitFor("zebra to reinstall the route", async () => (missingRoutes(lab.router.routes, await nodeRoutes()).length === 0 ? true : undefined), 10_000, 20);
+        await waitFor(
+            "zebra to reinstall the route",
+            async () => (missingRoutes(lab.router.routes, await nodeRoutes()).length === 0 ? true : undefined),
+            10_000,
+            20,
+        );
         log(`kernel route deleted with ip route del: back (proto 196) after ${Date.now() - t} ms`);
         const r = await through(20);
         assert.strictEqual(r.failed, 0);
     });
 
     it("the path crosses the router: without its route requests fail; after a router restart routes and requests recover in < 10 s", async () => {
-        const [routeLine] = lab.router.routes.filter((r) => r.prefix === lab.addressing.apacheCidr).map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
+        const [routeLine] = lab.router.routes
+            .filter((r) => r.prefix === lab.addressing.apacheCidr)
+            .map((r) => `ip route ${r.prefix} ${r.via.kind === "dev" ? r.via.iface : r.via.address}`);
         const direct = `http://${lab.addressing.apacheIps[0]}/`;
         const removeRoute = async () => {
-            await run(["docker", "exec", LAB_NAMES.routerContainer(), "vtysh", "-c", "configure terminal", "-c", `no ${routeLine}`]);
-            await waitFor("the route to leave the kernel", async () => ((await nodeRoutes()).some((r) => r.dst === lab.addressing.apacheCidr) ? undefined : true), 5000, 20);
+            await run([
+                "docker",
+                "exec",
+                LAB_NAMES.routerContainer(),
+                "vtysh",
+                "-c",
+                "configure terminal",
+                "-c",
+                `no ${routeLine}`,
+            ]);
+            await waitFor(
+                "the route to leave the kernel",
+                async () => ((await nodeRoutes()).some((r) => r.dst === lab.addressing.apacheCidr) ? undefined : true),
+                5000,
+                20,
+            );
             const d = await run(["curl", "-s", "-m", "2", "-o", "/dev/null", direct], { allowFail: true });
             assert.notStrictEqual(d.code, 0, "the host's own path to Apache goes through the router too");
         };
@@ -99,13 +153,25 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
             const t = Date.now();
             await restart();
             const restartMs = Date.now() - t;
-            await waitFor("ROUTES back in the kernel", async () => (missingRoutes(lab.router.routes, await nodeRoutes()).length === 0 ? true : undefined), 30_000, 20);
+            await waitFor(
+                "ROUTES back in the kernel",
+                async () => (missingRoutes(lab.router.routes, await nodeRoutes()).length === 0 ? true : undefined),
+                30_000,
+                20,
+            );
             const routesMs = Date.now() - t;
             await timeToOk(direct, 30_000, { intervalMs: 50 });
             const directMs = Date.now() - t;
-            await waitFor("20 requests in a row through the LB", async () => ((await through(20)).failed === 0 ? true : undefined), 30_000, 100);
+            await waitFor(
+                "20 requests in a row through the LB",
+                async () => ((await through(20)).failed === 0 ? true : undefined),
+                30_000,
+                100,
+            );
             const lbMs = Date.now() - t;
-            log(`${how}: command ${restartMs} ms, ROUTES in kernel ${routesMs} ms, host->Apache ${directMs} ms, 20 ok through the LB ${lbMs} ms`);
+            log(
+                `${how}: command ${restartMs} ms, ROUTES in kernel ${routesMs} ms, host->Apache ${directMs} ms, 20 ok through the LB ${lbMs} ms`,
+            );
             return { how, ms: Math.max(routesMs, directMs, lbMs) };
         };
 
@@ -117,19 +183,36 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         // lapse so the recovery below measures the router, not nginx's memory of the outage.
         await sleep(11_000);
         // Docker's restart keeps the container's filesystem (as --restart always does after a crash).
-        const restarted = await recovery("docker restart (same container)", () => run(["docker", "restart", LAB_NAMES.routerContainer()]));
+        const restarted = await recovery("docker restart (same container)", () =>
+            run(["docker", "restart", LAB_NAMES.routerContainer()]),
+        );
         await removeRoute();
         // The pod deleted through the API: the ReplicaSet makes a new one, the scheduler binds it
         // to the router node, and the node agent runs it from the spec it reads back.
         const recreated = await recovery("pod deleted via the API (ReplicaSet, scheduler, node agent)", async () => {
             const api = new KubeApi(accessFromKubeconfig(fs.readFileSync(labToolEnv().KUBECONFIG, "utf8")));
             try {
-                const [pod] = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dquagga-router")).items;
+                const [pod] = (await api.get("/api/v1/pods?labelSelector=app.kubernetes.io%2Fname%3Dquagga-router"))
+                    .items;
                 await api.remove(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`);
-                await waitFor("a new router pod's container", async () => {
-                    const uid = await out(["docker", "inspect", "-f", '{{index .Config.Labels "io.kubernetes.pod.uid"}}', LAB_NAMES.routerContainer()], { allowFail: true });
-                    return uid !== "" && uid !== pod.metadata.uid ? true : undefined;
-                }, 60_000, 100);
+                await waitFor(
+                    "a new router pod's container",
+                    async () => {
+                        const uid = await out(
+                            [
+                                "docker",
+                                "inspect",
+                                "-f",
+                                '{{index .Config.Labels "io.kubernetes.pod.uid"}}',
+                                LAB_NAMES.routerContainer(),
+                            ],
+                            { allowFail: true },
+                        );
+                        return uid !== "" && uid !== pod.metadata.uid ? true : undefined;
+                    },
+                    60_000,
+                    100,
+                );
             } finally {
                 api.close();
             }
@@ -161,11 +244,19 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         const before = await lbTask(lab.lb.serviceName);
         const t = Date.now();
         await run(["docker", "kill", before]);
-        await waitFor("the killed task to be down", async () => ((await out(["docker", "inspect", "-f", "{{.State.Running}}", before])) === "false" ? true : undefined), 10_000, 50);
+        await waitFor(
+            "the killed task to be down",
+            async () =>
+                (await out(["docker", "inspect", "-f", "{{.State.Running}}", before])) === "false" ? true : undefined,
+            10_000,
+            50,
+        );
         await timeToOk(url, 60_000, { intervalMs: 100, requestTimeoutMs: 1000 });
         const ms = Date.now() - t;
         const afterTask = await lbTask(lab.lb.serviceName);
-        log(`LB task ${before} killed: Swarm started ${afterTask}, requests answered again after ${ms} ms (restart delay from the plan: ${/--restart-delay (\S+)/.exec(lab.lb.policyFlags.join(" "))?.[1]})`);
+        log(
+            `LB task ${before} killed: Swarm started ${afterTask}, requests answered again after ${ms} ms (restart delay from the plan: ${/--restart-delay (\S+)/.exec(lab.lb.policyFlags.join(" "))?.[1]})`,
+        );
         assert.notStrictEqual(afterTask, before, "a new task");
         const r = await through(50);
         assert.strictEqual(r.failed, 0);
@@ -188,21 +279,50 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         const one = `${lab.addressing.apacheIps[1]}:80`;
         const u1 = await update(one);
         const only = await through(40);
-        log(`update to SERVERS=${one} (order ${order}) took ${u1.updateMs} ms, new connections held ${u1.drainMs} ms (${u1.heldSyns} SYNs): ${summary(u1.r)}`);
+        log(
+            `update to SERVERS=${one} (order ${order}) took ${u1.updateMs} ms, new connections held ${u1.drainMs} ms (${u1.heldSyns} SYNs): ${summary(u1.r)}`,
+        );
         assert.strictEqual(u1.r.failed, 0, JSON.stringify(u1.r.failures));
         assert.ok(u1.r.ok > 50, "the client really ran during the update");
         assert.deepStrictEqual(Object.keys(only.byBackend), ["apache-2"], "the new SERVERS is in effect");
         const u2 = await update(lab.lb.env.SERVERS);
-        log(`update back to SERVERS=${lab.lb.env.SERVERS} took ${u2.updateMs} ms, held ${u2.drainMs} ms (${u2.heldSyns} SYNs): ${summary(u2.r)}`);
+        log(
+            `update back to SERVERS=${lab.lb.env.SERVERS} took ${u2.updateMs} ms, held ${u2.drainMs} ms (${u2.heldSyns} SYNs): ${summary(u2.r)}`,
+        );
         assert.strictEqual(u2.r.failed, 0, JSON.stringify(u2.r.failures));
         await bothAnswer();
     });
 
     it("bad ROUTES / SERVERS env: the container exits non-zero naming the bad entry", async () => {
         const badRoute = "10.100.102.0/33 dev eth1";
-        const router = await run(["docker", "run", ...routerRunArgs(lab.router, { name: "hvnf-lab-badenv-router", labels: { [LAB_NAMES.label]: "1" }, env: { ROUTES: `${lab.router.env.ROUTES},${badRoute}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
+        const router = await run(
+            [
+                "docker",
+                "run",
+                ...routerRunArgs(lab.router, {
+                    name: "hvnf-lab-badenv-router",
+                    labels: { [LAB_NAMES.label]: "1" },
+                    env: { ROUTES: `${lab.router.env.ROUTES},${badRoute}` },
+                    detach: false,
+                }),
+            ],
+            { allowFail: true, timeoutMs: 60_000 },
+        );
         const badServer = "10.100.102.10:99999";
-        const lb = await run(["docker", "run", ...lbRunArgs(lab.lb, { name: "hvnf-lab-badenv-lb", network: "none", labels: { [LAB_NAMES.label]: "1" }, env: { SERVERS: `${lab.lb.env.SERVERS},${badServer}` }, detach: false })], { allowFail: true, timeoutMs: 60_000 });
+        const lb = await run(
+            [
+                "docker",
+                "run",
+                ...lbRunArgs(lab.lb, {
+                    name: "hvnf-lab-badenv-lb",
+                    network: "none",
+                    labels: { [LAB_NAMES.label]: "1" },
+                    env: { SERVERS: `${lab.lb.env.SERVERS},${badServer}` },
+                    detach: false,
+                }),
+            ],
+            { allowFail: true, timeoutMs: 60_000 },
+        );
         log(`router ROUTES+="${badRoute}": exit ${router.code}: ${router.stderr.trim()}`);
         log(`LB SERVERS+="${badServer}": exit ${lb.code}: ${lb.stderr.trim()}`);
         assert.notStrictEqual(router.code, 0);
@@ -238,7 +358,9 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
             const t = Date.now();
             await labDown({ log, engine: false });
             const left = await labLeftovers();
-            log(`partial apply (${steps - 1} steps), down ${record ? "from the record" : "without a record"}: ${Date.now() - t} ms, left: ${left.length ? left.join("; ") : "nothing"}`);
+            log(
+                `partial apply (${steps - 1} steps), down ${record ? "from the record" : "without a record"}: ${Date.now() - t} ms, left: ${left.length ? left.join("; ") : "nothing"}`,
+            );
             assert.deepStrictEqual(left, []);
         }
     });

@@ -4,7 +4,13 @@ import * as assert from "assert";
 import { ProvisionFacts, provisionPlan } from "../../lab/provision";
 
 describe("lab provisioning (what npm run lab builds when it is missing)", () => {
-    const ready: ProvisionFacts = { toolchain: true, baseImage: true, missingImages: [], install: true, rebuild: false };
+    const ready: ProvisionFacts = {
+        toolchain: true,
+        baseImage: true,
+        missingImages: [],
+        install: true,
+        rebuild: false,
+    };
 
     it("builds nothing when everything is there and no rebuild is asked (--no-build)", () => {
         assert.deepStrictEqual(provisionPlan(ready), { steps: [] });

@@ -19,7 +19,9 @@ const log = (s: string) => process.stdout.write(`      ${s}\n`);
 
 /** Next hops of a backend's kernel route to `prefix` (its namespace is shared with its FRR sidecar). */
 async function backendNextHops(backend: string, prefix: string): Promise<string[]> {
-    const routes = JSON.parse(await out(inNetns(await pidOf(backend), ["ip", "-j", "route", "show", "exact", prefix, "proto", "bgp"])));
+    const routes = JSON.parse(
+        await out(inNetns(await pidOf(backend), ["ip", "-j", "route", "show", "exact", prefix, "proto", "bgp"])),
+    );
     const hops: string[] = [];
     for (const r of routes) hops.push(...(await routeGateways(r)));
     return hops.sort();
@@ -60,7 +62,8 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
             const sessions = await bgpSessions(n.router);
             log(`${n.router}: ${JSON.stringify(sessions)}; BFD ${JSON.stringify(await bfdPeers(n.router))}`);
             assert.deepStrictEqual(Object.keys(sessions).sort(), want, `${n.router}'s dynamic neighbours`);
-            for (const [peer, state] of Object.entries(sessions)) assert.strictEqual(state, "Established", `${n.router} -> ${peer}`);
+            for (const [peer, state] of Object.entries(sessions))
+                assert.strictEqual(state, "Established", `${n.router} -> ${peer}`);
             const bfd = await bfdPeers(n.router);
             for (const peer of want) assert.strictEqual(bfd[peer], "up", `${n.router}: BFD with ${peer}`);
         }
@@ -72,7 +75,10 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         assert.deepStrictEqual(hops, lab.routers.map((n) => n.clusterIp).sort());
         // Nothing else was imported: the host's only BGP route is the Apache network.
         const all = JSON.parse(await out(["ip", "-j", "route", "show", "proto", "bgp"])) as { dst: string }[];
-        assert.deepStrictEqual(all.map((r) => r.dst), [lab.addressing.apacheCidr]);
+        assert.deepStrictEqual(
+            all.map((r) => r.dst),
+            [lab.addressing.apacheCidr],
+        );
         for (const [i] of lab.addressing.apacheIps.entries()) {
             const back = await backendNextHops(LAB_NAMES.apacheBackend(i), lab.addressing.clusterCidr);
             log(`${LAB_NAMES.apacheBackend(i)} ${lab.addressing.clusterCidr} via ${back.join(", ")}`);
@@ -83,7 +89,13 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
     it("serves requests through both routers' paths with no static host route to the Apache network", async () => {
         const statics = await out(["ip", "route", "show", "exact", lab.addressing.apacheCidr, "proto", "233"]);
         assert.strictEqual(statics, "", "a static host route would outlive its router");
-        const r = await load({ url: lab.addressing.loadBalancerUrl + "/", count: 200, concurrency: 4, timeoutMs: 10_000, maxMs: 60_000 });
+        const r = await load({
+            url: lab.addressing.loadBalancerUrl + "/",
+            count: 200,
+            concurrency: 4,
+            timeoutMs: 10_000,
+            maxMs: 60_000,
+        });
         log(summary(r));
         assert.strictEqual(r.failed, 0, JSON.stringify(r.failures));
         assert.deepStrictEqual(Object.keys(r.byBackend).sort(), ["apache-1", "apache-2"]);
@@ -94,9 +106,14 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         const r = await measureFailover(lab, { log });
         runs.push(r);
         log(`${summary({ ...r.load, byBackend: {} })}`);
-        log(`withdrawn ${r.withdrawnMs} ms, running again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms (polls every ${r.pollPeriodMs.toFixed(1)} ms); ` +
-            `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`);
-        assert.ok((r.victimShare ?? 0) > 0, "the killed router carried traffic before the fault (ECMP hashes on the 5-tuple)");
+        log(
+            `withdrawn ${r.withdrawnMs} ms, running again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms (polls every ${r.pollPeriodMs.toFixed(1)} ms); ` +
+                `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`,
+        );
+        assert.ok(
+            (r.victimShare ?? 0) > 0,
+            "the killed router carried traffic before the fault (ECMP hashes on the 5-tuple)",
+        );
         assert.notStrictEqual(r.withdrawnMs, null, "the dead next hop was withdrawn");
         assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
         assert.notStrictEqual(r.readyMs, null, "the router's sessions came back (ready)");
@@ -112,21 +129,40 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         // The backends' side too: watched while the fault runs.
         let backendWithdrawn = false;
         const measuring = measureFailover(lab, { fault: "partition", outageMs: 5000, log });
-        while (!backendWithdrawn && (await Promise.race([measuring.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 50))])) === false) {
-            backendWithdrawn = !(await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr)).includes(victim.apacheIp);
+        while (
+            !backendWithdrawn &&
+            (await Promise.race([
+                measuring.then(() => true),
+                new Promise<false>((r) => setTimeout(() => r(false), 50)),
+            ])) === false
+        ) {
+            backendWithdrawn = !(
+                await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr)
+            ).includes(victim.apacheIp);
         }
         const r = await measuring;
         runs.push(r);
         log(`${summary({ ...r.load, byBackend: {} })}`);
-        log(`withdrawn ${r.withdrawnMs} ms, reachable again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms; ` +
-            `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`);
+        log(
+            `withdrawn ${r.withdrawnMs} ms, reachable again ${r.routerBackMs} ms, ready ${r.readyMs} ms, re-added ${r.readdedMs} ms; ` +
+                `longest time without a success ${r.load.longestGapMs.toFixed(0)} ms; the victim carried ${((r.victimShare ?? 0) * 100).toFixed(0)}% before`,
+        );
         assert.ok((r.victimShare ?? 0) > 0, "the silent router carried traffic before the fault");
         assert.notStrictEqual(r.withdrawnMs, null, "BFD took the silent router's next hop away on the swarm host");
-        assert.ok(backendWithdrawn, `${LAB_NAMES.apacheBackend(0)} dropped ${victim.apacheIp} from its route back to the cluster network`);
-        assert.ok(r.routerBackMs !== null && r.withdrawnMs! < r.routerBackMs, "withdrawn while the node was silent, not after");
+        assert.ok(
+            backendWithdrawn,
+            `${LAB_NAMES.apacheBackend(0)} dropped ${victim.apacheIp} from its route back to the cluster network`,
+        );
+        assert.ok(
+            r.routerBackMs !== null && r.withdrawnMs! < r.routerBackMs,
+            "withdrawn while the node was silent, not after",
+        );
         assert.notStrictEqual(r.readdedMs, null, "re-added once the node answered again");
         assert.deepStrictEqual(await hostNextHops(lab.addressing.apacheCidr), r.nextHopsBefore);
-        assert.deepStrictEqual(await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr), lab.routers.map((n) => n.apacheIp).sort());
+        assert.deepStrictEqual(
+            await backendNextHops(LAB_NAMES.apacheBackend(0), lab.addressing.clusterCidr),
+            lab.routers.map((n) => n.apacheIp).sort(),
+        );
     });
 
     it("the same faults in static mode (one router, the baseline): the router comes back", async function () {
@@ -135,21 +171,39 @@ describe("lab E2E, routing bgp: two routers, BGP+BFD to the swarm host and the A
         lab = await labUp({ install: false, routing: "static", build: false, log });
         assert.strictEqual(lab.bgp, undefined);
         assert.strictEqual(await out(["ip", "route", "show", "proto", "bgp"]), "", "no BGP route in static mode");
-        assert.ok((await labLeftovers()).every((l) => !l.includes(LAB_NAMES.hostFrr)), "no host FRR in static mode");
+        assert.ok(
+            (await labLeftovers()).every((l) => !l.includes(LAB_NAMES.hostFrr)),
+            "no host FRR in static mode",
+        );
         const r = await measureFailover(lab, { log });
         runs.push(r);
-        log(`static: ${summary({ ...r.load, byBackend: {} })}; running again ${r.routerBackMs} ms, ready ${r.readyMs} ms`);
+        log(
+            `static: ${summary({ ...r.load, byBackend: {} })}; running again ${r.routerBackMs} ms, ready ${r.readyMs} ms`,
+        );
         assert.strictEqual(r.withdrawnMs, null);
         assert.notStrictEqual(r.routerBackMs, null, "the node agent restarted the router");
         assert.notStrictEqual(r.readyMs, null);
         const p = await measureFailover(lab, { fault: "partition", outageMs: 5000, log });
         runs.push(p);
-        log(`static, silent node: ${summary({ ...p.load, byBackend: {} })}; reachable again ${p.routerBackMs} ms, ready ${p.readyMs} ms`);
+        log(
+            `static, silent node: ${summary({ ...p.load, byBackend: {} })}; reachable again ${p.routerBackMs} ms, ready ${p.readyMs} ms`,
+        );
         assert.notStrictEqual(p.routerBackMs, null);
         // nginx may still hold the backends as failed for its fail_timeout: the chain answers again within a minute.
-        await waitFor("the chain answering 20 of 20 again", async () => {
-            const after = await load({ url: lab.addressing.loadBalancerUrl + "/", count: 20, concurrency: 2, timeoutMs: 10_000, maxMs: 30_000 });
-            return after.failed === 0 ? true : undefined;
-        }, 60_000, 500);
+        await waitFor(
+            "the chain answering 20 of 20 again",
+            async () => {
+                const after = await load({
+                    url: lab.addressing.loadBalancerUrl + "/",
+                    count: 20,
+                    concurrency: 2,
+                    timeoutMs: 10_000,
+                    maxMs: 30_000,
+                });
+                return after.failed === 0 ? true : undefined;
+            },
+            60_000,
+            500,
+        );
     });
 });

@@ -2,7 +2,18 @@
 import * as assert from "assert";
 import { parseRoutes } from "../../../lib/vnf-config";
 import { limitRunFlags, parseBenchArgs } from "../../../lab/bench/throughput-bench";
-import { benchTable, chainRatios, comparisonTable, markdownTable, medianOf, missingRoutes, parseWrk, percentile, shares, withRatios } from "../../../lab/bench/figures";
+import {
+    benchTable,
+    chainRatios,
+    comparisonTable,
+    markdownTable,
+    medianOf,
+    missingRoutes,
+    parseWrk,
+    percentile,
+    shares,
+    withRatios,
+} from "../../../lab/bench/figures";
 
 const WRK = `Running 5s test @ http://10.100.100.2:8080/
   2 threads and 8 connections
@@ -24,13 +35,24 @@ Transfer/sec:      1.85MB
 describe("lab measure helpers", () => {
     it("computes nearest-rank percentiles", () => {
         const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted on purpose
-        assert.deepStrictEqual([percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([7], 99)], [50, 99, 100, 7]);
+        assert.deepStrictEqual(
+            [percentile(xs, 50), percentile(xs, 99), percentile(xs, 100), percentile([7], 99)],
+            [50, 99, 100, 7],
+        );
         assert.ok(Number.isNaN(percentile([], 50)));
     });
 
     it("parses wrk --latency output, units included", () => {
         const r = parseWrk(WRK);
-        assert.deepStrictEqual(r, { requests: 19412, seconds: 5.01, rps: 3874.65, p50ms: 1.88, p99ms: 0.612, non2xx: 4, socketErrors: 3 });
+        assert.deepStrictEqual(r, {
+            requests: 19412,
+            seconds: 5.01,
+            rps: 3874.65,
+            p50ms: 1.88,
+            p99ms: 0.612,
+            non2xx: 4,
+            socketErrors: 3,
+        });
         assert.throws(() => parseWrk(WRK.replace(/ {5}50%.*\n/, "")), /no 50% latency line/);
     });
 
@@ -42,7 +64,10 @@ describe("lab measure helpers", () => {
         ];
         assert.deepStrictEqual(missingRoutes(routes, good), []);
         // Installed by hand (proto static = 4) is not zebra's.
-        assert.match(missingRoutes(routes, [{ ...good[0], protocol: "4" }, good[1]]).join(), /10.100.102.0\/24 dev eth1 is not in the kernel/);
+        assert.match(
+            missingRoutes(routes, [{ ...good[0], protocol: "4" }, good[1]]).join(),
+            /10.100.102.0\/24 dev eth1 is not in the kernel/,
+        );
         // A connected /24 on eth1 (the pitfall the node's /32 avoids).
         const shadowed = missingRoutes(routes, [...good, { dst: "10.100.102.0/24", dev: "eth1", protocol: "2" }]);
         assert.match(shadowed.join(), /also a connected route on eth1/);
@@ -50,8 +75,17 @@ describe("lab measure helpers", () => {
 
     it("builds the benchmark table with ratios to the chain", () => {
         const base = parseWrk(WRK);
-        const rows = withRatios([{ ...base, path: "chain" }, { ...base, path: "direct", rps: base.rps * 2, p50ms: base.p50ms / 2 }]);
-        assert.deepStrictEqual(rows.map((r) => [r.rpsRatio, r.p50Ratio]), [[1, 1], [2, 0.5]]);
+        const rows = withRatios([
+            { ...base, path: "chain" },
+            { ...base, path: "direct", rps: base.rps * 2, p50ms: base.p50ms / 2 },
+        ]);
+        assert.deepStrictEqual(
+            rows.map((r) => [r.rpsRatio, r.p50Ratio]),
+            [
+                [1, 1],
+                [2, 0.5],
+            ],
+        );
         const t = benchTable(rows);
         const md = markdownTable(t.headers, t.cells);
         assert.ok(md.startsWith("| path | requests/s |"), md);
@@ -65,8 +99,14 @@ describe("lab measure helpers", () => {
     });
 
     it("puts earlier figures beside new ones by path, leaving out paths only one run has", () => {
-        const before = [{ path: "chain", rps: 3432, p50ms: 2.27, p99ms: 8.79 }, { path: "gone", rps: 1, p50ms: 1, p99ms: 1 }];
-        const now = [{ path: "chain", rps: 6864, p50ms: 1.1, p99ms: 4 }, { path: "new", rps: 1, p50ms: 1, p99ms: 1 }];
+        const before = [
+            { path: "chain", rps: 3432, p50ms: 2.27, p99ms: 8.79 },
+            { path: "gone", rps: 1, p50ms: 1, p99ms: 1 },
+        ];
+        const now = [
+            { path: "chain", rps: 6864, p50ms: 1.1, p99ms: 4 },
+            { path: "new", rps: 1, p50ms: 1, p99ms: 1 },
+        ];
         const t = comparisonTable(before, now);
         assert.strictEqual(t.headers.length, t.cells[0].length);
         assert.deepStrictEqual(t.cells, [["chain", "3432", "6864", "2.00x", "2.27", "1.10", "8.79", "4.00"]]);
@@ -74,9 +114,19 @@ describe("lab measure helpers", () => {
 
     it("takes the field-wise median of rounds, and sums counts and errors", () => {
         const base = parseWrk(WRK);
-        const m = medianOf([{ ...base, rps: 100, p50ms: 3 }, { ...base, rps: 300, p50ms: 1 }, { ...base, rps: 200, p50ms: 2 }]);
+        const m = medianOf([
+            { ...base, rps: 100, p50ms: 3 },
+            { ...base, rps: 300, p50ms: 1 },
+            { ...base, rps: 200, p50ms: 2 },
+        ]);
         assert.deepStrictEqual([m.rps, m.p50ms, m.requests, m.non2xx], [200, 2, 3 * 19412, 12]);
-        assert.strictEqual(medianOf([{ ...base, rps: 100 }, { ...base, rps: 200 }]).rps, 150);
+        assert.strictEqual(
+            medianOf([
+                { ...base, rps: 100 },
+                { ...base, rps: 200 },
+            ]).rps,
+            150,
+        );
     });
 
     it("computes per-backend shares", () => {
@@ -85,7 +135,16 @@ describe("lab measure helpers", () => {
     });
 
     it("gives the LB without the router hop the Swarm task's CPU and memory limits", () => {
-        const flags = ["--update-order", "stop-first", "--limit-memory", "268435456", "--limit-cpu", "1", "--reserve-cpu", "0.05"];
+        const flags = [
+            "--update-order",
+            "stop-first",
+            "--limit-memory",
+            "268435456",
+            "--limit-cpu",
+            "1",
+            "--reserve-cpu",
+            "0.05",
+        ];
         assert.deepStrictEqual(limitRunFlags(flags), ["--memory", "268435456", "--cpus", "1"]);
         assert.deepStrictEqual(limitRunFlags(["--reserve-cpu", "0.05"]), []);
     });

@@ -41,16 +41,21 @@ describe("bgp lab topology as data (lab/topology/build-topology.ts, two routers,
 
     it("adds config only in bgp mode: static plans exactly as before", () => {
         assert.deepStrictEqual(labStackOverrides("static"), {});
-        assert.deepStrictEqual(labStackOverrides("bgp"), { "k8s-local": { "hybrid-vnf:routing": "bgp", "hybrid-vnf:routerHosts": ["10.100.101.2", "10.100.101.3"] } });
+        assert.deepStrictEqual(labStackOverrides("bgp"), {
+            "k8s-local": { "hybrid-vnf:routing": "bgp", "hybrid-vnf:routerHosts": ["10.100.101.2", "10.100.101.3"] },
+        });
         assert.strictEqual(bgp.routing.mode, "bgp");
     });
 
     it("gives two router nodes distinct cluster and Apache addresses, none taken by the host leg, a backend or the direct LB", () => {
         assert.deepStrictEqual(labRouterHosts("10.100.101.0/24", "10.100.101.2"), ["10.100.101.2", "10.100.101.3"]);
-        assert.deepStrictEqual(routers.map((n) => [n.node, n.router, n.agent]), [
-            ["hvnf-lab-node", "hvnf-lab-router", "node-agent"],
-            ["hvnf-lab-node-2", "hvnf-lab-router-2", "node-agent-2"],
-        ]);
+        assert.deepStrictEqual(
+            routers.map((n) => [n.node, n.router, n.agent]),
+            [
+                ["hvnf-lab-node", "hvnf-lab-router", "node-agent"],
+                ["hvnf-lab-node-2", "hvnf-lab-router-2", "node-agent-2"],
+            ],
+        );
         const used = [...a.apacheIps, a.directLbIp];
         const legs = routers.map((n) => n.apacheIp);
         assert.strictEqual(new Set(legs).size, 2);
@@ -58,33 +63,56 @@ describe("bgp lab topology as data (lab/topology/build-topology.ts, two routers,
         assert.ok(!routers.map((n) => n.clusterIp).includes(a.hostClusterIp));
         const gw = unusedApacheGateway(a, routers);
         assert.ok(![...used, ...legs].includes(gw));
-        assert.strictEqual(t.networks.find((n) => n.bridge === LAB_NAMES.apacheBridge)!.gateway, gw, "the backends' default route reaches no router");
+        assert.strictEqual(
+            t.networks.find((n) => n.bridge === LAB_NAMES.apacheBridge)!.gateway,
+            gw,
+            "the backends' default route reaches no router",
+        );
     });
 
     it("keeps the safety route first and has no static host route to the Apache network", () => {
         assert.deepStrictEqual(t.safetyRoutes, base.safetyRoutes);
         assert.ok(!t.routes.some((r) => r.dst === a.apacheCidr), JSON.stringify(t.routes));
-        assert.deepStrictEqual(t.routes.filter((r) => r.node).map((r) => [r.node, r.dst, r.via]), routers.map((n) => [n.node, "default", a.hostClusterIp]));
+        assert.deepStrictEqual(
+            t.routes.filter((r) => r.node).map((r) => [r.node, r.dst, r.via]),
+            routers.map((n) => [n.node, "default", a.hostClusterIp]),
+        );
     });
 
     it("puts both nodes' cluster legs on one plain bridge with the host's address, the Apache legs as /32s", () => {
         assert.deepStrictEqual(t.bridges, [{ name: LAB_NAMES.clusterBridge, address: `${a.hostClusterIp}/24` }]);
-        assert.deepStrictEqual(t.links.map((l) => [l.node, l.nodeIf, l.nodeAddress, l.host]), routers.flatMap((n) => [
-            [n.node, a.nodeIfaces[0], `${n.clusterIp}/24`, { bridge: LAB_NAMES.clusterBridge }],
-            [n.node, a.nodeIfaces[1], `${n.apacheIp}/32`, { bridge: LAB_NAMES.apacheBridge }],
-        ]));
-        for (const name of t.links.flatMap((l) => [l.hostIf, l.peerTmp])) assert.ok(name.length <= 15, `${name}: Linux interface names are at most 15 characters`);
+        assert.deepStrictEqual(
+            t.links.map((l) => [l.node, l.nodeIf, l.nodeAddress, l.host]),
+            routers.flatMap((n) => [
+                [n.node, a.nodeIfaces[0], `${n.clusterIp}/24`, { bridge: LAB_NAMES.clusterBridge }],
+                [n.node, a.nodeIfaces[1], `${n.apacheIp}/32`, { bridge: LAB_NAMES.apacheBridge }],
+            ]),
+        );
+        for (const name of t.links.flatMap((l) => [l.hostIf, l.peerTmp]))
+            assert.ok(name.length <= 15, `${name}: Linux interface names are at most 15 characters`);
     });
 
     it("runs the swarm host's FRR on the host network and each backend's FRR in its namespace, least privilege, lib/frr-host.ts's config", () => {
         const [host, ...apache] = t.daemons!;
         assert.strictEqual(host.network, "host");
-        for (const ip of routers.map((n) => n.clusterIp)) assert.match(host.env.FRR_CONF, new RegExp(` neighbor ${ip.replace(/\./g, "\\.")} peer-group ${HOST_PEER_GROUP}`));
+        for (const ip of routers.map((n) => n.clusterIp))
+            assert.match(
+                host.env.FRR_CONF,
+                new RegExp(` neighbor ${ip.replace(/\./g, "\\.")} peer-group ${HOST_PEER_GROUP}`),
+            );
         assert.match(host.env.FRR_CONF, new RegExp(`permit ${a.apacheCidr.replace(/\./g, "\\.")}\\n`));
-        assert.deepStrictEqual(apache.map((d) => d.network), a.apacheIps.map((_, i) => `container:${LAB_NAMES.apacheBackend(i)}`));
-        for (const d of apache) for (const ip of routers.map((n) => n.apacheIp)) assert.ok(d.env.FRR_CONF.includes(` neighbor ${ip} peer-group ${HOST_PEER_GROUP}`));
+        assert.deepStrictEqual(
+            apache.map((d) => d.network),
+            a.apacheIps.map((_, i) => `container:${LAB_NAMES.apacheBackend(i)}`),
+        );
+        for (const d of apache)
+            for (const ip of routers.map((n) => n.apacheIp))
+                assert.ok(d.env.FRR_CONF.includes(` neighbor ${ip} peer-group ${HOST_PEER_GROUP}`));
         const args = containerRunArgs(host, t.labels).join(" ");
-        assert.match(args, /--network host [\s\S]*--cap-drop ALL --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN --cap-add NET_BIND_SERVICE --security-opt no-new-privileges/);
+        assert.match(
+            args,
+            /--network host [\s\S]*--cap-drop ALL --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN --cap-add NET_BIND_SERVICE --security-opt no-new-privileges/,
+        );
         assert.ok(!args.includes("--privileged"));
         const syntax = spawnSync("sh", ["-n", "-c", FRR_HOST_SCRIPT]);
         assert.strictEqual(syntax.status, 0, String(syntax.stderr));
@@ -107,8 +135,16 @@ describe("bgp lab topology as data (lab/topology/build-topology.ts, two routers,
 
     it("names nothing that down without a record would miss", () => {
         const names = namedTeardownTarget();
-        for (const n of t.nodes) assert.ok(names.nodes.some((x) => x.name === n.name && x.netns === n.netns), n.name);
-        for (const l of t.links) assert.ok(names.links.some((x) => x.hostIf === l.hostIf), l.hostIf);
+        for (const n of t.nodes)
+            assert.ok(
+                names.nodes.some((x) => x.name === n.name && x.netns === n.netns),
+                n.name,
+            );
+        for (const l of t.links)
+            assert.ok(
+                names.links.some((x) => x.hostIf === l.hostIf),
+                l.hostIf,
+            );
         assert.deepStrictEqual(names.bridges, [{ name: LAB_NAMES.clusterBridge }]);
         // FRR containers carry the lab's label: removed by it without a record.
         assert.deepStrictEqual(t.labels, base.labels);
@@ -117,7 +153,10 @@ describe("bgp lab topology as data (lab/topology/build-topology.ts, two routers,
 
     it("reads a kernel route's gateways in its plain and multipath forms", async () => {
         assert.deepStrictEqual(await routeGateways({ dst: "x", gateway: "10.0.0.1" }), ["10.0.0.1"]);
-        assert.deepStrictEqual(await routeGateways({ dst: "x", nexthops: [{ gateway: "10.0.0.1" }, { gateway: "10.0.0.2" }] }), ["10.0.0.1", "10.0.0.2"]);
+        assert.deepStrictEqual(
+            await routeGateways({ dst: "x", nexthops: [{ gateway: "10.0.0.1" }, { gateway: "10.0.0.2" }] }),
+            ["10.0.0.1", "10.0.0.2"],
+        );
         assert.deepStrictEqual(await routeGateways({ dst: "x" }), []);
     });
 });
