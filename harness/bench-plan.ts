@@ -1,12 +1,11 @@
 // npm run bench:plan — how long a plan of each example stack takes, next to the floor of any
 // Pulumi TypeScript program (a bare require of @pulumi/pulumi), as ratios. Each sample is a fresh
 // process, as `pulumi up` would start one. It reports; it never passes or fails on time.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { median } from "../lib/numbers";
 import { DEV_ENV, LAB_ENV, deployOrder, stackName, stackWithDependencies } from "../lib/stacks";
+import { Sample, measureInterleaved, msText, ratioText, timeCommand } from "./bench-timing";
 import { PROJECT_DIR } from "./stack-files";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -15,37 +14,9 @@ const CHAINS: string[][] = [DEV_ENV, LAB_ENV].flatMap((env) => deployOrder(env).
 const K8S_DEV = stackName("k8s-cluster", DEV_ENV);
 const DEV_CHAIN = deployOrder(DEV_ENV);
 
-/** Clock ticks per second of /proc's CPU times (USER_HZ); undefined off Linux. */
-const TICKS_PER_SECOND = (() => {
-    const r = spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" });
-    const hz = Number(r.stdout);
-    return fs.existsSync("/proc/self/stat") && hz > 0 ? hz : undefined;
-})();
-
-/**
- * CPU time (user + system, all threads) of the children this process has waited for, in ms,
- * from /proc/self/stat (cutime, cstime). Unlike wall time it barely moves when other work
- * shares the machine's cores.
- */
-function childrenCpuMs(): number {
-    if (!TICKS_PER_SECOND) return NaN;
-    const stat = fs.readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
-}
-
-interface Sample {
-    wallMs: number;
-    cpuMs: number;
-}
-
 function timeMs(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
-    const cpuBefore = childrenCpuMs();
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
-    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
-    return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
+    const { wallMs, cpuMs } = timeCommand(process.execPath, args, { cwd: PROJECT_DIR, env: { ...process.env, ...env } });
+    return { wallMs, cpuMs };
 }
 
 /** One row of the table: a command, and whether each sample starts with an empty transpile cache. */
@@ -65,17 +36,6 @@ function timeCase(c: Case): Sample {
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
-}
-
-/**
- * Median per case. Rounds interleave the cases (each round runs every case once), so a load
- * that comes and goes on the machine falls on every row alike and the ratios stay comparable.
- */
-function measure(cases: Case[]): Sample[] {
-    cases.forEach(timeCase); // warm the file cache (and the transpile cache) once
-    const samples: Sample[][] = cases.map(() => []);
-    for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => samples[i].push(timeCase(c)));
-    return samples.map((xs) => ({ wallMs: median(xs.map((x) => x.wallMs)), cpuMs: median(xs.map((x) => x.cpuMs)) }));
 }
 
 /** Issue 10's goals, as ratios to the bare require measured in the same run. */
@@ -101,11 +61,11 @@ function main(): void {
         { what: "require @pulumi/openstack/networking only", args: ["-e", "require('@pulumi/openstack/networking').Network"] },
     ];
     const loadBefore = os.loadavg()[0];
-    const medians = measure(cases);
+    const medians = measureInterleaved(cases, timeCase, RUNS);
     const baseline = medians[0];
     const rows = cases.map((c, i) => ({ ...c, ...medians[i] }));
-    const ratio = (ms: number, base: number) => (Number.isNaN(ms) ? "n/a" : `${(ms / base).toFixed(2)}x`);
-    const ms = (x: number) => (Number.isNaN(x) ? "n/a" : x.toFixed(0));
+    const ratio = ratioText;
+    const ms = msText;
 
     const lines = [
         `bench:plan — median of ${RUNS} fresh processes each, in interleaved rounds, node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}`,

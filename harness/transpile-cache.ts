@@ -21,6 +21,25 @@ export function transpileKey(source: string, compiler: string, options: unknown)
     return crypto.createHash("sha256").update(JSON.stringify([source, compiler, TS_NODE_VERSION, options])).digest("hex");
 }
 
+/** The compiler a ts-node instance transpiles with, and its version: swc's output is not TypeScript's. */
+export function transpilerId(service: Pick<Service, "options" | "ts">): string {
+    const { swc, transpiler } = service.options;
+    if (swc) return `@swc/core@${packageVersion("@swc/core")}`;
+    if (transpiler) {
+        const name = typeof transpiler === "string" ? transpiler : transpiler[0];
+        return `${name}@${packageVersion(name)}`;
+    }
+    return `typescript@${service.ts.version}`;
+}
+
+function packageVersion(name: string): string {
+    try {
+        return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
+    } catch {
+        return "unknown";
+    }
+}
+
 /**
  * Wraps a ts-node instance (by default the one this process registered) so transpiled files come
  * from `dir` when unchanged. One entry per source file (a changed file overwrites its entry),
@@ -30,7 +49,7 @@ export function transpileKey(source: string, compiler: string, options: unknown)
 export function cacheTranspiledOutput(service: Service | undefined = process[REGISTER_INSTANCE], dir = TRANSPILE_CACHE_DIR): boolean {
     if (!service || service.options.typeCheck === true || service.options.transpileOnly !== true) return false;
     const compile = service.compile.bind(service);
-    const compiler = `typescript@${service.ts.version}`;
+    const compiler = transpilerId(service);
     const options = service.config.options;
     service.compile = (code: string, fileName: string, lineOffset?: number): string => {
         if (lineOffset) return compile(code, fileName, lineOffset);

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Service } from "ts-node";
-import { cacheTranspiledOutput, transpileKey } from "../../harness/transpile-cache";
+import { cacheTranspiledOutput, transpileKey, transpilerId } from "../../harness/transpile-cache";
 import { PROJECT_DIR } from "../../harness/stack-files";
 
 /** Just the parts of a ts-node service the cache touches; `compiled` counts real transpiles. */
@@ -35,6 +35,14 @@ describe("harness/transpile-cache", () => {
         assert.notStrictEqual(transpileKey("let a = 2;", "typescript@5.9.3", { target: 9 }), base);
         assert.notStrictEqual(transpileKey("let a = 1;", "typescript@5.9.2", { target: 9 }), base);
         assert.notStrictEqual(transpileKey("let a = 1;", "typescript@5.9.3", { target: 7 }), base);
+    });
+
+    it("names the transpiler in the key: swc's output is not TypeScript's, so neither serves the other's", () => {
+        const ts = { version: "5.9.3" };
+        const swc = transpilerId({ options: { swc: true }, ts } as unknown as Service);
+        assert.match(swc, /^@swc\/core@\d+\.\d+\.\d+$/);
+        assert.strictEqual(transpilerId({ options: {}, ts } as unknown as Service), "typescript@5.9.3");
+        assert.notStrictEqual(transpileKey("let a = 1;", swc, { target: 9 }), transpileKey("let a = 1;", "typescript@5.9.3", { target: 9 }));
     });
 
     it("transpiles a file once, then serves the same output until its source changes", () => {
