@@ -18,7 +18,7 @@ import { CONFIG_KEYS_FILE, checkRequiredConfig, missingConfigMessage, readProjec
 const SHARED_SCHEMA = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "pulumi-project.schema.json");
 const VENDORED_SCHEMA = path.join(PROJECT_DIR, "tests", "fixtures", "pulumi-project.schema.json");
 const SCHEMA = fs.existsSync(SHARED_SCHEMA) ? SHARED_SCHEMA : VENDORED_SCHEMA;
-const STACKS = ["k8s-dev", "swarm-dev", "chain-dev", "k8s-local", "swarm-local", "chain-local"];
+const STACKS = ["k8s-dev", "swarm-dev", "chain-dev", "k8s-local", "swarm-local", "chain-local", "k8s-cloud", "swarm-cloud"];
 const STACKS_DIR = path.join(PROJECT_DIR, "stacks");
 const CONFIG_KEYS = path.join(STACKS_DIR, CONFIG_KEYS_FILE);
 /** Every stack file in stacks/, as the CLI finds them (Pulumi.<stack>.yaml). */
