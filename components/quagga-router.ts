@@ -5,6 +5,9 @@
 // routing static (default): one pod, a Deployment. routing bgp: one pod per router node, a
 // DaemonSet, with bgpd + bfdd peering with the hosts (env ROUTING=bgp, BGP_*, BFD_*).
 // Invalid routes, BGP settings and passwords fail at plan time.
+// The container's frr.conf is rendered from that env by images/router/frr-config.sh (sourced by
+// the image's start.sh); tests/reference/frr-config.ts is its TypeScript twin. The env contract:
+// lib/router-env.ts, lib/router-bgp-env.ts, lib/vnf-passwords.ts; the pod: ./router-pod.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { DaemonSet, Deployment } from "@pulumi/kubernetes/apps/v1";
 import { Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";

@@ -1,23 +1,14 @@
 // The router's pod: what QuaggaRouter runs on each router node, the same template for the static
 // Deployment and the bgp DaemonSet. Pure: typed options in, the Kubernetes pod template out, with
-// the facts it rests on (capabilities, ports, probe commands, Secret keys, peer groups).
+// the facts it rests on (probe commands, Secret keys, peer groups); the capabilities and ports
+// come from lib/frr-capabilities.ts and lib/ports.ts.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8sInput from "@pulumi/kubernetes/types/input";
 import { RouterBgp, checkRouterBgp } from "../lib/router-bgp-env";
 import { BgpRouting } from "../lib/routing";
 import { BFD_PORTS, BGP_PORT, FRR_VTY_PORTS } from "../lib/ports";
 import { ROUTER_NODE_SELECTOR } from "../lib/labels";
-
-/**
- * All the router gets with leastPrivilege, every other capability dropped: set routes
- * (NET_ADMIN), raw sockets (NET_RAW), and SYS_ADMIN, without which zebra refuses to start.
- * The image needs nothing more: it prepares file ownership at build time and runs the daemons
- * as root without a user switch (no CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID); each of the
- * three left out ends the container at start (tests/images/containers.e2e.test.ts runs it with exactly these).
- */
-export const ROUTER_NET_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] as const;
-/** bgp mode adds NET_BIND_SERVICE: bgpd (179) and bfdd (3784/3785) bind ports below 1024 and ask for it. */
-export const ROUTER_BGP_NET_CAPABILITIES = [...ROUTER_NET_CAPABILITIES, "NET_BIND_SERVICE"] as const;
+import { FRR_BGP_CAPABILITIES, FRR_CAPABILITIES } from "../lib/frr-capabilities";
 
 /** The key of the vty password in the component's Secret (env VTY_PASSWORD of the container). */
 export const VTY_PASSWORD_SECRET_KEY = "password";
@@ -78,7 +69,8 @@ export function routerPodTemplate(o: RouterPodOptions): k8sInput.core.v1.PodTemp
               allowPrivilegeEscalation: false,
               capabilities: {
                   drop: ["ALL"],
-                  add: [...(o.bgp ? ROUTER_BGP_NET_CAPABILITIES : ROUTER_NET_CAPABILITIES)],
+                  // All the router gets: every other capability is dropped.
+                  add: [...(o.bgp ? FRR_BGP_CAPABILITIES : FRR_CAPABILITIES)],
               },
           }
         : { privileged: true };

@@ -19,7 +19,7 @@ for name in $names; do
   tag="hybrid-vnf/$name:$version"
   t0=$(date +%s)
   log=$(mktemp)
-  # Context is images/ (not images/<name>/) so lib/vnf-env.sh can be copied into the images.
+  # Context is images/ (not images/<name>/) so images/lib/ can be copied into the images.
   # DOCKER_BUILDKIT=0: the classic builder needs no buildx plugin and works with any engine.
   # The build log is only shown when the build fails.
   if ! DOCKER_BUILDKIT=0 docker build -t "$tag" \

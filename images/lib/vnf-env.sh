@@ -1,8 +1,12 @@
 # shellcheck shell=sh
-# The VNF env contract (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD) in POSIX sh, rule for rule and
-# message for message the same as lib/vnf-config.ts; both are held to
-# tests/vectors/vnf-env.json, and tests/images/start-scripts.test.ts and tests/images/containers.e2e.test.ts also compares them on extra inputs.
-# Sourced by the router and nginx-lb start scripts (dash, bash and busybox sh all work).
+# The VNF env contract (INTERFACES / ROUTES / SERVERS / VTY_PASSWORD / the bgp mode's keys) in POSIX
+# sh, rule for rule and message for message the same as its TypeScript twins (lib/router-env.ts,
+# lib/router-bgp-env.ts, lib/vnf-passwords.ts, lib/lb-env.ts); both are held to
+# tests/vectors/vnf-env.json, and tests/images/start-scripts.test.ts and
+# tests/images/containers.e2e.test.ts also compare them on extra inputs. The keys, ranges and
+# limits both sides share come from images/lib/vnf-facts.sh, generated from lib/.
+# Sourced by the router and nginx-lb start scripts (dash, bash and busybox sh all work), from
+# ../lib/ beside the script's folder: images/lib/ in the repo, /usr/local/lib/ in the image.
 #
 # Parsers append to globals in input order (newline-separated):
 #   vnf_parse_interfaces LIST  -> VNF_IFACES
@@ -20,6 +24,7 @@
 # Sourcing this turns off pathname expansion (set -f) for the whole script: entries are
 # split with IFS, and an entry such as "eth*" must never be matched against files.
 set -f
+. "$(dirname "$0")/../lib/vnf-facts.sh"
 
 VNF_NL='
 '
@@ -194,32 +199,34 @@ vnf_server_entry() {
 }
 vnf_parse_servers() { vnf_split SERVERS "$1" vnf_server_entry; }
 
-# ---- VTY_PASSWORD -------------------------------------------------------------
-# A secret: errors never quote it. Same rules and order as parseVtyPassword: printable ASCII
-# without whitespace, first character a letter or digit (FRR refuses others), 1-128 characters.
+# ---- VTY_PASSWORD and BGP_PASSWORD (lib/vnf-passwords.ts) ------------------------
+# Secrets: errors never quote them. One rule, in the TS module's order: printable ASCII without
+# whitespace, first character a letter or digit (FRR refuses others), at most the key's length.
+vnf_password() { # key value max-length what-unset-gives
+  [ -n "$2" ] || vnf_fail "$1" "" "the password is empty (leave $1 unset $4)"
+  case $2 in *[!!-~]*) vnf_fail "$1" "$VNF_PASSWORD_ENTRY" "the password must be printable ASCII without spaces or newlines" ;; esac
+  case $2 in [A-Za-z0-9]*) ;; *) vnf_fail "$1" "$VNF_PASSWORD_ENTRY" "the password must start with a letter or digit (FRR refuses others)" ;; esac
+  [ ${#2} -le "$3" ] || vnf_fail "$1" "$VNF_PASSWORD_ENTRY" "the password is longer than $3 characters"
+}
+
 VNF_VTY_PASSWORD=
-VNF_VTY_PASSWORD_PLACEHOLDER=REDACTED # what printed configs show instead (VTY_PASSWORD_PLACEHOLDER)
 vnf_parse_vty_password() {
-  [ -n "$1" ] || vnf_fail VTY_PASSWORD "" "the password is empty (leave VTY_PASSWORD unset for a vty on 127.0.0.1 only)"
-  case $1 in *[!!-~]*) vnf_fail VTY_PASSWORD "[hidden]" "the password must be printable ASCII without spaces or newlines" ;; esac
-  case $1 in [A-Za-z0-9]*) ;; *) vnf_fail VTY_PASSWORD "[hidden]" "the password must start with a letter or digit (FRR refuses others)" ;; esac
-  [ ${#1} -le 128 ] || vnf_fail VTY_PASSWORD "[hidden]" "the password is longer than 128 characters"
+  vnf_password VTY_PASSWORD "$1" "$VNF_VTY_PASSWORD_MAX_LENGTH" "for a vty on 127.0.0.1 only"
   VNF_VTY_PASSWORD=$1
 }
 
 # ---- ROUTING and the bgp mode (parseRouterBgpEnv) ------------------------------
-# Same keys, order, rules and messages as lib/vnf-config.ts. Reads the variables itself
+# Same keys, order, rules and messages as lib/router-bgp-env.ts. Reads the variables itself
 # (unset and empty differ), so call it with no arguments.
 VNF_ROUTING=static
 VNF_BGP_ASN=
 VNF_BGP_PEER_ASN=
 VNF_BGP_GROUPS=
 VNF_BGP_ANNOUNCE=
-VNF_BFD_INTERVAL_MS=300 # DEFAULT_BFD of lib/routing.ts
-VNF_BFD_MULTIPLIER=3
+VNF_BFD_INTERVAL_MS=$VNF_BFD_DEFAULT_INTERVAL_MS
+VNF_BFD_MULTIPLIER=$VNF_BFD_DEFAULT_MULTIPLIER
 VNF_BGP_PASSWORD=
 VNF_BGP_PASSWORD_SET=0
-VNF_BGP_KEYS="BGP_ASN BGP_PEER_ASN BGP_LISTEN_RANGES BGP_ANNOUNCE BFD_INTERVAL_MS BFD_MULTIPLIER BGP_PASSWORD"
 # Letters spelled out: a range such as [A-Z] may match lower case in some locales.
 VNF_UPPER=ABCDEFGHIJKLMNOPQRSTUVWXYZ
 
@@ -280,7 +287,7 @@ vnf_parse_routing() {
     for _k in $VNF_BGP_KEYS; do
       eval "_set=\${$_k+set} _v=\${$_k-}"
       [ "$_set" = set ] || continue
-      [ "$_k" != BGP_PASSWORD ] || _v="[hidden]"
+      [ "$_k" != BGP_PASSWORD ] || _v=$VNF_PASSWORD_ENTRY
       vnf_fail "$_k" "$_v" "only read with ROUTING=bgp"
     done
     return 0
@@ -292,21 +299,17 @@ vnf_parse_routing() {
   vnf_split BGP_LISTEN_RANGES "${BGP_LISTEN_RANGES:-}" vnf_listen_entry
   vnf_split BGP_ANNOUNCE "${BGP_ANNOUNCE:-}" vnf_announce_entry
   if [ "${BFD_INTERVAL_MS+set}" = set ]; then
-    _why=$(vnf_ranged_problem "$BFD_INTERVAL_MS" 10 60000)
+    _why=$(vnf_ranged_problem "$BFD_INTERVAL_MS" "$VNF_BFD_INTERVAL_MS_MIN" "$VNF_BFD_INTERVAL_MS_MAX")
     [ -z "$_why" ] || vnf_fail BFD_INTERVAL_MS "$BFD_INTERVAL_MS" "$_why"
     VNF_BFD_INTERVAL_MS=$BFD_INTERVAL_MS
   fi
   if [ "${BFD_MULTIPLIER+set}" = set ]; then
-    _why=$(vnf_ranged_problem "$BFD_MULTIPLIER" 2 255)
+    _why=$(vnf_ranged_problem "$BFD_MULTIPLIER" "$VNF_BFD_MULTIPLIER_MIN" "$VNF_BFD_MULTIPLIER_MAX")
     [ -z "$_why" ] || vnf_fail BFD_MULTIPLIER "$BFD_MULTIPLIER" "$_why"
     VNF_BFD_MULTIPLIER=$BFD_MULTIPLIER
   fi
   if [ "${BGP_PASSWORD+set}" = set ]; then
-    # A secret, as VTY_PASSWORD: the TCP-MD5 key limit is 80 characters.
-    [ -n "$BGP_PASSWORD" ] || vnf_fail BGP_PASSWORD "" "the password is empty (leave BGP_PASSWORD unset for sessions without TCP-MD5)"
-    case $BGP_PASSWORD in *[!!-~]*) vnf_fail BGP_PASSWORD "[hidden]" "the password must be printable ASCII without spaces or newlines" ;; esac
-    case $BGP_PASSWORD in [A-Za-z0-9]*) ;; *) vnf_fail BGP_PASSWORD "[hidden]" "the password must start with a letter or digit (FRR refuses others)" ;; esac
-    [ ${#BGP_PASSWORD} -le 80 ] || vnf_fail BGP_PASSWORD "[hidden]" "the password is longer than 80 characters"
+    vnf_password BGP_PASSWORD "$BGP_PASSWORD" "$VNF_BGP_PASSWORD_MAX_LENGTH" "for sessions without TCP-MD5"
     VNF_BGP_PASSWORD=$BGP_PASSWORD; VNF_BGP_PASSWORD_SET=1
   fi
 }

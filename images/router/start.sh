@@ -1,7 +1,8 @@
 #!/bin/bash
 # Router VNF (FRRouting): turn INTERFACES/ROUTES into frr.conf, check it, run zebra + staticd.
 #
-# Env (same contract as lib/vnf-config.ts, held to tests/vectors/vnf-env.json):
+# Env (same contract as lib/router-env.ts and lib/router-bgp-env.ts, held to
+# tests/vectors/vnf-env.json):
 #   INTERFACES       optional; comma-separated interface names -> `interface NAME` blocks.
 #                    When set, every `dev IFACE` route must name one of them.
 #   ROUTES           required; comma-separated `CIDR NEXTHOP` or `CIDR dev IFACE`
@@ -14,7 +15,7 @@
 #                    Set but empty, or not what FRR takes (printable ASCII, no spaces, first
 #                    character a letter or digit, at most 128): exit 2.
 #   ROUTING          optional; static (default: the above only) or bgp: bgpd and bfdd run too,
-#                    with dynamic eBGP neighbours (lib/vnf-config.ts parseRouterBgpEnv):
+#                    with dynamic eBGP neighbours (lib/router-bgp-env.ts parseRouterBgpEnv):
 #     BGP_ASN          required, the router's private AS (RFC 6996)
 #     BGP_PEER_ASN     required, the neighbours' private AS, not BGP_ASN
 #     BGP_LISTEN_RANGES required, GROUP=CIDR,... -> peer-group GROUP, `bgp listen range CIDR`
@@ -25,8 +26,8 @@
 #     BGP_PASSWORD     optional TCP-MD5 password of every session (a secret, as VTY_PASSWORD)
 #                    With ROUTING unset or static, none of these may be set (exit 2).
 # Flags:
-#   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (renderFrrConfig's layout,
-#                                     the password shown as REDACTED) to stdout, exit 0.
+#   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (frr-config.sh, the layout of
+#                                     renderFrrConfig; passwords shown as REDACTED), exit 0.
 #                                     Plain POSIX sh is enough for this.
 #   --health                          exit 0 iff every daemon of the mode answers on its vty
 #                                     (zebra, staticd; with ROUTING=bgp also bgpd, bfdd).
@@ -89,64 +90,10 @@ else
   [ -n "$host" ] && [ -z "$(vnf_host_problem "$host")" ] || host=router
 fi
 
-# The bgp section, as renderBgpLines in tests/reference/frr-config.ts. $1: the BGP password
-# or the placeholder. Groups in BGP_LISTEN_RANGES order, each group's prefixes in BGP_ANNOUNCE order.
-render_bgp() {
-  old_ifs=$IFS; IFS=$VNF_NL
-  for g in $VNF_BGP_GROUPS; do
-    name=${g%% *}; seq=5
-    printf 'ip prefix-list %s-IN seq 5 deny any\n' "$name"
-    for a in $VNF_BGP_ANNOUNCE; do
-      [ "${a%% *}" = "$name" ] || continue
-      printf 'ip prefix-list %s-OUT seq %s permit %s\n' "$name" "$seq" "${a#* }"; seq=$((seq + 5))
-    done
-    printf 'ip prefix-list %s-OUT seq %s deny any\n' "$name" "$seq"
-  done
-  printf '!\n'
-  for g in $VNF_BGP_GROUPS; do
-    for dir in IN OUT; do
-      printf 'route-map %s-%s permit 10\n match ip address prefix-list %s-%s\nexit\n!\n' "${g%% *}" "$dir" "${g%% *}" "$dir"
-    done
-  done
-  printf '%s\n' bfd " profile ROUTERS" "  detect-multiplier $VNF_BFD_MULTIPLIER" "  receive-interval $VNF_BFD_INTERVAL_MS" \
-    "  transmit-interval $VNF_BFD_INTERVAL_MS" " exit" " !" exit "!" "router bgp $VNF_BGP_ASN"
-  for g in $VNF_BGP_GROUPS; do
-    name=${g%% *}
-    printf ' neighbor %s peer-group\n neighbor %s remote-as %s\n neighbor %s bfd\n neighbor %s bfd profile ROUTERS\n' \
-      "$name" "$name" "$VNF_BGP_PEER_ASN" "$name" "$name"
-    [ "$VNF_BGP_PASSWORD_SET" != 1 ] || printf ' neighbor %s password %s\n' "$name" "$1"
-    printf ' bgp listen range %s peer-group %s\n' "${g#* }" "$name"
-  done
-  printf '%s\n' " !" " address-family ipv4 unicast"
-  networks=
-  for g in $VNF_BGP_GROUPS; do
-    for a in $VNF_BGP_ANNOUNCE; do
-      [ "${a%% *}" = "${g%% *}" ] && ! vnf_in_list "${a#* }" "$networks" || continue
-      networks=$networks${networks:+$VNF_NL}${a#* }
-      printf '  network %s\n' "${a#* }"
-    done
-  done
-  for g in $VNF_BGP_GROUPS; do
-    printf '  neighbor %s route-map %s-IN in\n  neighbor %s route-map %s-OUT out\n' "${g%% *}" "${g%% *}" "${g%% *}" "${g%% *}"
-  done
-  printf '%s\n' " exit-address-family" exit "!"
-  IFS=$old_ifs
-}
-
-# Same layout as renderFrrConfig in tests/reference/frr-config.ts. $1 (and $2): what follows
-# `password` under `line vty` (and in the BGP neighbours) when set: the placeholder for
-# anything printed, the password itself only for the file the daemons load.
-render_frr_conf() {
-  printf '%s\n' "frr defaults traditional" "hostname $host" "log stdout" \
-    "service integrated-vtysh-config" "!" "ip forwarding" "!"
-  [ -z "$VNF_IFACES" ] || printf 'interface %s\nexit\n!\n' $VNF_IFACES
-  printf '%s\n' "$VNF_ROUTE_LINES" "!"
-  [ "$VNF_ROUTING" != bgp ] || render_bgp "$2"
-  printf '%s\n' "line vty"
-  [ -z "$VNF_VTY_PASSWORD" ] || printf ' password %s\n' "$1"
-  printf '!\n'
-}
-render_printable() { render_frr_conf "$VNF_VTY_PASSWORD_PLACEHOLDER" "$VNF_VTY_PASSWORD_PLACEHOLDER"; }
+# frr.conf's home: frr-config.sh beside this script (images/router/ in the repo, /usr/local/bin/
+# in the image), the twin of tests/reference/frr-config.ts.
+. "$(dirname "$0")/frr-config.sh"
+render_printable() { frr_config "$host" "$VNF_VTY_PASSWORD_PLACEHOLDER" "$VNF_VTY_PASSWORD_PLACEHOLDER"; }
 
 if [ "${1:-}" = --render-only ] || [ "${RENDER_ONLY:-0}" = 1 ]; then
   render_printable
@@ -175,7 +122,7 @@ redact() {
 }
 
 # frr.conf is for root only (it may hold the vty password; the daemons and vtysh run as root).
-(umask 077; render_frr_conf "$VNF_VTY_PASSWORD" "$VNF_BGP_PASSWORD" > "$FRR_CONF.new")
+(umask 077; frr_config "$host" "$VNF_VTY_PASSWORD" "$VNF_BGP_PASSWORD" > "$FRR_CONF.new")
 # Let FRR's own parser judge the file before any daemon starts.
 if ! check=$(vtysh -C -f "$FRR_CONF.new" 2>&1); then
   echo "router: the rendered frr.conf fails 'vtysh -C -f': $(redact "$check")" >&2
@@ -209,8 +156,11 @@ for i in $VNF_IFACES; do
 done
 
 # bgpd and bfdd bind ports below 1024 (179, 3784/3785) and ask for the capability to.
-if [ "$VNF_ROUTING" = bgp ]; then CAPS_NEEDED="NET_ADMIN, NET_RAW, SYS_ADMIN and NET_BIND_SERVICE"
-else CAPS_NEEDED="NET_ADMIN, NET_RAW and SYS_ADMIN"; fi
+# The lists come from lib/frr-capabilities.ts (vnf-facts.sh); printed as "A, B and C".
+if [ "$VNF_ROUTING" = bgp ]; then set -- $VNF_FRR_BGP_CAPABILITIES; else set -- $VNF_FRR_CAPABILITIES; fi
+CAPS_NEEDED=$1; shift
+while [ $# -gt 1 ]; do CAPS_NEEDED="$CAPS_NEEDED, $1"; shift; done
+CAPS_NEEDED="$CAPS_NEEDED and $1"
 
 pids=()
 stop() { # forward SIGTERM to the daemons, reap them, exit with $1
@@ -240,12 +190,13 @@ wait_vty() { # the daemon's vty socket appears once it is ready for vtysh
 # daemon does not need. -A: the TCP vty's address. Without a password FRR refuses every TCP
 # login, so it stays on 127.0.0.1; with one it listens on all addresses (with hostNetwork: the
 # node's), which is what the vty Service reaches. vtysh always uses the unix sockets.
+vty_ports="TCP $VNF_ZEBRA_VTY_PORT zebra, $VNF_STATICD_VTY_PORT staticd"
 if [ -n "$VNF_VTY_PASSWORD" ]; then
   vty_addr=0.0.0.0
-  echo "router: vty (TCP 2601 zebra, 2616 staticd) on all addresses, login with VTY_PASSWORD"
+  echo "router: vty ($vty_ports) on all addresses, login with VTY_PASSWORD"
 else
   vty_addr=127.0.0.1
-  echo "router: vty (TCP 2601 zebra, 2616 staticd) on 127.0.0.1 only (no VTY_PASSWORD)"
+  echo "router: vty ($vty_ports) on 127.0.0.1 only (no VTY_PASSWORD)"
 fi
 # With ROUTING=bgp, bfdd and bgpd too (bgpd on TCP 179 of every address, bfdd on UDP 3784/3785).
 for d in $DAEMONS; do

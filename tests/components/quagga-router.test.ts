@@ -5,7 +5,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { QuaggaRouter, QuaggaRouterArgs } from "../../components/quagga-router";
-import { ROUTER_NET_CAPABILITIES, VTY_PASSWORD_SECRET_KEY } from "../../components/router-pod";
+import { VTY_PASSWORD_SECRET_KEY } from "../../components/router-pod";
+import { FRR_CAPABILITIES } from "../../lib/frr-capabilities";
 import { secretMarked } from "../../harness/engine-values";
 import { ROUTER_NODE_SELECTOR, VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../../lib/labels";
 import { BgpRouting, DEFAULT_BFD } from "../../lib/routing";
@@ -104,7 +105,7 @@ describe("QuaggaRouter", () => {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"] },
         });
-        assert.deepStrictEqual([...ROUTER_NET_CAPABILITIES], ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]);
+        assert.deepStrictEqual([...FRR_CAPABILITIES], ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]);
     });
 
     it("probes the routing daemons (startup, readiness, liveness) and sets requests and limits", async () => {

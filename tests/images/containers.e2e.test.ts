@@ -9,6 +9,7 @@ import * as net from "net";
 import * as path from "path";
 import { renderNginxMainConfig } from "../reference/nginx-config";
 import { vectors, IMAGES, VERSION, image, ROUTER_HOSTNAME, PATH_ENV, Env, Outcome, run, expectedRouter, expectedLb, assertSameAsTs, assertVectorRouter, assertVectorLb, extraRouter, extraLb } from "./start-script-cases";
+import { FRR_CAPABILITIES } from "../../lib/frr-capabilities";
 
 // ---------------------------------------------------------------------------------------------
 // Docker
@@ -70,11 +71,11 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
 }
 
 /**
- * What QuaggaRouter's leastPrivilege grants (ROUTER_NET_CAPABILITIES; tests/components/quagga-router.test.ts
- * pins the same list), run as Kubernetes would: every other capability dropped, no privilege
+ * What QuaggaRouter's leastPrivilege grants (lib/frr-capabilities.ts; tests/components/quagga-router.test.ts
+ * pins the list), run as Kubernetes would: every other capability dropped, no privilege
  * escalation (allowPrivilegeEscalation: false).
  */
-const LEAST_PRIVILEGE_CAPS = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"];
+const LEAST_PRIVILEGE_CAPS: readonly string[] = FRR_CAPABILITIES;
 const CAPS_MASK = "0000000000203000"; // bits 12 (NET_ADMIN), 13 (NET_RAW), 21 (SYS_ADMIN) of /proc/PID/status
 const caps = ["--cap-drop", "ALL", ...LEAST_PRIVILEGE_CAPS.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
 

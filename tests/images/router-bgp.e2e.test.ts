@@ -9,6 +9,7 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { FRR_BGP_CAPABILITIES } from "../../lib/frr-capabilities";
 
 const ROOT = path.join(__dirname, "..", "..");
 const VERSION = fs.readFileSync(path.join(ROOT, "images", "VERSION"), "utf8").trim();
@@ -101,8 +102,8 @@ const PEER_SCRIPT = [
     "exec sleep infinity",
 ].join("\n");
 
-// As QuaggaRouter runs it with leastPrivilege in bgp mode (ROUTER_BGP_NET_CAPABILITIES); the peer too.
-const CAPS = ["--cap-drop", "ALL", ...["NET_ADMIN", "NET_RAW", "SYS_ADMIN", "NET_BIND_SERVICE"].flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
+// As QuaggaRouter runs it with leastPrivilege in bgp mode (FRR_BGP_CAPABILITIES); the peer too.
+const CAPS = ["--cap-drop", "ALL", ...FRR_BGP_CAPABILITIES.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
 
 describe("router image in bgp mode against a peer FRR (Docker, no lab)", function () {
     this.timeout(5 * 60 * 1000);

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { APACHE_PAGE_SH, renderApachePageSh } from "../../lib/image-facts";
+import { APACHE_PAGE_SH, VNF_FACTS, VNF_FACTS_SH, renderApachePageSh, renderVnfFactsSh } from "../../lib/image-facts";
 import { backendOf, renderApachePage } from "../../lib/apache-page";
 
 const START = path.join(__dirname, "..", "..", "images", "apache", "start.sh");
@@ -17,6 +17,20 @@ describe("image facts: generated shell files", () => {
     it("images/lib/apache-page.sh is what lib/image-facts.ts generates now (regenerate: node -r ts-node/register/transpile-only lib/image-facts.ts)", () => {
         assert.strictEqual(fs.readFileSync(APACHE_PAGE_SH, "utf8"), renderApachePageSh());
     });
+
+    it("images/lib/vnf-facts.sh is what lib/image-facts.ts generates now (regenerate as above)", () => {
+        assert.strictEqual(fs.readFileSync(VNF_FACTS_SH, "utf8"), renderVnfFactsSh());
+    });
+
+    for (const shell of ["dash", "bash"]) {
+        it(`vnf-facts.sh under ${shell} sets every fact to its lib/ value`, () => {
+            const names = VNF_FACTS.map(([, name]) => name);
+            const script = `. "$1"; ${names.map((n) => `printf '%s\\n' "$${n}"`).join("; ")}`;
+            const r = spawnSync(shell, ["-c", script, shell, VNF_FACTS_SH], { encoding: "utf8" });
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.deepStrictEqual(r.stdout.split("\n").slice(0, -1), VNF_FACTS.map(([, , value]) => String(value)));
+        });
+    }
 
     for (const shell of ["dash", "bash"]) {
         it(`apache start.sh --render-only under ${shell} prints renderApachePage byte for byte, and backendOf reads the name back`, () => {

@@ -1,6 +1,8 @@
-// The reference twin of images/router/start.sh's frr.conf. Only the tests use it
-// (tests/images/ and tests/vnf-config*.test.ts hold the script to it and to
-// `vtysh -C`), so it lives with them rather than in lib/.
+// The router's frr.conf, the TypeScript twin of images/router/frr-config.sh (which the image's
+// start.sh sources). Only the tests use it: tests/images/ hold the shell renderer to it, and
+// tests/lib/vnf-config*.test.ts hold both to the vectors and to `vtysh -C`. So it lives with the
+// tests, not in lib/, and the shell file stays in the image's build context; the shared name is
+// what pairs them. The BFD block is lib/frr-host.ts's, which the hosts' configs use too.
 import { Route } from "../../lib/router-env";
 import { RouterBgp, checkRouterBgp } from "../../lib/router-bgp-env";
 import { VnfConfigError } from "../../lib/vnf-env-syntax";
