@@ -9,14 +9,8 @@ import { ensureDocker, ensureSwarm, undoEngineChanges } from "./docker-engine";
 import { imageExists, provision, provisionFacts, vnfImageTags } from "./provision";
 import { LbSpec, RouterSpec, labOutput } from "./specs/workload-specs";
 import { labStackOverrides, planViews, specsFrom } from "./specs/stack-views";
-import {
-    apacheAnswering,
-    applyTopology,
-    downTopology,
-    lbTask,
-    nodeRoutes,
-    routerDiagnosis,
-} from "./topology/apply-topology";
+import { apacheAnswering, applyTopology, lbTask, nodeRoutes, routerDiagnosis } from "./topology/apply-topology";
+import { downTopology } from "./topology/teardown-topology";
 import { labTopology } from "./topology/build-topology";
 import { LabBgp } from "./topology/frr-containers";
 import { BGP_LAB_ROUTERS, LabRouterNode, LabRouting, labRouterNodes } from "./topology/router-nodes";

@@ -14,10 +14,10 @@
 // Static mode has one router and a static host route: nothing is withdrawn or re-added there.
 // Every figure is measured from the moment `docker kill` is issued; nothing is judged on time here.
 import type { Lab } from "../lab";
-import { LoadResult, request } from "./http-load";
+import { TimedLoad, timedLoad } from "./http-load";
 import { hostNextHops } from "../topology/bgp-queries";
 import { LabRouting } from "../topology/router-nodes";
-import { markdownTable, percentile } from "./figures";
+import { markdownTable } from "./figures";
 import { out, run, sleep, waitFor } from "../sh";
 import { inNetns, pidOf } from "../docker-engine";
 import { BfdTimers } from "../../lib/routing";
@@ -41,64 +41,6 @@ export async function silenceNode(node: string, on: boolean): Promise<void> {
 async function txPackets(node: string, iface: string): Promise<number> {
     const [link] = JSON.parse(await out(inNetns(await pidOf(node), ["ip", "-j", "-s", "link", "show", "dev", iface])));
     return Number(link.stats64?.tx?.packets ?? link.stats?.tx?.packets ?? 0);
-}
-
-export interface TimedLoad extends Pick<
-    LoadResult,
-    "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs"
-> {
-    /** Longest time (ms) in which no request completed successfully. */
-    longestGapMs: number;
-}
-
-/** The longest time between consecutive successful completions (start and end count as edges). */
-export function longestGap(okAt: number[], start: number, end: number): number {
-    const t = [start, ...[...okAt].sort((a, b) => a - b), end];
-    let gap = 0;
-    for (let k = 1; k < t.length; k++) gap = Math.max(gap, t[k] - t[k - 1]);
-    return gap;
-}
-
-/**
- * Closed-loop load like lab/client.ts's (fresh connection per request, no retries), which also
- * notes when each success completed: with a few clients stuck in timeouts, the failure count alone
- * would understate an outage, the longest gap without a success does not.
- */
-function timedLoad(
-    url: string,
-    concurrency: number,
-    timeoutMs: number,
-    maxCount: number,
-    maxMs: number,
-    stop: () => boolean,
-): Promise<TimedLoad> {
-    const t0 = Date.now();
-    const r = { sent: 0, ok: 0, failed: 0, failures: {} as Record<string, number> };
-    const latencies: number[] = [];
-    const okAt: number[] = [];
-    const worker = async () => {
-        while (r.sent < maxCount && Date.now() - t0 < maxMs && !stop()) {
-            r.sent++;
-            const x = await request(url, timeoutMs);
-            latencies.push(x.ms);
-            if (x.ok) {
-                r.ok++;
-                okAt.push(Date.now());
-            } else {
-                r.failed++;
-                const kind = x.error ?? String(x.status);
-                r.failures[kind] = (r.failures[kind] ?? 0) + 1;
-            }
-        }
-    };
-    return Promise.all(Array.from({ length: concurrency }, worker)).then(() => ({
-        ...r,
-        p50ms: percentile(latencies, 50),
-        p99ms: percentile(latencies, 99),
-        maxMs: latencies.length ? Math.max(...latencies) : 0,
-        wallMs: Date.now() - t0,
-        longestGapMs: longestGap(okAt, t0, Date.now()),
-    }));
 }
 
 export interface FailoverOptions {

@@ -127,3 +127,61 @@ export function summary(r: LoadResult): string {
     const answered = backends || "no backend answered";
     return `${r.sent} requests in ${r.wallMs} ms: ${r.ok} ok, ${failed}; ${answered}; ${latency}`;
 }
+
+export interface TimedLoad extends Pick<
+    LoadResult,
+    "sent" | "ok" | "failed" | "failures" | "p50ms" | "p99ms" | "maxMs" | "wallMs"
+> {
+    /** Longest time (ms) in which no request completed successfully. */
+    longestGapMs: number;
+}
+
+/** The longest time between consecutive successful completions (start and end count as edges). */
+export function longestGap(okAt: number[], start: number, end: number): number {
+    const t = [start, ...[...okAt].sort((a, b) => a - b), end];
+    let gap = 0;
+    for (let k = 1; k < t.length; k++) gap = Math.max(gap, t[k] - t[k - 1]);
+    return gap;
+}
+
+/**
+ * Closed-loop load like load()'s (fresh connection per request, no retries), which also
+ * notes when each success completed: with a few clients stuck in timeouts, the failure count alone
+ * would understate an outage, the longest gap without a success does not.
+ */
+export function timedLoad(
+    url: string,
+    concurrency: number,
+    timeoutMs: number,
+    maxCount: number,
+    maxMs: number,
+    stop: () => boolean,
+): Promise<TimedLoad> {
+    const t0 = Date.now();
+    const r = { sent: 0, ok: 0, failed: 0, failures: {} as Record<string, number> };
+    const latencies: number[] = [];
+    const okAt: number[] = [];
+    const worker = async () => {
+        while (r.sent < maxCount && Date.now() - t0 < maxMs && !stop()) {
+            r.sent++;
+            const x = await request(url, timeoutMs);
+            latencies.push(x.ms);
+            if (x.ok) {
+                r.ok++;
+                okAt.push(Date.now());
+            } else {
+                r.failed++;
+                const kind = x.error ?? String(x.status);
+                r.failures[kind] = (r.failures[kind] ?? 0) + 1;
+            }
+        }
+    };
+    return Promise.all(Array.from({ length: concurrency }, worker)).then(() => ({
+        ...r,
+        p50ms: percentile(latencies, 50),
+        p99ms: percentile(latencies, 99),
+        maxMs: latencies.length ? Math.max(...latencies) : 0,
+        wallMs: Date.now() - t0,
+        longestGapMs: longestGap(okAt, t0, Date.now()),
+    }));
+}

@@ -4,14 +4,8 @@
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../../lab/lab";
 import { LAB_NAMES } from "../../lab/names";
-import {
-    TOPOLOGY_FILE,
-    applyTopology,
-    labLeftovers,
-    lbTask,
-    nodeRoutes,
-    routerTable,
-} from "../../lab/topology/apply-topology";
+import { TOPOLOGY_FILE, applyTopology, lbTask, nodeRoutes, routerTable } from "../../lab/topology/apply-topology";
+import { labLeftovers } from "../../lab/topology/teardown-topology";
 import { labTopology } from "../../lab/topology/build-topology";
 import { UpdateResult, rollingUpdate } from "../../lab/topology/lb-front-door";
 import { load, summary, timeToOk } from "../../lab/bench/http-load";

@@ -1,6 +1,7 @@
 // The failover report's pure parts (lab/failover.ts, lab/failover-bench.ts): no lab needed.
 import * as assert from "assert";
-import { FailoverRun, failoverTable, longestGap } from "../../../lab/bench/failover-measure";
+import { FailoverRun, failoverTable } from "../../../lab/bench/failover-measure";
+import { longestGap } from "../../../lab/bench/http-load";
 import { failoverMarkdown } from "../../../lab/bench/failover-bench";
 
 const base: Omit<FailoverRun, "routing" | "routers" | "fault"> = {

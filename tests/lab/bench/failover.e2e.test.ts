@@ -6,7 +6,7 @@
 // No Docker means FAILED with what is missing, never skipped.
 import * as assert from "assert";
 import { Lab, labDown, labUp } from "../../../lab/lab";
-import { labLeftovers } from "../../../lab/topology/apply-topology";
+import { labLeftovers } from "../../../lab/topology/teardown-topology";
 import { load, summary } from "../../../lab/bench/http-load";
 import { bfdPeers, bgpSessions, hostNextHops, routeGateways } from "../../../lab/topology/bgp-queries";
 import { FailoverRun, failoverTable, measureFailover } from "../../../lab/bench/failover-measure";
