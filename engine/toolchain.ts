@@ -3,9 +3,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { envValue } from "../lib/env-vars";
 
 export function engineCache(env: NodeJS.ProcessEnv = process.env): string {
-    return env.HYBRID_VNF_ENGINE_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "engine");
+    return envValue("engineCache", env) ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "engine");
 }
 
 export class ToolchainMissing extends Error {

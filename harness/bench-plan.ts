@@ -7,6 +7,7 @@ import * as path from "path";
 import { DEV_ENV, LAB_ENV, deployOrder, stackName, stackWithDependencies } from "../lib/stacks";
 import { Sample, measureInterleaved, msText, ratioText, timeCommand } from "./bench-timing";
 import { PROJECT_DIR } from "./stack-files";
+import { ENV_VARS } from "../lib/env-vars";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Each stack is planned after the stacks it references, as `npm run plan` requires. */
@@ -32,7 +33,7 @@ function timeCase(c: Case): Sample {
     if (!c.coldCache) return timeMs(c.args, c.env);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-transpile-"));
     try {
-        return timeMs(c.args, { ...c.env, HVNF_TRANSPILE_CACHE: dir });
+        return timeMs(c.args, { ...c.env, [ENV_VARS.transpileCache]: dir });
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -7,9 +7,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REGISTER_INSTANCE, Service, VERSION as TS_NODE_VERSION } from "ts-node";
+import { envValue } from "../lib/env-vars";
 
-/** Under node_modules, so `npm ci` clears it and git never sees it; HVNF_TRANSPILE_CACHE moves it. */
-export const TRANSPILE_CACHE_DIR = process.env.HVNF_TRANSPILE_CACHE || path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
+/** Under node_modules, so `npm ci` clears it and git never sees it; HYBRID_VNF_TRANSPILE_CACHE moves it. */
+export const TRANSPILE_CACHE_DIR = envValue("transpileCache") || path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
 
 interface CacheEntry {
     key: string;

@@ -12,12 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
 import { ConfigError } from "../../lib/errors";
 import { sshPrivateKeyProblem } from "./config";
+import { ENV_VARS, envValue } from "../../lib/env-vars";
 
-export const SSH_KEY_DIR_ENV = "HYBRID_VNF_SSH_DIR";
+export const SSH_KEY_DIR_ENV = ENV_VARS.sshDir;
 const KEY_NAME = "hybrid-vnf:sshPrivateKey";
 
 export function sshKeyDir(): string {
-    return process.env[SSH_KEY_DIR_ENV] ?? path.join(os.tmpdir(), `hybrid-vnf-ssh-${process.getuid?.() ?? "user"}`);
+    return envValue("sshDir") ?? path.join(os.tmpdir(), `hybrid-vnf-ssh-${process.getuid?.() ?? "user"}`);
 }
 
 /** Writes the key (idempotently) and returns its path. Refuses a directory others can read. */
