@@ -97,11 +97,28 @@ export function checkRequiredConfig(stack: string, config: Record<string, unknow
 }
 
 /**
+ * The example stacks' SSH key pair, for plans only: the config readers parse sshPrivateKey and
+ * require it to be the private half of sshPublicKey, so the stand-in is a real, throwaway
+ * Ed25519 pair (comment hybrid-vnf-plan-placeholder), public in this repository and authorised
+ * nowhere. The dev stacks' sshPublicKey is PLACEHOLDER_SSH_PUBLIC_KEY + " replace-me@example".
+ */
+export const PLACEHOLDER_SSH_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIObLdnoVivk48PPE8KdMadECaru7KaKk++Wqv6nVYem9";
+
+/**
  * Values for secret keys that an example stack leaves out (they are set with
- * `pulumi config set --secret`). Obvious placeholders, never real keys.
+ * `pulumi config set --secret`). Obvious placeholders, never keys in use.
  */
 export const SECRET_PLACEHOLDERS: Record<string, string> = {
-    sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDER-NOT-A-KEY\n-----END OPENSSH PRIVATE KEY-----\n",
+    sshPrivateKey: [
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+        "QyNTUxOQAAACDmy3Z6FYr5OPDzxPCnTGnRAmq7uymipPvlqr+p1WHpvQAAAKAzBFR7MwRU",
+        "ewAAAAtzc2gtZWQyNTUxOQAAACDmy3Z6FYr5OPDzxPCnTGnRAmq7uymipPvlqr+p1WHpvQ",
+        "AAAED+hT0Fyc3yNDcysVSI6prhuUDAQua5q+onYvuwtFhcoObLdnoVivk48PPE8KdMadEC",
+        "aru7KaKk++Wqv6nVYem9AAAAG2h5YnJpZC12bmYtcGxhbi1wbGFjZWhvbGRlcgEC",
+        "-----END OPENSSH PRIVATE KEY-----",
+        "",
+    ].join("\n"),
     kubeconfig: [
         "apiVersion: v1",
         "kind: Config",

@@ -79,7 +79,7 @@ describe("README", () => {
     });
 
     it("documented defaults are the defaults the loaders apply", () => {
-        const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
+        const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIObLdnoVivk48PPE8KdMadECaru7KaKk++Wqv6nVYem9 me@example";
         const common = {
             externalNetwork: "public",
             adminCidr: "198.51.100.0/24",

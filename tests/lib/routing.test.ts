@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { planStacks, PlannedResource, reveal, revealedInputs, StackPlan } from "../../harness/plan";
 import { mockId } from "../../harness/mocks";
+import { PLACEHOLDER_SSH_PUBLIC_KEY, SECRET_PLACEHOLDERS } from "../../harness/stack-files";
 import { ConfigReader, mapConfigSource } from "../../lib/config-reader";
 import { ECMP_SYSCTL_CONTENT, ECMP_SYSCTL_PATH } from "../../lib/cloud-init";
 import { DEBIAN_FRR_VERSION, FRR_CONF_PATH, FRR_DAEMONS_PATH } from "../../lib/frr-host";
@@ -21,8 +22,8 @@ import { CLUSTER_LEG_NETWORK_FILE } from "../../stacks/swarm-cluster/cloud-init"
 import { named, ofType } from "../fixtures/plan-lookup";
 import { cloudInitSchema, runTool } from "../fixtures/real-tools";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
-const k8sBase = { role: "k8s-cluster", externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: KEY, sshPrivateKey: "k" };
+const KEY = `${PLACEHOLDER_SSH_PUBLIC_KEY} me@example`;
+const k8sBase = { role: "k8s-cluster", externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: KEY, sshPrivateKey: SECRET_PLACEHOLDERS.sshPrivateKey };
 const existingBase = { ...k8sBase, target: "existing", kubeconfig: "k", routerHost: "10.100.101.5", apacheIps: ["10.100.102.10"] };
 const read = (over: Record<string, unknown>) => readK8sClusterConfig(new ConfigReader(mapConfigSource({ ...k8sBase, ...over })));
 const readExisting = (over: Record<string, unknown>) => readK8sClusterConfig(new ConfigReader(mapConfigSource({ ...existingBase, ...over }))) as K8sExistingConfig;
