@@ -103,7 +103,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             subnet.used.add(wanted);
             return wanted;
         }
-        for (let n = FIRST_DHCP_HOST; n <= hostCount(subnet.cidr); n++) {
+        // Neutron's default pool is every host but the gateway (.1); FIRST_DHCP_HOST and up go
+        // first so the plans keep their addresses, and a small subnet still fits what Neutron fits.
+        const hosts = Array.from({ length: hostCount(subnet.cidr) - 1 }, (_, i) => i + 2);
+        for (const n of [...hosts.filter((h) => h >= FIRST_DHCP_HOST), ...hosts.filter((h) => h < FIRST_DHCP_HOST)]) {
             const ip = hostAddress(subnet.cidr, n);
             if (!subnet.used.has(ip)) {
                 subnet.used.add(ip);

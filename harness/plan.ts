@@ -72,9 +72,12 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
     const project = readProjectFile();
     const file = readStackFile(stack, opts.configDir, project);
     const config = { ...file.config };
+    const secretKeys = [...file.secretKeys];
     for (const [k, v] of Object.entries(opts.overrides?.[stack] ?? {})) {
         if (v === undefined) delete config[k];
         else config[k] = typeof v === "string" ? v : JSON.stringify(v);
+        // A declared secret is set as `pulumi config set --secret` sets it: the readers refuse plain text.
+        if (v !== undefined && project.config[k.replace(`${project.name}:`, "")]?.secret && !secretKeys.includes(k)) secretKeys.push(k);
     }
     // The engine refuses to run the program without every key Pulumi.yaml requires.
     checkRequiredConfig(stack, config, project);
@@ -116,7 +119,7 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
                 });
             };
         }
-        pulumi.runtime.setAllConfig(config, file.secretKeys);
+        pulumi.runtime.setAllConfig(config, secretKeys);
 
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const program: () => Promise<Record<string, unknown>> = require(path.join(PROJECT_DIR, "index.ts"));

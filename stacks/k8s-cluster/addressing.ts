@@ -42,11 +42,12 @@ export function apacheAddressPlan(apacheCidr: string, apacheCount: number, route
     if (!Number.isInteger(routerCount) || routerCount < 1 || ROUTER_NODE_APACHE_HOST + routerCount > FIRST_APACHE_HOST) {
         throw new ConfigError("hybrid-vnf:routerCount", routerCount, `is out of range 1-${FIRST_APACHE_HOST - ROUTER_NODE_APACHE_HOST}`);
     }
-    const routerNodeIps = Array.from({ length: routerCount }, (_, i) => hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST + i));
+    // Size first: in a /31 or /32 the router nodes' host numbers do not exist either.
     const hosts = hostCount(apacheCidr);
     if (hosts < FIRST_DHCP_HOST + 1) {
         throw new ConfigError("hybrid-vnf:apacheCidr", apacheCidr, `has ${hosts} host addresses; it needs at least ${FIRST_DHCP_HOST + 1} (a /26 or larger)`);
     }
+    const routerNodeIps = Array.from({ length: routerCount }, (_, i) => hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST + i));
     return {
         gateway: hostAddress(apacheCidr, 1),
         routerNodeIp: routerNodeIps[0],
