@@ -1,25 +1,46 @@
 // Reads raw stack config into typed values. Every failure names the full key and the value.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./errors";
+import { ConfigError, SECRET_VALUE_SHOWN } from "./errors";
 import { cidrProblem, cidrsOverlap, ipv4Problem } from "./net";
 import { checkInt } from "./numbers";
+import { openstackNameProblem } from "./vm-values";
+import { ADMIN_PREFIX_MIN, sourceNetworkProblem } from "./vm-networks";
+import { looksLikePrivateKey, sshPublicKeyProblem } from "./ssh-key";
 
 export const PROJECT = "hybrid-vnf";
 
-/** The two calls we need from pulumi.Config, so tests can feed plain maps. */
+/** The calls we need from pulumi.Config, so tests can feed plain maps. */
 export interface ConfigSource {
     /** The value as text; for a secret key its plaintext (to check it, never to print it). */
     get(key: string): string | undefined;
     getSecret(key: string): pulumi.Output<string> | undefined;
+    /** Whether the stack holds the key encrypted (`secure:`); absent: unknown, taken as yes. */
+    isStoredEncrypted?(key: string): boolean;
+    /** Every key the stack sets in the project's namespace (without the `hybrid-vnf:`). */
+    keys?(): string[];
 }
+
+/** The SDK's own record of which keys the engine passed as secrets (internal, hence untyped). */
+const runtimeIsConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean }).isConfigSecret;
 
 export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
-    return { get: (k) => config.get(k), getSecret: (k) => config.getSecret(k) };
+    return {
+        get: (k) => config.get(k),
+        getSecret: (k) => config.getSecret(k),
+        isStoredEncrypted: runtimeIsConfigSecret && ((k) => runtimeIsConfigSecret(`${PROJECT}:${k}`)),
+        keys: () =>
+            Object.keys(pulumi.runtime.allConfig())
+                .filter((k) => k.startsWith(`${PROJECT}:`))
+                .map((k) => k.slice(PROJECT.length + 1)),
+    };
 }
 
-/** For tests and the plan harness: plain values; secret keys come back as secret Outputs. */
-export function mapConfigSource(values: Record<string, unknown>): ConfigSource {
+/**
+ * For tests and the plan harness: plain values; secret keys come back as secret Outputs. The
+ * keys in `plainText` stand for values written in the stack file without `secure:`.
+ */
+export function mapConfigSource(values: Record<string, unknown>, plainText: readonly string[] = []): ConfigSource {
     const raw = (k: string) => {
         const v = values[k];
         if (v === undefined || v === null) return undefined;
@@ -31,6 +52,8 @@ export function mapConfigSource(values: Record<string, unknown>): ConfigSource {
             const v = raw(k);
             return v === undefined ? undefined : pulumi.secret(v);
         },
+        isStoredEncrypted: (k) => !plainText.includes(k),
+        keys: () => Object.keys(values).filter((k) => values[k] !== undefined && values[k] !== null),
     };
 }
 
@@ -53,6 +76,40 @@ export class ConfigReader {
         return v;
     }
 
+    /** A string (default `fallback`) that `problem` accepts; its reasons read "is ...". */
+    checkedString(key: string, problem: (value: string) => string | undefined, fallback?: string): string {
+        const v = this.string(key, fallback);
+        const reason = problem(v);
+        if (reason) throw new ConfigError(this.name(key), v, reason);
+        return v;
+    }
+
+    /**
+     * The name of an existing OpenStack image, flavor or network, as written: not trimmed, since
+     * OpenStack would look up " debian-12" as written. Set but empty is refused, not defaulted.
+     */
+    openstackName(key: string, fallback?: string): string {
+        const raw = this.source.get(key);
+        const v = raw ?? fallback;
+        if (v === undefined) throw new ConfigError(this.name(key), null, "is required but not set");
+        const reason = openstackNameProblem(v);
+        if (reason) throw new ConfigError(this.name(key), v, reason);
+        return v;
+    }
+
+    /**
+     * Fails on the first key the stack sets that is not `declared`: Pulumi passes any key through,
+     * so a typo (apacheCout) would silently leave the default in place.
+     */
+    refuseUndeclaredKeys(declared: readonly string[]): void {
+        for (const key of this.source.keys?.() ?? []) {
+            if (declared.includes(key)) continue;
+            const near = declared.find((d) => editDistance(d.toLowerCase(), key.toLowerCase()) <= 2);
+            const hint = near ? `; did you mean ${this.name(near)}?` : "";
+            throw new ConfigError(this.name(key), this.source.isStoredEncrypted?.(key) === false ? this.source.get(key) : SECRET_VALUE_SHOWN, `is not a key of this project (declared in Pulumi.yaml or stacks/config-keys.yaml)${hint}`);
+        }
+    }
+
     oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T {
         const v = this.string(key, fallback);
         if (!(allowed as readonly string[]).includes(v)) {
@@ -63,7 +120,8 @@ export class ConfigReader {
 
     int(key: string, fallback: number, min: number, max: number): number {
         const raw = this.optionalString(key);
-        const v = raw === undefined ? fallback : Number(raw);
+        // Decimal digits only: Number() would also take "0x10", "1e1", "[5]" and "2.0".
+        const v = raw === undefined ? fallback : DECIMAL_INTEGER.test(raw) ? Number(raw) : NaN;
         // A non-number is quoted as written; an out-of-range number as the number.
         return checkInt(v, min, max, (reason) => new ConfigError(this.name(key), Number.isInteger(v) ? v : raw, reason));
     }
@@ -102,6 +160,11 @@ export class ConfigReader {
         if (cidr.endsWith("/0")) {
             throw new ConfigError(this.name(key), cidr, "would open SSH and the Kubernetes API to the whole internet; name your own network");
         }
+        if (Number(cidr.split("/")[1]) < ADMIN_PREFIX_MIN) {
+            throw new ConfigError(this.name(key), cidr, `would open SSH and the Kubernetes API to a large part of the internet; name your own network (/${ADMIN_PREFIX_MIN} or longer)`);
+        }
+        const problem = sourceNetworkProblem(cidr);
+        if (problem) throw new ConfigError(this.name(key), cidr, problem);
         return cidr;
     }
 
@@ -138,20 +201,39 @@ export class ConfigReader {
      */
     optionalSecret(key: string, problem?: (plain: string) => string | undefined): pulumi.Output<string> | undefined {
         const secret = this.source.getSecret(key);
-        if (secret === undefined || problem === undefined) return secret;
+        if (secret === undefined) return secret;
+        // Plain text in Pulumi.<stack>.yaml ends up in git; only `--secret` encrypts it.
+        if (this.source.isStoredEncrypted?.(key) === false) {
+            throw ConfigError.secret(this.name(key), `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${this.name(key)} <value>`);
+        }
+        if (problem === undefined) return secret;
         const reason = problem(this.source.get(key) ?? "");
         if (reason) throw ConfigError.secret(this.name(key), reason);
         return secret;
     }
 
-    requireSecret(key: string): pulumi.Output<string> {
-        const v = this.source.getSecret(key);
+    /** A required secret key, checked now by `problem` like optionalSecret's. */
+    requireSecret(key: string, problem?: (plain: string) => string | undefined): pulumi.Output<string> {
+        const v = this.optionalSecret(key, problem);
         if (v === undefined) {
             throw new ConfigError(this.name(key), null, `is required; set it with: pulumi config set --secret ${this.name(key)} <value>`);
         }
         return v;
     }
 }
+
+/** Levenshtein distance, for "did you mean" on a mistyped key. */
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -163,10 +245,12 @@ export function parseStackName(key: string, value: string): string {
     return value;
 }
 
-const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/;
-
+/** An OpenSSH public key line that OpenSSH 9, Nova and cloud-init accept (lib/ssh-key.ts). */
 export function parseSshPublicKey(key: string, value: string): string {
-    if (!SSH_PUBLIC_KEY.test(value)) throw new ConfigError(key, value, "is not an OpenSSH public key (ssh-ed25519 AAAA... comment)");
+    // A private key pasted here sits in the stack file in plain text: never quote it.
+    if (looksLikePrivateKey(value)) throw ConfigError.secret(key, "is a private key; give the public key (the .pub file), and remove this one from the stack file");
+    const problem = sshPublicKeyProblem(value);
+    if (problem) throw new ConfigError(key, value, problem);
     return value;
 }
 

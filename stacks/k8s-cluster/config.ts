@@ -16,7 +16,11 @@ import {
     Routing,
     ROUTING_MODES,
 } from "../../lib/routing";
-import { DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
+import { k3sVersionProblem } from "../../lib/vm-values";
+import { subnetCapacityProblem, vmNetworkProblem } from "../../lib/vm-networks";
+import { apacheAddressPlan } from "./addressing";
+import { SWARM_MAX_NODES } from "../swarm-cluster/config";
+import { declaredConfigKeys, DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
 
 /** The routing keys: the same for both targets. */
 export interface K8sRoutingConfig {
@@ -54,9 +58,6 @@ export interface K8sExistingConfig extends K8sRoutingConfig {
 
 export type K8sClusterConfig = K8sOpenStackConfig | K8sExistingConfig;
 
-/** k3s: a CNCF-certified conformant distribution in one pinned binary, installable by cloud-init. */
-const K3S_VERSION = /^v1\.\d+\.\d+\+k3s\d+$/;
-
 const ASN_RANGES_TEXT = PRIVATE_ASN_RANGES.map(([lo, hi]) => `${lo}-${hi}`).join(" or ");
 
 function readAsn(r: ConfigReader, key: string, fallback: number): number {
@@ -93,6 +94,7 @@ function requireBgpForRouters(r: ConfigReader, key: string, count: number, value
 }
 
 export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
+    r.refuseUndeclaredKeys(declaredConfigKeys());
     const target = r.oneOf("target", TARGETS, "openstack");
     const clusterCidr = r.cidr("clusterCidr", DEFAULT_CIDRS.clusterCidr);
     const apacheCidr = r.cidr("apacheCidr", DEFAULT_CIDRS.apacheCidr);
@@ -132,10 +134,26 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
 
     const swarmCidr = r.cidr("swarmCidr", DEFAULT_CIDRS.swarmCidr);
     requireDisjoint({ [r.name("clusterCidr")]: clusterCidr, [r.name("apacheCidr")]: apacheCidr, [r.name("swarmCidr")]: swarmCidr });
-    const k3sVersion = r.string("k3sVersion", "v1.31.6+k3s1");
-    if (!K3S_VERSION.test(k3sVersion)) throw new ConfigError(r.name("k3sVersion"), k3sVersion, "is not a pinned k3s release like v1.31.6+k3s1");
+    for (const [key, cidr] of [["clusterCidr", clusterCidr], ["apacheCidr", apacheCidr], ["swarmCidr", swarmCidr]]) {
+        const problem = vmNetworkProblem(cidr);
+        if (problem) throw new ConfigError(r.name(key), cidr, problem);
+    }
+    const k3sVersion = r.checkedString("k3sVersion", k3sVersionProblem, "v1.31.6+k3s1");
     const routerCount = r.int("routerCount", ROUTER_COUNT.fallback, ROUTER_COUNT.min, ROUTER_COUNT.max);
     requireBgpForRouters(r, "routerCount", routerCount, routerCount, routingConfig.routing);
+    const workerCount = r.int("workerCount", 0, 0, 10);
+    const apacheCount = r.int("apacheCount", 2, 1, 20);
+    // The fixed addresses must fit now, not when Neutron runs out of them halfway through `up`.
+    apacheAddressPlan(apacheCidr, apacheCount, routerCount);
+    // The swarm stack's nodes join this network too (one eth1 each), and this stack cannot know
+    // how many: leave room for the most it allows.
+    const clusterPorts = routerCount + workerCount + SWARM_MAX_NODES;
+    const clusterProblem = subnetCapacityProblem(
+        clusterCidr,
+        clusterPorts,
+        `${r.name("routerCount")} ${routerCount}, ${r.name("workerCount")} ${workerCount} and up to ${SWARM_MAX_NODES} swarm nodes' eth1`,
+    );
+    if (clusterProblem) throw new ConfigError(r.name("clusterCidr"), clusterCidr, clusterProblem);
     return {
         target,
         ...readOpenStackVmConfig(r),
@@ -144,9 +162,9 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
         clusterCidr,
         apacheCidr,
         swarmCidr,
-        workerCount: r.int("workerCount", 0, 0, 10),
-        apacheCount: r.int("apacheCount", 2, 1, 20),
-        apacheFlavor: r.string("apacheFlavor", "m1.small"),
+        workerCount,
+        apacheCount,
+        apacheFlavor: r.openstackName("apacheFlavor", "m1.small"),
         k3sVersion,
     };
 }

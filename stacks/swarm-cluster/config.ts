@@ -2,7 +2,9 @@
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader } from "../../lib/config-reader";
 import { cidrContains } from "../../lib/net";
-import { DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
+import { debianVersionProblem } from "../../lib/vm-values";
+import { sourceNetworkProblem, subnetCapacityProblem, vmNetworkProblem } from "../../lib/vm-networks";
+import { declaredConfigKeys, DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
 
 interface SwarmCommon {
     /** The k8s-cluster stack (org/project/stack); its networks are checked against swarmCidr. */
@@ -28,6 +30,11 @@ export interface SwarmExistingConfig extends SwarmCommon {
 
 export type SwarmClusterConfig = SwarmOpenStackConfig | SwarmExistingConfig;
 
+/** Swarm managers (odd, for Raft) and workers on OpenStack; every node also has a leg on the k8s stack's cluster network. */
+export const SWARM_MANAGERS = { fallback: 1, min: 1, max: 7 } as const;
+export const SWARM_WORKERS = { fallback: 1, min: 0, max: 50 } as const;
+export const SWARM_MAX_NODES = SWARM_MANAGERS.max + SWARM_WORKERS.max;
+
 /** Docker API access over SSH, or a local socket; never an unauthenticated TCP socket. */
 const DOCKER_HOST = /^(ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|unix:\/\/\/[^\s]+)$/;
 
@@ -39,10 +46,15 @@ export function parseDockerHost(key: string, value: string): string {
     return value;
 }
 
-/** SSH, the Docker API and the swarm's own ports: opening one of them to clients would expose it. */
-const RESERVED_PORTS = [22, 2375, 2376, 2377, 7946, 4789];
+/**
+ * Ports the swarm hosts use themselves: SSH, the Docker API, the swarm's own ports, and BGP (FRR's
+ * bgpd in bgp mode). Opening one to clients would expose it, and the ingress mesh would take
+ * its traffic from the host's own listener.
+ */
+const RESERVED_PORTS = [22, 179, 2375, 2376, 2377, 7946, 4789];
 
 export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
+    r.refuseUndeclaredKeys(declaredConfigKeys());
     const target = r.oneOf("target", TARGETS, "openstack");
     const common: SwarmCommon = {
         k8sStack: r.stackName("k8sStack"),
@@ -50,28 +62,36 @@ export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
         lbPort: r.int("lbPort", 80, 1, 65535),
     };
     if (RESERVED_PORTS.includes(common.lbPort)) {
-        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, Docker API or swarm: ${RESERVED_PORTS.join(", ")}); publish the load balancer elsewhere`);
+        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, BGP, Docker API or swarm: ${RESERVED_PORTS.join(", ")}); publish the load balancer elsewhere`);
     }
     if (target === "existing") {
         const managerIp = r.ipv4("managerIp");
-        const nodeIps = r.ipv4List("nodeIps", 1, 57);
+        const nodeIps = r.ipv4List("nodeIps", 1, SWARM_MAX_NODES);
         if (!nodeIps.includes(managerIp)) throw new ConfigError(r.name("nodeIps"), nodeIps, `does not include managerIp ${managerIp}`);
         for (const ip of nodeIps) {
             if (!cidrContains(common.swarmCidr, ip)) throw new ConfigError(r.name("nodeIps"), ip, `is not inside ${r.name("swarmCidr")} ${common.swarmCidr}`);
         }
         return { target, ...common, dockerHost: parseDockerHost(r.name("dockerHost"), r.string("dockerHost")), managerIp, nodeIps };
     }
-    const managerCount = r.int("managerCount", 1, 1, 7);
+    const managerCount = r.int("managerCount", SWARM_MANAGERS.fallback, SWARM_MANAGERS.min, SWARM_MANAGERS.max);
     if (managerCount % 2 === 0) {
         throw new ConfigError(r.name("managerCount"), managerCount, "is even; Raft needs an odd number of managers (1, 3, 5 or 7) to keep a quorum");
     }
+    const workerCount = r.int("workerCount", SWARM_WORKERS.fallback, SWARM_WORKERS.min, SWARM_WORKERS.max);
+    const swarmProblem =
+        vmNetworkProblem(common.swarmCidr) ??
+        subnetCapacityProblem(common.swarmCidr, managerCount + workerCount, `${r.name("managerCount")} ${managerCount} and ${r.name("workerCount")} ${workerCount}`);
+    if (swarmProblem) throw new ConfigError(r.name("swarmCidr"), common.swarmCidr, swarmProblem);
+    const clientCidr = r.cidr("clientCidr");
+    const clientProblem = sourceNetworkProblem(clientCidr);
+    if (clientProblem) throw new ConfigError(r.name("clientCidr"), clientCidr, clientProblem);
     return {
         target,
         ...common,
         ...readOpenStackVmConfig(r),
         managerCount,
-        workerCount: r.int("workerCount", 1, 0, 50),
-        clientCidr: r.cidr("clientCidr"),
-        dockerVersion: r.string("dockerVersion", "20.10.24+dfsg1-1+deb12u1"),
+        workerCount,
+        clientCidr,
+        dockerVersion: r.checkedString("dockerVersion", debianVersionProblem, "20.10.24+dfsg1-1+deb12u1"),
     };
 }

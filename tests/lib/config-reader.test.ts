@@ -7,9 +7,10 @@ import { readServiceChainConfig, routerRoutes } from "../../stacks/service-chain
 import { ConfigError } from "../../lib/errors";
 import * as pulumi from "@pulumi/pulumi";
 import { readRole } from "../../stacks";
+import { PLACEHOLDER_SSH_PUBLIC_KEY, SECRET_PLACEHOLDERS } from "../../harness/stack-files";
 
-const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me@example";
-const k8sBase = { role: "k8s-cluster", externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: KEY, sshPrivateKey: "k" };
+const KEY = `${PLACEHOLDER_SSH_PUBLIC_KEY} me@example`;
+const k8sBase = { role: "k8s-cluster", externalNetwork: "public", adminCidr: "198.51.100.0/24", sshPublicKey: KEY, sshPrivateKey: SECRET_PLACEHOLDERS.sshPrivateKey };
 const swarmBase = { ...k8sBase, role: "swarm-cluster", k8sStack: "org/hybrid-vnf/k8s-dev", clientCidr: "0.0.0.0/0" };
 const chainBase = { role: "service-chain", k8sStack: "org/hybrid-vnf/k8s-dev", swarmStack: "org/hybrid-vnf/swarm-dev" };
 
