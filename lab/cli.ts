@@ -23,8 +23,8 @@ async function main(argv: string[]): Promise<void> {
     const at = argv.indexOf("--routing");
     const routing = at < 0 ? "static" : argv[at + 1];
     const rest = at < 0 ? argv : argv.filter((_, i) => i !== at && i !== at + 1);
-    const cmd = rest.find((a) => !a.startsWith("--")) ?? "up";
-    const unknown = rest.filter((a) => a.startsWith("--") && a !== "--no-build");
+    const cmd = rest.find((arg) => !arg.startsWith("--")) ?? "up";
+    const unknown = rest.filter((arg) => arg.startsWith("--") && arg !== "--no-build");
     if (
         unknown.length ||
         !["up", "down", "status", "env"].includes(cmd) ||

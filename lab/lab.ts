@@ -16,7 +16,7 @@ import { LabBgp } from "./topology/frr-containers";
 import { BGP_LAB_ROUTERS, LabRouterNode, LabRouting, labRouterNodes } from "./topology/router-nodes";
 import { checkNoFrrRoutes, waitForHostNextHops } from "./topology/bgp-queries";
 import { timeToOk } from "./bench/http-load";
-import { missingRoutes } from "./bench/figures";
+import { missingRoutes } from "./topology/route-checks";
 import { waitFor } from "./sh";
 import { Log, Step, TimedStep, stderrLog, stepper } from "./steps";
 import { acquireLabLock, releaseLabLock } from "./lock";

@@ -2,7 +2,7 @@
 // router's kernel table, the picture of the lab and the time of every step.
 import type { Lab } from "./lab";
 import { LoadResult, load, summary } from "./bench/http-load";
-import { missingRoutes } from "./bench/figures";
+import { missingRoutes } from "./topology/route-checks";
 import { nodeRoutes, routerTable } from "./topology/apply-topology";
 import { hostNextHops } from "./topology/bgp-queries";
 import { LAB_NAMES, LAB_ROUTE_PROTO } from "./names";
@@ -31,8 +31,8 @@ export async function smoke(lab: Lab, count = 200): Promise<SmokeReport> {
 
 /** The routers and the Apache network as this mode built them. */
 function routingLines(lab: Lab, hops: string[]): string[] {
-    const a = lab.addressing;
-    const backends = `Apache backends ${a.apacheIps.join(", ")} on ${LAB_NAMES.apacheBridge} (no host address)`;
+    const addressing = lab.addressing;
+    const backends = `Apache backends ${addressing.apacheIps.join(", ")} on ${LAB_NAMES.apacheBridge} (no host address)`;
     if (lab.bgp) {
         const { routerAsn, hostAsn, bfd } = lab.bgp.routing;
         return [
@@ -42,31 +42,31 @@ function routingLines(lab: Lab, hops: string[]): string[] {
                     `  router node ${n.node}: cluster ${n.clusterIp}, Apache leg ${n.apacheIp}/32; ` +
                     `router container ${n.router} (agent ${n.agent})`,
             ),
-            `  host ${a.apacheCidr} next hops (kernel, proto bgp): ${hops.join(", ") || "none"}`,
-            `  ${backends}, ${a.clusterCidr} learned by BGP from every router`,
+            `  host ${addressing.apacheCidr} next hops (kernel, proto bgp): ${hops.join(", ") || "none"}`,
+            `  ${backends}, ${addressing.clusterCidr} learned by BGP from every router`,
         ];
     }
-    const [clusterIf, apacheIf] = a.nodeIfaces;
+    const [clusterIf, apacheIf] = addressing.nodeIfaces;
     return [
-        `  host route ${a.apacheCidr} via ${a.routerHost} dev ${LAB_NAMES.hostClusterLeg()} ` +
-            `(host leg ${a.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
-        `  router node netns ${LAB_NAMES.routerNode()}: ${clusterIf} ${a.routerHost} (cluster ${a.clusterCidr}), ` +
-            `${apacheIf} ${a.routerApacheIp}/32 (Apache ${a.apacheCidr}); ` +
+        `  host route ${addressing.apacheCidr} via ${addressing.routerHost} dev ${LAB_NAMES.hostClusterLeg()} ` +
+            `(host leg ${addressing.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
+        `  router node netns ${LAB_NAMES.routerNode()}: ${clusterIf} ${addressing.routerHost} (cluster ${addressing.clusterCidr}), ` +
+            `${apacheIf} ${addressing.routerApacheIp}/32 (Apache ${addressing.apacheCidr}); ` +
             `router container ${LAB_NAMES.routerContainer()}`,
-        `  ${backends}, default via ${a.routerApacheIp}`,
+        `  ${backends}, default via ${addressing.routerApacheIp}`,
     ];
 }
 
 export function report(lab: Lab, s: SmokeReport): string {
-    const a = lab.addressing;
+    const addressing = lab.addressing;
     const { router, lb } = lab;
     const seconds = (ms: number) => (ms / 1000).toFixed(1).padStart(6);
     const lines = [
         "hybrid-vnf lab: the service chain on this machine",
-        `  client -> ${a.loadBalancerUrl} (LB Swarm service ${lb.serviceName}, host-mode port on ` +
-            `${LAB_NAMES.swarmBridge} ${a.swarmCidr}, host = ${a.managerIp})`,
+        `  client -> ${addressing.loadBalancerUrl} (LB Swarm service ${lb.serviceName}, host-mode port on ` +
+            `${LAB_NAMES.swarmBridge} ${addressing.swarmCidr}, host = ${addressing.managerIp})`,
         ...routingLines(lab, s.hostNextHops ?? []),
-        `  safety: unreachable ${a.supernet} on the host`,
+        `  safety: unreachable ${addressing.supernet} on the host`,
         `specs from the plan: router ${router.image} (${router.source}) ROUTES="${router.env.ROUTES}"; ` +
             `LB ${lb.image} (${lb.source}) SERVERS="${lb.env.SERVERS}"`,
         "",

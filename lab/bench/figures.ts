@@ -1,7 +1,5 @@
-// Pure helpers for what the lab measures and prints: latency percentiles, the router's kernel
-// routes against ROUTES, wrk output, report tables.
+// Pure helpers for what the lab measures and prints: latency percentiles, wrk output, report tables.
 import { median } from "../../lib/numbers";
-import { Route } from "../../lib/vnf-config";
 
 /** Nearest-rank percentile of a sample (p in 0..100); NaN for an empty sample. */
 export function percentile(values: number[], p: number): number {
@@ -9,39 +7,6 @@ export function percentile(values: number[], p: number): number {
     const sorted = [...values].sort((a, b) => a - b);
     const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
     return sorted[Math.min(rank, sorted.length) - 1];
-}
-
-/** zebra installs staticd's routes with protocol RTPROT_ZSTATIC (196); `ip -N -j route` prints it numerically. */
-export const ZEBRA_STATIC_PROTO = "196";
-
-export interface KernelRoute {
-    dst: string;
-    dev?: string;
-    gateway?: string;
-    protocol?: string;
-    type?: string;
-}
-
-/**
- * Which ROUTES entries the kernel table does not hold as zebra static routes. A connected
- * (proto kernel) route for the same prefix is a finding too: it would shadow the static one.
- */
-export function missingRoutes(routes: Route[], table: KernelRoute[]): string[] {
-    const problems: string[] = [];
-    for (const r of routes) {
-        const want = r.via.kind === "dev" ? `${r.prefix} dev ${r.via.iface}` : `${r.prefix} via ${r.via.address}`;
-        const hit = table.find(
-            (k) =>
-                k.dst === r.prefix &&
-                k.protocol === ZEBRA_STATIC_PROTO &&
-                (r.via.kind === "dev" ? k.dev === r.via.iface : k.gateway === r.via.address),
-        );
-        if (!hit) problems.push(`${want} is not in the kernel table as proto ${ZEBRA_STATIC_PROTO} (zebra static)`);
-        const connected = table.find((k) => k.dst === r.prefix && k.protocol === "2");
-        if (connected)
-            problems.push(`${r.prefix} is also a connected route on ${connected.dev}, which shadows the static route`);
-    }
-    return problems;
 }
 
 export interface WrkResult {

@@ -41,16 +41,16 @@ interface Opts {
 export function parseBenchArgs(argv: string[]): Opts {
     const o: Opts = { duration: 5, connections: 8, threads: 2, rounds: 3, keep: false };
     for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--keep") o.keep = true;
-        else if (a === "--duration" || a === "--connections" || a === "--threads" || a === "--rounds") {
+        const arg = argv[i];
+        if (arg === "--keep") o.keep = true;
+        else if (arg === "--duration" || arg === "--connections" || arg === "--threads" || arg === "--rounds") {
             const v = Number(argv[++i]);
-            const max = a === "--duration" ? 30 : a === "--rounds" ? 5 : 64; // bounded load, always
-            if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${a} must be an integer 1-${max}`);
-            o[a.slice(2) as "duration" | "connections" | "threads" | "rounds"] = v;
+            const max = arg === "--duration" ? 30 : arg === "--rounds" ? 5 : 64; // bounded load, always
+            if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${arg} must be an integer 1-${max}`);
+            o[arg.slice(2) as "duration" | "connections" | "threads" | "rounds"] = v;
         } else
             throw new Error(
-                `unknown argument ${a}; usage: npm run bench:lab ` +
+                `unknown argument ${arg}; usage: npm run bench:lab ` +
                     "[-- --keep] [--duration S] [--connections N] [--threads N] [--rounds N]",
             );
     }
@@ -126,18 +126,18 @@ async function main(): Promise<void> {
     await acquireLabLock(600_000, log);
     try {
         const lab = await labUp({ install: true, log });
-        const a = lab.addressing;
+        const addressing = lab.addressing;
         // The same LB image, env, command and CPU/memory limits as the planned service, on the Apache network itself.
         const directArgs = lbRunArgs(lab.lb, {
             name: LAB_NAMES.directLb,
             network: LAB_NAMES.apacheNetwork,
-            ip: a.directLbIp,
+            ip: addressing.directLbIp,
             labels: LAB_LABELS,
         });
         await run(["docker", "run", ...limitRunFlags(lab.lb.policyFlags), ...directArgs]);
         const directPid = await pidOf(LAB_NAMES.directLb);
         const lbPid = await pidOf(await lbTask(lab.lb.serviceName));
-        const target = lab.lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
+        const target = lab.lb.ports.find((p) => p.published === addressing.lbPort)?.target ?? 80;
         await waitFor(
             "the direct LB answering",
             async () =>
@@ -162,8 +162,8 @@ async function main(): Promise<void> {
         const paths: { path: string; pid?: number; url: string }[] = [
             { path: "client -> LB -> router -> Apache (chain)", pid: lbPid, url: `http://127.0.0.1:${target}/` },
             { path: "client -> LB -> Apache (no router hop)", pid: directPid, url: `http://127.0.0.1:${target}/` },
-            { path: "client -> Apache (one backend)", pid: directPid, url: `http://${a.apacheIps[0]}/` },
-            { path: "host -> published port -> LB -> router -> Apache", url: `${a.loadBalancerUrl}/` },
+            { path: "client -> Apache (one backend)", pid: directPid, url: `http://${addressing.apacheIps[0]}/` },
+            { path: "host -> published port -> LB -> router -> Apache", url: `${addressing.loadBalancerUrl}/` },
         ];
         for (const p of paths) await wrk(p.pid, p.url, o, 1); // warm-up: connections, caches, nginx upstream state
         // Rounds with the path order rotated, so a slow moment of this shared machine does not

@@ -47,8 +47,8 @@ export function supernetOf(cidrs: string[]): string {
 /** The first host address of `cidr` that is not in `taken`. */
 export function firstFree(cidr: string, taken: string[]): string {
     for (let n = 1; ; n++) {
-        const a = hostAddress(cidr, n); // throws when the network is exhausted
-        if (!taken.includes(a)) return a;
+        const address = hostAddress(cidr, n); // throws when the network is exhausted
+        if (!taken.includes(address)) return address;
     }
 }
 
@@ -103,14 +103,14 @@ export function labAddressing(plans: PlanView[], router: RouterSpec): LabAddress
 }
 
 /** The planned LB must fit the lab: it publishes lbPort, its backends are the Apache VMs on port 80. */
-export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
+export function checkLbFits(lb: LbSpec, addressing: LabAddressing): void {
     const fail = (msg: string) => new LabSpecError(`${lb.source}: ${msg}`);
-    const port = lb.ports.find((p) => p.published === a.lbPort);
-    if (!port) throw fail(`publishes no port ${a.lbPort} (the swarm stack's lbPort)`);
+    const port = lb.ports.find((p) => p.published === addressing.lbPort);
+    if (!port) throw fail(`publishes no port ${addressing.lbPort} (the swarm stack's lbPort)`);
     // No IPVS here, so no routing mesh: only host-mode publishing reaches the task.
     if (port.mode !== "host")
         throw fail(
-            `publishes ${a.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, ` +
+            `publishes ${addressing.lbPort} in ${port.mode} mode; this machine has no IPVS for the routing mesh, ` +
                 "set hybrid-vnf:lbPublishMode: host",
         );
     // The swarm hosts' stand-in network: the tasks' gateway is the host (managerIp), as on a swarm host.
@@ -127,14 +127,16 @@ export function checkLbFits(lb: LbSpec, a: LabAddressing): void {
         );
     }
     for (const b of lb.servers) {
-        if (!a.apacheIps.includes(b.host))
-            throw fail(`SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${a.apacheIps.join(", ")}`);
+        if (!addressing.apacheIps.includes(b.host))
+            throw fail(
+                `SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${addressing.apacheIps.join(", ")}`,
+            );
         if (b.port !== 80) throw fail(`SERVERS entry ${b.host}:${b.port}: the apache image listens on port 80`);
     }
-    if (`http://${a.managerIp}:${a.lbPort}` !== a.loadBalancerUrl.replace(/\/$/, "")) {
+    if (`http://${addressing.managerIp}:${addressing.lbPort}` !== addressing.loadBalancerUrl.replace(/\/$/, "")) {
         throw new LabSpecError(
-            `${LAB_STACKS["service-chain"]}: loadBalancerUrl ${a.loadBalancerUrl} ` +
-                `is not http://${a.managerIp}:${a.lbPort} (managerIp:lbPort)`,
+            `${LAB_STACKS["service-chain"]}: loadBalancerUrl ${addressing.loadBalancerUrl} ` +
+                `is not http://${addressing.managerIp}:${addressing.lbPort} (managerIp:lbPort)`,
         );
     }
 }

@@ -4,7 +4,7 @@
 // anything is made, so `down` (teardown-topology.ts) undoes exactly what a run made.
 import * as fs from "fs";
 import * as path from "path";
-import { KernelRoute } from "../bench/figures";
+import { KernelRoute } from "./route-checks";
 import { LabAddressing } from "./addressing";
 import { inNetns, pidOf } from "../docker-engine";
 import { out, run, waitFor } from "../sh";
@@ -142,9 +142,9 @@ export async function applyTopology(t: LabTopology, step: Step): Promise<void> {
 }
 
 /** Every backend answers from the router node (its replies need the router's routes). */
-export async function apacheAnswering(a: LabAddressing): Promise<void> {
+export async function apacheAnswering(addressing: LabAddressing): Promise<void> {
     const pid = await pidOf(LAB_NAMES.routerNode());
-    for (const ip of a.apacheIps) {
+    for (const ip of addressing.apacheIps) {
         await waitFor(
             `apache ${ip} answering (from the node)`,
             async () =>

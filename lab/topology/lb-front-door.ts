@@ -50,17 +50,17 @@ export async function heldPackets(): Promise<number> {
 }
 
 /** Raw-table rules: before conntrack, so a held SYN leaves no connection state behind. */
-function drainRules(a: LabAddressing): string[][] {
+function drainRules(addressing: LabAddressing): string[][] {
     return ["OUTPUT", "PREROUTING"].map((chain) => [
         "-t",
         "raw",
         chain,
         "-d",
-        a.managerIp,
+        addressing.managerIp,
         "-p",
         "tcp",
         "--dport",
-        String(a.lbPort),
+        String(addressing.lbPort),
         "--syn",
         ...comment,
         "-j",
@@ -133,18 +133,19 @@ function serviceUpdated(service: string): { seen: Promise<void>; stop: () => voi
  * program's run is not part of the hold (a SYN held past ~7 s waits for its 15 s retransmission).
  */
 export async function drainedUpdate(
-    a: LabAddressing,
+    addressing: LabAddressing,
     lb: LbSpec,
     expectEnv: string,
     update: () => Promise<unknown>,
     o: { holdFrom?: "start" | "service-update" } = {},
 ): Promise<UpdateResult> {
-    const target = lb.ports.find((p) => p.published === a.lbPort)?.target ?? 80;
+    const target = lb.ports.find((p) => p.published === addressing.lbPort)?.target ?? 80;
     const t = Date.now();
     const held0 = await heldPackets();
     let holdAt: number | undefined;
     const hold = async () => {
-        for (const r of drainRules(a)) await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
+        for (const r of drainRules(addressing))
+            await run(["iptables", "-w", "-I", r[2], "1", ...r.slice(0, 2), ...r.slice(3)]);
         holdAt = Date.now();
     };
     const watch = o.holdFrom === "service-update" ? serviceUpdated(lb.serviceName) : undefined;
@@ -180,7 +181,7 @@ export async function drainedUpdate(
         watch?.stop();
         if (holdAt !== undefined || !watch) await holding.catch(() => undefined);
         held = await heldPackets(); // before the drain rules (and their counters) go
-        for (const r of drainRules(a))
+        for (const r of drainRules(addressing))
             await run(["iptables", "-w", "-D", r[2], ...r.slice(0, 2), ...r.slice(3)], { allowFail: true });
         drainMs = holdAt === undefined ? 0 : Date.now() - holdAt;
     }
@@ -190,12 +191,12 @@ export async function drainedUpdate(
 
 /** `docker service update --env-add KEY=VALUE` with the service's update policy, drained at the front. */
 export function rollingUpdate(
-    a: LabAddressing,
+    addressing: LabAddressing,
     lb: LbSpec,
     envAdd: string,
     timeoutMs = 170_000,
 ): Promise<UpdateResult> {
-    return drainedUpdate(a, lb, envAdd, () =>
+    return drainedUpdate(addressing, lb, envAdd, () =>
         run(
             [
                 "docker",

@@ -93,7 +93,7 @@ export interface LabTopology {
     /** Installed before anything else and removed last: the lab's supernet never leaves by the default route. */
     safetyRoutes: LabRoute[];
     networks: LabNetwork[];
-    /** The router node (its namespace holder); the router container itself is the node agent's. */
+    /** The router nodes (the containers holding their namespaces); the router containers are the node agents'. */
     nodes: LabNode[];
     links: LabLink[];
     routes: LabRoute[];

@@ -1,6 +1,5 @@
 // The lab's measuring and reporting helpers, without Docker.
 import * as assert from "assert";
-import { parseRoutes } from "../../../lib/vnf-config";
 import { limitRunFlags, parseBenchArgs } from "../../../lab/bench/throughput-bench";
 import {
     benchTable,
@@ -8,7 +7,6 @@ import {
     comparisonTable,
     markdownTable,
     medianOf,
-    missingRoutes,
     parseWrk,
     percentile,
     shares,
@@ -54,23 +52,6 @@ describe("lab measure helpers", () => {
             socketErrors: 3,
         });
         assert.throws(() => parseWrk(WRK.replace(/ {5}50%.*\n/, "")), /no 50% latency line/);
-    });
-
-    it("finds ROUTES entries missing from the kernel, and connected routes that shadow them", () => {
-        const routes = parseRoutes("10.100.102.0/24 dev eth1,10.9.0.0/16 10.100.101.1");
-        const good = [
-            { dst: "10.100.102.0/24", dev: "eth1", protocol: "196" },
-            { dst: "10.9.0.0/16", gateway: "10.100.101.1", dev: "eth0", protocol: "196" },
-        ];
-        assert.deepStrictEqual(missingRoutes(routes, good), []);
-        // Installed by hand (proto static = 4) is not zebra's.
-        assert.match(
-            missingRoutes(routes, [{ ...good[0], protocol: "4" }, good[1]]).join(),
-            /10.100.102.0\/24 dev eth1 is not in the kernel/,
-        );
-        // A connected /24 on eth1 (the pitfall the node's /32 avoids).
-        const shadowed = missingRoutes(routes, [...good, { dst: "10.100.102.0/24", dev: "eth1", protocol: "2" }]);
-        assert.match(shadowed.join(), /also a connected route on eth1/);
     });
 
     it("builds the benchmark table with ratios to the chain", () => {
