@@ -105,6 +105,14 @@ export function judgeK3sDownload(stdout: string, url: string): Judgement {
     return fail(`the k3s step did not fail on the download: ${oneLine(stdout.slice(-300))}`);
 }
 
+/** Debian's cloud images run networkd behind netplan: cloud-init wrote netplan YAML and networkd manages every NIC. */
+export function judgeNetworkStack(stdout: string, names: string[]): Judgement {
+    const netplan = /50-cloud-init\.yaml/.test(stdout);
+    const unmanaged = names.filter((n) => !new RegExp(`^\\s*\\d+\\s+${n}\\s+ether\\s+\\S+\\s+configured`, "m").test(stdout));
+    if (!netplan) return fail("no /etc/netplan/50-cloud-init.yaml: cloud-init did not render netplan");
+    return unmanaged.length === 0 ? pass(`netplan 50-cloud-init.yaml; networkd: ${names.map((n) => `${n} configured`).join(", ")}`) : fail(`networkd does not manage ${unmanaged.join(", ")}: ${oneLine(stdout)}`);
+}
+
 export interface CheckContext {
     kind: VmKind;
     exp: Expectations;
@@ -128,6 +136,7 @@ export function checksFor(ctx: CheckContext): Check[] {
             judge: (o) => judgeMtu(o.stdout, exp.addresses.map((a) => a.name), 1450),
         },
     ];
+    checks.push({ name: "netplan renders networkd", script: "ls /etc/netplan; networkctl list --no-legend", judge: (o) => judgeNetworkStack(o.stdout, exp.addresses.map((a) => a.name)) });
     if (exp.pinned.length > 0) checks.push({ name: "NIC names pinned by MAC", script: "ip -o link show", judge: (o) => judgeLinks(o.stdout, exp.pinned) });
     for (const [pkg, version] of Object.entries(exp.pinnedPackages)) {
         checks.push({

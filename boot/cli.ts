@@ -64,12 +64,12 @@ async function main(): Promise<number> {
             return 0;
         }
         // The guests must authorise a key the harness holds: a copy of the stack files carries it.
-        const configDir = copyStackFiles(stackDir(args.configDir), ensureKey());
+        const copy = copyStackFiles(stackDir(args.configDir), ensureKey());
         let report: BootReport | undefined;
         try {
-            report = await boot({ stacks: args.stacks, vms: args.vms, configDir, reboot: args.reboot, log });
+            report = await boot({ stacks: args.stacks, vms: args.vms, configDir: copy.dir, overrides: copy.overrides, reboot: args.reboot, log });
         } finally {
-            fs.rmSync(configDir, { recursive: true, force: true });
+            fs.rmSync(copy.dir, { recursive: true, force: true });
             if (!args.keep || !report) hostDown(() => undefined);
         }
         log(summary(report));

@@ -21,8 +21,10 @@ export const GENERICCLOUD_PACKAGES: Record<string, string[]> = {
         "apparmor", "zstd", "apt-utils", "init", "iptables", "iputils-ping", "less", "nano", "netbase", "vim-tiny", "whiptail", "chrony"],
     // bookworm/package_config/CLOUD and package_config/CLOUD.
     CLOUD: ["openssh-server", "ssh-import-id", "cloud-initramfs-growroot", "cloud-guest-utils", "dbus"],
-    // package_config/GENERIC.
-    GENERIC: ["cloud-init", "bridge-utils", "ifenslave", "vlan"],
+    // package_config/GENERIC, without ifenslave and vlan: ifenslave Depends on ifupdown, and with
+    // ifupdown present cloud-init 22.4 renders ENI (its renderer priority puts eni first), not
+    // the netplan + networkd the bookworm images run (docs/boot.md).
+    GENERIC: ["cloud-init", "bridge-utils"],
     // genericcloud's kernel (LINUX_IMAGE_CLOUD).
     KERNEL: ["linux-image-cloud-amd64"],
     // Ours: a generated locale (cloud-init's locale module fails without one).
@@ -81,7 +83,9 @@ export function candidateVersions(policyOutput: string, packages: readonly strin
 
 export function mmdebstrapArgs(tree: string): string[] {
     return [
-        "--variant=important",
+        // FAI's base is minbase: SYSTEM_BOOT lists the few "important" packages it wants, and
+        // leaves out ifupdown and isc-dhcp-client, so cloud-init renders netplan, not ENI.
+        "--variant=minbase",
         "--mode=root",
         "--components=main",
         `--include=${IMAGE_PACKAGES.join(",")}`,
@@ -93,7 +97,8 @@ export function mmdebstrapArgs(tree: string): string[] {
 }
 
 function recipeText(): string {
-    return JSON.stringify({ MIRRORS, IMAGE_PACKAGES, CUSTOMIZE_HOOKS, KERNEL_CMDLINE, DISK_SIZE_MIB });
+    // Everything that shapes the image: a changed recipe is a new key, as a new package version is.
+    return JSON.stringify({ mmdebstrap: mmdebstrapArgs("TREE"), KERNEL_CMDLINE, DISK_SIZE_MIB, PART_START_SECTOR });
 }
 
 export function currentImageKey(): string {

@@ -31,17 +31,17 @@ export function bridgesFor(vms: readonly VmSpec[]): BridgeSpec[] {
         .sort((a, b) => a.cidr.localeCompare(b.cidr))
         .map((subnet, i) => {
             if (!subnet.gateway) throw new Error(`subnet ${subnet.name} (${subnet.cidr}) has no gateway: the harness needs one for the host's address`);
-            return { name: `${LINK_PREFIX}${i}`, subnet, hostIp: subnet.gateway, prefixLength: Number(subnet.cidr.split("/")[1]) };
+            return { name: `${LINK_PREFIX}-net${i}`, subnet, hostIp: subnet.gateway, prefixLength: Number(subnet.cidr.split("/")[1]) };
         });
 }
 
-/** Tap names fit IFNAMSIZ: hvb<vm index>t<nic index>. */
+/** Tap names fit IFNAMSIZ: hvb-vm<vm index>-<nic index>. */
 export function tapsFor(vmIndex: number, vm: VmSpec, bridges: readonly BridgeSpec[], addresses: Map<string, string>): TapSpec[] {
     return vm.nics.map((nic) => {
         const bridge = bridges.find((b) => b.subnet.cidr === nic.subnet.cidr);
         const ip = addresses.get(nic.mac);
         if (!bridge || !ip) throw new Error(`${vm.resource}: no bridge or address for ${nic.port}`);
-        return { name: `${LINK_PREFIX}${vmIndex}t${nic.index}`, bridge: bridge.name, mac: nic.mac, ip };
+        return { name: `${LINK_PREFIX}-vm${vmIndex}-${nic.index}`, bridge: bridge.name, mac: nic.mac, ip };
     });
 }
 
@@ -55,7 +55,7 @@ export function dnsmasqArgs(bridges: readonly BridgeSpec[], taps: readonly TapSp
     const args = ["--conf-file=/dev/null", "--port=0", "--bind-interfaces", "--except-interface=lo", "--no-hosts", "--no-resolv", "--dhcp-authoritative",
         `--pid-file=${files.pid}`, `--log-facility=${files.log}`, "--log-dhcp", `--dhcp-leasefile=${files.leases}`];
     for (const b of bridges) {
-        const tag = b.name;
+        const tag = b.name.replace(/-/g, "");
         const network = b.subnet.cidr.split("/")[0];
         args.push(`--interface=${b.name}`, `--dhcp-range=set:${tag},${network},static,${netmask(b.prefixLength)},12h`);
         args.push(`--dhcp-option=tag:${tag},option:mtu,${b.subnet.mtu}`);

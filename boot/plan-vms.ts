@@ -4,7 +4,7 @@ import { PlanMocks } from "../harness/mocks";
 import { planStacks, revealedInputs } from "../harness/plan";
 import { PlannedWithState, VmSpec, vmSpec } from "./vm-spec";
 
-export async function plannedWithState(stacks: string[], configDir?: string): Promise<PlannedWithState[]> {
+export async function plannedWithState(stacks: string[], configDir?: string, overrides?: Record<string, Record<string, unknown>>): Promise<PlannedWithState[]> {
     const states = new Map<string, { id: string | undefined; state: Record<string, any> }>();
     const original = PlanMocks.prototype.newResource;
     // Record what the mock returns, keyed by type and name (unique within a stack's run).
@@ -14,7 +14,7 @@ export async function plannedWithState(stacks: string[], configDir?: string): Pr
         return out;
     };
     try {
-        const plans = await planStacks(stacks, { configDir });
+        const plans = await planStacks(stacks, { configDir, overrides });
         const all: PlannedWithState[] = [];
         for (const plan of plans) {
             for (const r of plan.resources) {
@@ -35,7 +35,7 @@ function plainState(state: Record<string, any> | undefined): Record<string, any>
     return out;
 }
 
-export async function planVms(stacks: string[], vms: string[], configDir?: string): Promise<VmSpec[]> {
-    const resources = await plannedWithState(stacks, configDir);
+export async function planVms(stacks: string[], vms: string[], configDir?: string, overrides?: Record<string, Record<string, unknown>>): Promise<VmSpec[]> {
+    const resources = await plannedWithState(stacks, configDir, overrides);
     return vms.map((vm) => vmSpec(resources, vm));
 }

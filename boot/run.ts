@@ -16,6 +16,8 @@ export interface BootOptions {
     stacks: string[];
     vms: string[];
     configDir: string;
+    /** Config overrides per stack (the harness's private key). */
+    overrides: Record<string, Record<string, unknown>>;
     reboot: boolean;
     log: (s: string) => void;
 }
@@ -63,7 +65,7 @@ export async function boot(o: BootOptions): Promise<BootReport> {
         report.results.push({ vm, phase, check, ...j });
         o.log(`  ${j.verdict.toUpperCase().padEnd(14)} ${vm} ${check}: ${j.evidence}`);
     };
-    const vms = await timed(report, o.log, "plan", () => planVms(o.stacks, o.vms, o.configDir));
+    const vms = await timed(report, o.log, "plan", () => planVms(o.stacks, o.vms, o.configDir, o.overrides));
     const image: GuestImage = await timed(report, o.log, "image", () => ensureImage(o.log));
     const addresses = assignAddresses(vms);
     const bridges = bridgesFor(vms);

@@ -1,7 +1,7 @@
 // A --config-dir copy of the stack files in which every stack that sets sshPublicKey authorises
-// the harness's key pair instead (sshPublicKey, and sshPrivateKey, which the config readers
-// require to be its private half), so the booted guests let the harness in. The plan harness
-// reads stack files from any directory; nothing else in them changes.
+// the harness's key instead, so the booted guests let the harness in. The private half, which
+// the config readers require to match, goes to the plan as a config override: a stack file may
+// not hold a secret in plain text. Nothing else changes.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,23 +15,31 @@ export interface KeyPair {
     privateKey: string;
 }
 
-/** The stack file's text with the key pair replaced; unchanged when the stack sets no sshPublicKey. */
-export function withKeyPair(stackFileText: string, key: KeyPair): string {
+/** The stack file's text with sshPublicKey replaced; undefined when the stack sets none. */
+export function withPublicKey(stackFileText: string, publicKey: string): string | undefined {
     const doc = parseDocument(stackFileText);
-    if (!doc.hasIn(["config", SSH_PUBLIC_KEY])) return stackFileText;
-    doc.setIn(["config", SSH_PUBLIC_KEY], key.publicKey);
-    doc.setIn(["config", SSH_PRIVATE_KEY], key.privateKey);
+    if (!doc.hasIn(["config", SSH_PUBLIC_KEY])) return undefined;
+    doc.setIn(["config", SSH_PUBLIC_KEY], publicKey);
     return doc.toString();
 }
 
-export function copyStackFiles(fromDir: string, key: KeyPair): string {
-    // 0700: the copy holds the harness's private key.
+export interface StackCopy {
+    dir: string;
+    /** Per stack: the private key, for planStacks' overrides. */
+    overrides: Record<string, Record<string, unknown>>;
+}
+
+export function copyStackFiles(fromDir: string, key: KeyPair): StackCopy {
     const to = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-boot-stacks-"));
+    const overrides: StackCopy["overrides"] = {};
     for (const name of fs.readdirSync(fromDir)) {
         const file = path.join(fromDir, name);
         if (!fs.statSync(file).isFile()) continue;
         const text = fs.readFileSync(file, "utf8");
-        fs.writeFileSync(path.join(to, name), /^Pulumi\..+\.ya?ml$/.test(name) ? withKeyPair(text, key) : text);
+        const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(name)?.[1];
+        const changed = stack ? withPublicKey(text, key.publicKey) : undefined;
+        if (stack && changed !== undefined) overrides[stack] = { [SSH_PRIVATE_KEY]: key.privateKey };
+        fs.writeFileSync(path.join(to, name), changed ?? text);
     }
-    return to;
+    return { dir: to, overrides };
 }

@@ -2,17 +2,20 @@
 // NoCloud seed, the DHCP server's leases and options, the expectations read from the user-data,
 // and the checks' verdicts on outputs seen in real guests. No qemu, no root.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { PLACEHOLDER_SSH_PUBLIC_KEY } from "../../harness/stack-files";
 import { renderApachePage } from "../../lib/apache-page";
 import { candidateVersions, imageKey, IMAGE_PACKAGES, KERNEL_CMDLINE } from "../../boot/image";
 import { parseBootArgs } from "../../boot/cli";
-import { judgeAddresses, judgeCloudInit, judgeK3sDownload, judgeLinks, judgeMtu, judgePackage, judgePage, judgeRoute, judgeSysctls, checksFor } from "../../boot/checks";
+import { judgeAddresses, judgeCloudInit, judgeK3sDownload, judgeLinks, judgeMtu, judgePackage, judgePage, judgeRoute, judgeSysctls, checksFor, judgeNetworkStack } from "../../boot/checks";
 import { expectations } from "../../boot/expectations";
 import { bridgesFor, dnsmasqArgs, nftRuleset, tapsFor } from "../../boot/network";
 import { plannedWithState } from "../../boot/plan-vms";
 import { metaData, networkConfig, seedFiles, vendorData } from "../../boot/seed";
-import { withKeyPair } from "../../boot/stack-copy";
+import { copyStackFiles, withPublicKey } from "../../boot/stack-copy";
 import { judgeNodeList } from "../../boot/swarm";
 import { assignAddresses, PlannedWithState, VmSpec, vmSpec } from "../../boot/vm-spec";
 
@@ -76,13 +79,13 @@ describe("boot: planned Instances as guests", function () {
         const vms = [router, apache];
         const addresses = assignAddresses(vms);
         const bridges = bridgesFor(vms);
-        assert.deepStrictEqual(bridges.map((b) => [b.name, b.hostIp]), [["hvb0", "10.100.101.1"], ["hvb1", "10.100.102.1"]]);
+        assert.deepStrictEqual(bridges.map((b) => [b.name, b.hostIp]), [["hvb-net0", "10.100.101.1"], ["hvb-net1", "10.100.102.1"]]);
         const taps = vms.flatMap((vm, i) => tapsFor(i, vm, bridges, addresses));
         const args = dnsmasqArgs(bridges, taps, { pid: "p", log: "l", leases: "x" });
         assert.ok(args.includes(`--dhcp-host=${apache.nics[0].mac},10.100.102.10`));
         assert.ok(args.includes(`--dhcp-host=${router.nics[1].mac},10.100.102.2`));
-        assert.ok(args.includes("--dhcp-option=tag:hvb1,option:mtu,1450"));
-        assert.ok(args.includes("--dhcp-option=tag:hvb1,option:classless-static-route,10.100.101.0/24,10.100.102.2,10.100.100.0/24,10.100.102.2,0.0.0.0/0,10.100.102.1"));
+        assert.ok(args.includes("--dhcp-option=tag:hvbnet1,option:mtu,1450"));
+        assert.ok(args.includes("--dhcp-option=tag:hvbnet1,option:classless-static-route,10.100.101.0/24,10.100.102.2,10.100.100.0/24,10.100.102.2,0.0.0.0/0,10.100.102.1"));
         assert.ok(args.includes("--port=0"), "DHCP only, no DNS");
         assert.ok(taps.every((t) => t.name.length <= 15));
     });
@@ -158,11 +161,24 @@ describe("boot: image, CLI and stack copy", () => {
         assert.strictEqual(parseBootArgs(["down"], isStack).down, true);
         assert.throws(() => parseBootArgs(["k8s-dev"], isStack), /usage/);
     });
-    it("the stack copy authorises the harness's key pair and changes nothing else", () => {
+    it("the stack copy authorises the harness's key, its private half goes to the plan as an override", () => {
         const text = `config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:sshPublicKey: ${PLACEHOLDER_SSH_PUBLIC_KEY} x\n`;
-        const out = parse(withKeyPair(text, { publicKey: "ssh-ed25519 AAAA h", privateKey: "PRIV\n" })).config;
-        assert.deepStrictEqual(out, { "hybrid-vnf:role": "k8s-cluster", "hybrid-vnf:sshPublicKey": "ssh-ed25519 AAAA h", "hybrid-vnf:sshPrivateKey": "PRIV\n" });
-        assert.strictEqual(withKeyPair("config:\n  hybrid-vnf:role: service-chain\n", { publicKey: "k", privateKey: "p" }), "config:\n  hybrid-vnf:role: service-chain\n");
+        assert.deepStrictEqual(parse(withPublicKey(text, "ssh-ed25519 AAAA h")!).config, { "hybrid-vnf:role": "k8s-cluster", "hybrid-vnf:sshPublicKey": "ssh-ed25519 AAAA h" });
+        assert.strictEqual(withPublicKey("config:\n  hybrid-vnf:role: service-chain\n", "k"), undefined);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "boot-test-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.a.yaml"), text);
+        fs.writeFileSync(path.join(dir, "Pulumi.b.yaml"), "config:\n  hybrid-vnf:role: service-chain\n");
+        const copy = copyStackFiles(dir, { publicKey: "ssh-ed25519 AAAA h", privateKey: "PRIV\n" });
+        assert.deepStrictEqual(copy.overrides, { a: { "hybrid-vnf:sshPrivateKey": "PRIV\n" } });
+        assert.ok(!fs.readFileSync(path.join(copy.dir, "Pulumi.a.yaml"), "utf8").includes("PRIV"));
+        fs.rmSync(dir, { recursive: true });
+        fs.rmSync(copy.dir, { recursive: true });
         assert.match(nftRuleset(), /iifname "hvb\*" drop/);
+    });
+    it("networkd behind netplan: both must be seen", () => {
+        const list = "  1 lo   loopback carrier    unmanaged\n  2 eth0 ether    routable   configured\n  3 eth1 ether    routable   configured\n";
+        assert.strictEqual(judgeNetworkStack(`50-cloud-init.yaml\n${list}`, ["eth0", "eth1"]).verdict, "pass");
+        assert.strictEqual(judgeNetworkStack(list, ["eth0"]).verdict, "fail");
+        assert.strictEqual(judgeNetworkStack(`50-cloud-init.yaml\n${list.replace("routable   configured", "off unmanaged")}`, ["eth0"]).verdict, "fail");
     });
 });
