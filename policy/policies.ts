@@ -12,6 +12,7 @@ import {
     unpinnedImageViolations,
     Violation,
 } from "./rules";
+import { ADMIN_PORTS } from "../lib/ports";
 
 const MANDATORY: EnforcementLevel = "mandatory";
 
@@ -99,7 +100,7 @@ export const sensitiveValuesSecret: ResourceValidationPolicy = {
 
 export const noAdminPortsOpenToTheWorld: ResourceValidationPolicy = {
     name: "no-admin-ports-open-to-the-world",
-    description: "No security rule opens SSH (22), the Kubernetes API (6443) or the Docker API (2375/2376) to 0.0.0.0/0.",
+    description: `No security rule opens ${ADMIN_PORTS.map((p) => `${p.what} (${p.port})`).join(", ")} to 0.0.0.0/0.`,
     enforcementLevel: MANDATORY,
     validateResource: (args, reportViolation) => report(openAdminPortViolations(asRule(args)), reportViolation),
 };

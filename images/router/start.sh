@@ -13,7 +13,7 @@
 #                    (zebra 2601, staticd 2616) listens on 127.0.0.1 only. Set: frr.conf gets
 #                    ` password ...` under `line vty` and the vty listens on all addresses.
 #                    Set but empty, or not what FRR takes (printable ASCII, no spaces, first
-#                    character a letter or digit, at most 128): exit 2.
+#                    character a letter or digit, not too long): exit 2.
 #   ROUTING          optional; static (default: the above only) or bgp: bgpd and bfdd run too,
 #                    with dynamic eBGP neighbours (lib/router-bgp-env.ts parseRouterBgpEnv):
 #     BGP_ASN          required, the router's private AS (RFC 6996)
@@ -21,10 +21,12 @@
 #     BGP_LISTEN_RANGES required, GROUP=CIDR,... -> peer-group GROUP, `bgp listen range CIDR`
 #     BGP_ANNOUNCE     required, GROUP=CIDR,... -> `network CIDR`, sent to GROUP only
 #                      (prefix-lists: out exactly these, in nothing)
-#     BFD_INTERVAL_MS  optional, 10-60000 (default 300): BFD tx/rx interval of every session
-#     BFD_MULTIPLIER   optional, 2-255 (default 3)
+#     BFD_INTERVAL_MS  optional: BFD tx/rx interval of every session, in ms
+#     BFD_MULTIPLIER   optional: BFD detect multiplier
 #     BGP_PASSWORD     optional TCP-MD5 password of every session (a secret, as VTY_PASSWORD)
-#                    With ROUTING unset or static, none of these may be set (exit 2).
+#                    With ROUTING unset or static, none of these may be set (exit 2). The
+#                    BFD ranges and defaults and the password lengths are lib/routing.ts's and
+#                    lib/vnf-passwords.ts's, read from ../lib/vnf-facts.sh (generated).
 # Flags:
 #   --render-only (or RENDER_ONLY=1)  validate, print frr.conf (frr-config.sh, the layout of
 #                                     renderFrrConfig; passwords shown as REDACTED), exit 0.
