@@ -326,6 +326,24 @@ describe("lab E2E: client -> Nginx LB (Swarm) -> FRR router (node netns) -> Apac
         assert.ok(lb.stderr.includes(badServer) && lb.stderr.includes("SERVERS"), lb.stderr);
     });
 
+    it('after eval "$(npm run --silent lab -- env)", the docs\' commands work as written, the policy pack too', async () => {
+        // docs/lab.md's block, plus the policy pack by its relative path (docs/operations.md).
+        const commands = [
+            "pulumi stack ls",
+            "pulumi stack output -s chain-local loadBalancerUrl",
+            "pulumi preview -s chain-local --policy-pack policy",
+            "kubectl get pods -A -o wide",
+            "docker service ls",
+        ];
+        const script = ['eval "$(npm run --silent lab -- env)"', "set -e", ...commands, "pwd"].join("\n");
+        const r = await run(["bash", "-c", script], { timeoutMs: 170_000, allowFail: true });
+        log(r.stdout.trim().split("\n").slice(-3).join(" | "));
+        assert.strictEqual(r.code, 0, `${r.stderr}\n${r.stdout}`.trim().split("\n").slice(-20).join("\n"));
+        assert.ok(r.stdout.includes(lab.addressing.loadBalancerUrl), "stack output printed the URL");
+        assert.match(r.stdout, /hybrid-vnf@v[\d.]+ \(local: /, "the preview ran the policy pack");
+        assert.ok(r.stdout.trim().endsWith("/.lab/project"), "the env leaves the shell in the project copy");
+    });
+
     it("down removes every container, service, network, namespace, route and rule, and is idempotent", async () => {
         for (const round of [1, 2]) {
             const t = Date.now();
