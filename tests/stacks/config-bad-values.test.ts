@@ -61,6 +61,8 @@ const BAD: [string, "k8s" | "swarm", string, unknown, unknown, RegExp][] = [
     ["a flavor with a trailing space", "k8s", "flavor", "m1.medium ", "m1.medium ", /whitespace/],
     ["a network with a tab", "swarm", "externalNetwork", "pub\tlic", "pub\tlic", /control character/],
     ["an apache flavor with a newline", "k8s", "apacheFlavor", "m1.small\n", "m1.small\n", /control character/],
+    ["a list where a name goes", "k8s", "externalNetwork", ["public"], '["public"]', /YAML list or map/],
+    ["a map where a name goes", "swarm", "flavor", { name: "m1.medium" }, '{"name":"m1.medium"}', /YAML list or map/],
     ["an image name of 256 characters", "swarm", "image", "d".repeat(256), "d".repeat(256), /at most 255/],
     // sshUser: Debian's login-name rule, not a system account
     ["root", "k8s", "sshUser", "root", "root", /system account/],
