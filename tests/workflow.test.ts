@@ -53,6 +53,11 @@ function globRegExp(glob: string): RegExp {
     return new RegExp(`^${body}$`);
 }
 
+/** The tiers the workflow names as not run on a hosted runner: `#   NAME tier  GLOB  (why)` comment lines. */
+function tiersNotRun(text: string): { tier: string; glob: string; why: string }[] {
+    return [...text.matchAll(/^\s*#\s+(\w+) tier\s+(\S+\.e2e\.test\.ts)\s+\((.+)\)$/gm)].map((m) => ({ tier: m[1], glob: m[2], why: m[3] }));
+}
+
 /** Steps that run mocha as root on quoted spec globs: the tiers beyond the unit tier. */
 function tierSteps(steps: Step[]): { step: Step; at: number; globs: string[] }[] {
     return steps.flatMap((step, at) => {
@@ -96,15 +101,24 @@ describe(".github/workflows/preview.yml", () => {
         const images = index(steps, runs("sudo bash images/build.sh"), "images/build.sh");
         const e2e = testFiles().filter((f) => f.endsWith(".e2e.test.ts"));
         assert.ok(e2e.length >= 4, `e2e files found: ${e2e.join(", ")}`);
+        const notHere = tiersNotRun(fs.readFileSync(FILE, "utf8"));
         for (const file of e2e) {
             const owners = tiers.filter((t) => t.globs.some((g) => globRegExp(g).test(file)));
-            assert.equal(owners.length, 1, `${file} runs in ${owners.length} tier steps: ${owners.map((t) => t.step.name).join(", ")}`);
+            const left = notHere.filter((t) => globRegExp(t.glob).test(file));
+            assert.equal(owners.length + left.length, 1,
+                `${file} runs in ${owners.length} tier steps (${owners.map((t) => t.step.name).join(", ")}) and is listed as not run in ${left.length} (${left.map((t) => t.tier).join(", ")})`);
         }
         for (const t of tiers) {
             assert.match(t.step.name ?? "", /^\w+ tier \(.+\)$/, "a tier step says which tier it is and what it covers");
             assert.ok(t.at > images, `${t.step.name} runs after the images are built`);
             assert.ok(t.globs.every((g) => g.endsWith(".e2e.test.ts")), `${t.step.name}: the unit tier has its own step`);
         }
+    });
+
+    it("names the tiers it leaves out, each with why", () => {
+        const notHere = tiersNotRun(fs.readFileSync(FILE, "utf8"));
+        assert.deepEqual(notHere.map((t) => t.tier), ["boot", "cloud"]);
+        for (const t of notHere) assert.ok(t.why.length > 10, `${t.tier}: say why`);
     });
 
     it("the tier globs match as mocha expands them (negative controls)", () => {
