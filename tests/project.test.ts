@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import * as prettier from "prettier";
+import { create as createTsNode } from "ts-node";
 import { parse as parseYaml } from "yaml";
 import { ConfigReader, ConfigSource, mapConfigSource } from "../lib/config-reader";
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
@@ -114,6 +115,15 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(tsconfig.compilerOptions.noCheck, true);
         const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
         assert.match(pkg.scripts.typecheck, /tsc --noEmit --noCheck false/);
+    });
+
+    it("the runtime transpiles with swc: ts-node, given the options the SDK's run.js passes, takes swc from tsconfig.json", () => {
+        // run.js (@pulumi/pulumi/cmd/run) registers ts-node with the project's tsconfig, transpileOnly from noCheck and
+        // no transpiler of its own, so tsconfig's "ts-node" block decides.
+        const service = createTsNode({ project: path.join(PROJECT_DIR, "tsconfig.json"), transpileOnly: true, compilerOptions: {} });
+        assert.strictEqual(service.options.swc, true);
+        assert.ok(require.resolve("@swc/core"), "@swc/core is installed");
+        assert.match(service.compile("const a: number = 1;\nexport = a;\n", path.join(PROJECT_DIR, "probe.ts")), /module\.exports = a/);
     });
 
     it("every key the role loaders read is declared (none slips past the CLI's type check)", () => {
