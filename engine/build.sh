@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run engine: the real engine toolchain, from the registries only (the Go module proxy),
 # into a cache outside the clone, keyed by version and recipe:
-#   pulumi CLI + Node.js language host, the kubernetes and docker resource plugins (installed
+#   pulumi CLI + Node.js language host, the kubernetes, docker, openstack and command resource plugins (installed
 #   under the versions the locked SDKs ask for), and a Kubernetes control plane (etcd,
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl).
 # Idempotent: a warm cache builds nothing and says so. Where `pulumi` (with its language host) or
@@ -10,7 +10,7 @@
 #
 #   HYBRID_VNF_ENGINE_CACHE   cache folder (default ~/.cache/hybrid-vnf/engine)
 #   ENGINE_ONLY="a b"         provide only these parts (pulumi, language-host, kubernetes-provider,
-#                             docker-provider, kube-control-plane)
+#                             docker-provider, openstack-provider, command-provider, kube-control-plane)
 set -euo pipefail
 ENGINE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$ENGINE_DIR/.." && pwd)
@@ -107,7 +107,9 @@ install_plugin() {
 # The steps stamp the plugins with the versions the locked SDKs ask for.
 KUBERNETES_PROVIDER_PLUGIN_VERSION=$(locked @pulumi/kubernetes)
 DOCKER_PROVIDER_VERSION=$(locked @pulumi/docker)
-export KUBERNETES_PROVIDER_PLUGIN_VERSION DOCKER_PROVIDER_VERSION
+OPENSTACK_PROVIDER_VERSION=$(locked @pulumi/openstack)
+COMMAND_PROVIDER_VERSION=$(locked @pulumi/command)
+export KUBERNETES_PROVIDER_PLUGIN_VERSION DOCKER_PROVIDER_VERSION OPENSTACK_PROVIDER_VERSION COMMAND_PROVIDER_VERSION
 wanted kubernetes-provider && install_plugin kubernetes build_kubernetes_provider "$ENGINE_DIR/steps/kubernetes-provider.sh"
 if wanted docker-provider; then
     if declare -F build_docker_provider >/dev/null; then
@@ -116,6 +118,11 @@ if wanted docker-provider; then
         echo "== docker plugin: no recipe (the provider cannot be built from the Go proxy; see README)"
     fi
 fi
+# Our bridge over the Terraform OpenStack provider: its recipe is its step, its module, the
+# shared smoke test and SDK comparison.
+shared_recipe=("$ENGINE_DIR/steps/plugin-smoke-test.sh" "$ENGINE_DIR/tools/compare-sdk.py" "$ENGINE_DIR/tools/used-tokens.py")
+wanted openstack-provider && install_plugin openstack build_openstack_provider "$ENGINE_DIR/steps/openstack-provider.sh" "${shared_recipe[@]}" \
+    $(find "$ENGINE_DIR/modules/openstack-provider" -type f ! -name schema.json | sort)
 if wanted kube-control-plane; then
     provide kube-control-plane "$KUBERNETES_VERSION-etcd$ETCD_VERSION-$(recipe "$ENGINE_DIR/steps/kube-control-plane.sh")" build_kube_control_plane
 fi
