@@ -1,5 +1,6 @@
 // Node naming and the shell text of the SSH commands that form and shrink the swarm.
 // Every create command is idempotent: re-running `up` never re-initialises or re-joins.
+import { SWARM_PORTS } from "../../lib/ports";
 
 export type SwarmRole = "manager" | "worker";
 
@@ -41,13 +42,14 @@ export function joinTokenCommand(role: SwarmRole): string {
 
 /** The token arrives on stdin (a secret input), so it never appears in the command text. */
 export function joinSwarmCommand(advertiseIp: string, managerIp: string): string {
+    const manager = `${managerIp}:${SWARM_PORTS.management}`;
     return [
-        `# docker swarm join ${managerIp}:2377 as ${advertiseIp}, unless already in the swarm`,
+        `# docker swarm join ${manager} as ${advertiseIp}, unless already in the swarm`,
         "set -e",
         "read -r token",
         WAIT_FOR_CLOUD_INIT,
         `if [ "$(${SWARM_STATE})" = active ]; then echo "already in the swarm"; exit 0; fi`,
-        `sudo docker swarm join --token "$token" --advertise-addr ${advertiseIp} ${managerIp}:2377`,
+        `sudo docker swarm join --token "$token" --advertise-addr ${advertiseIp} ${manager}`,
     ].join("\n");
 }
 
