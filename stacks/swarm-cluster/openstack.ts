@@ -8,7 +8,7 @@ import * as networking from "@pulumi/openstack/networking";
 import { exportOutputs, StackOutputs, swarmClusterContract, SwarmClusterOutputs } from "../../lib/contract";
 import { renderSwarmCloudConfig } from "./cloud-init";
 import { SwarmOpenStackConfig } from "./config";
-import { K8sView, readK8sStack } from "./k8s-reference";
+import { checkSwarmCidr, K8sView, readK8sStack } from "./k8s-reference";
 import { clusterLegRules, swarmSecurityRules } from "./security";
 import { ingressRuleArgs } from "../../lib/security-rule";
 import { HostFrrInput } from "../../lib/frr-host";
@@ -145,5 +145,9 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
 export async function openstackSwarmCluster(cfg: SwarmOpenStackConfig): Promise<StackOutputs<SwarmClusterOutputs>> {
     const k8s = readK8sStack(cfg.k8sStack, cfg.swarmCidr);
     const routing = await k8s.ref.requireNow("routing");
+    // swarmCidr against the k8s stack's networks now, before any resource registers: the check
+    // inside the Outputs would fail only once the swarm network and subnet existed.
+    const [clusterNetwork, apacheInfo] = await Promise.all([k8s.ref.requireNow("clusterNetwork"), k8s.ref.requireNow("apacheInfo")]);
+    checkSwarmCidr(cfg.swarmCidr, cfg.k8sStack, clusterNetwork.cidr, apacheInfo.network);
     return new SwarmOpenStackCluster("swarm", cfg, pulumi.getStack(), k8s, routing).outputs;
 }

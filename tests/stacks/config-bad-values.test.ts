@@ -7,7 +7,10 @@ import { generateKeyPairSync } from "crypto";
 import { ConfigReader, mapConfigSource } from "../../lib/config-reader";
 import { ConfigError } from "../../lib/errors";
 import { PLACEHOLDER_SSH_PUBLIC_KEY, SECRET_PLACEHOLDERS } from "../../harness/stack-files";
-import { planStacks } from "../../harness/plan";
+import * as pulumi from "@pulumi/pulumi";
+import { planStacks, reveal } from "../../harness/plan";
+import { PlanMocks } from "../../harness/mocks";
+import { openstackSwarmCluster } from "../../stacks/swarm-cluster/openstack";
 import { readK8sClusterConfig } from "../../stacks/k8s-cluster/config";
 import { readSwarmClusterConfig } from "../../stacks/swarm-cluster/config";
 
@@ -167,6 +170,29 @@ describe("through npm run plan: the whole message, no serialization noise", () =
                 assert.doesNotMatch(e.message, /error serializing|mock:/);
                 return true;
             });
+            // A failed program's outstanding RPCs drain before the next plan starts.
+            await pulumi.runtime.disconnect();
         });
     }
+});
+
+describe("the swarm stack's cross-stack check runs before any resource registers", () => {
+    /** PlanMocks that remember every resource type registered. */
+    class RecordingMocks extends PlanMocks {
+        readonly types: string[] = [];
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            this.types.push(args.type);
+            return super.newResource(args);
+        }
+    }
+    it("swarmCidr overlapping the k8s stack's cluster network: the error, and no swarm network created first", async () => {
+        const [k8sPlan] = await planStacks(["k8s-dev"]);
+        const mocks = new RecordingMocks({ stackOutputs: () => ({ outputs: reveal(k8sPlan).outputs, secretOutputNames: [] }) });
+        await pulumi.runtime.setMocks(mocks, "hybrid-vnf", "swarm-dev", false);
+        const cfg = swarm({ swarmCidr: "10.100.101.0/24", clientCidr: "198.51.100.0/24" });
+        assert.ok(cfg.target === "openstack");
+        await assert.rejects(openstackSwarmCluster(cfg), { message: 'hybrid-vnf:swarmCidr: "10.100.101.0/24" overlaps clusterNetwork 10.100.101.0/24 of stack organization/hybrid-vnf/k8s-dev' });
+        assert.deepStrictEqual(mocks.types, ["pulumi:pulumi:StackReference"], "only the StackReference was read");
+        await pulumi.runtime.disconnect();
+    });
 });
