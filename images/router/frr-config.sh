@@ -14,6 +14,9 @@ frr_bfd_profile() {
     " exit" " !" exit "!"
 }
 
+# The BFD profile every BGP session uses (BFD_PROFILE in the twin).
+FRR_BFD_PROFILE=ROUTERS
+
 # The bgp section, as renderBgpLines in the twin. $1: the BGP password or the placeholder. Groups
 # in BGP_LISTEN_RANGES order, each group's prefixes in BGP_ANNOUNCE order.
 frr_bgp_section() {
@@ -33,12 +36,12 @@ frr_bgp_section() {
       printf 'route-map %s-%s permit 10\n match ip address prefix-list %s-%s\nexit\n!\n' "${_g%% *}" "$_dir" "${_g%% *}" "$_dir"
     done
   done
-  frr_bfd_profile ROUTERS "$VNF_BFD_INTERVAL_MS" "$VNF_BFD_MULTIPLIER"
+  frr_bfd_profile "$FRR_BFD_PROFILE" "$VNF_BFD_INTERVAL_MS" "$VNF_BFD_MULTIPLIER"
   printf 'router bgp %s\n' "$VNF_BGP_ASN"
   for _g in $VNF_BGP_GROUPS; do
     _name=${_g%% *}
-    printf ' neighbor %s peer-group\n neighbor %s remote-as %s\n neighbor %s bfd\n neighbor %s bfd profile ROUTERS\n' \
-      "$_name" "$_name" "$VNF_BGP_PEER_ASN" "$_name" "$_name"
+    printf ' neighbor %s peer-group\n neighbor %s remote-as %s\n neighbor %s bfd\n neighbor %s bfd profile %s\n' \
+      "$_name" "$_name" "$VNF_BGP_PEER_ASN" "$_name" "$_name" "$FRR_BFD_PROFILE"
     [ "$VNF_BGP_PASSWORD_SET" != 1 ] || printf ' neighbor %s password %s\n' "$_name" "$1"
     printf ' bgp listen range %s peer-group %s\n' "${_g#* }" "$_name"
   done
