@@ -1,14 +1,16 @@
 // npm run lab [-- up|down|status|env] [--no-build] [--routing static|bgp]
-//   up (default): build the images and the hosts' stand-ins, start the control plane and the
-//                 router node's agent, `pulumi up` the local stacks with the real engine, send
-//                 200 requests through the chain and print the report. Leaves the lab running.
+//   up (default): build what is missing (the engine toolchain with npm run engine, the base and
+//                 VNF images; --no-build skips rebuilding images that are present), the hosts'
+//                 stand-ins, start the control plane and the router nodes' agents, `pulumi up` the
+//                 local stacks with the real engine, send 200 requests through the chain and print
+//                 the report. Leaves the lab running.
 //                 --routing bgp: two router nodes, BGP with BFD to the swarm host's and the
-//                 Apache backends' FRR (lab/routing-lab.ts); static (the default) as before.
+//                 Apache backends' FRR (lab/topology/); static (the default) as before.
 //   down:         pulumi destroy (chain, swarm, k8s), stop the control plane, remove everything
 //                 the lab made (idempotent).
 //   status:       the router's kernel table and one round of requests, if the lab is up.
 //   env:          shell lines for `eval "$(npm run --silent lab -- env)"`: pulumi, kubectl and
-//                 docker pointed at the lab.
+//                 docker pointed at the lab, and the shell in the project copy (with policy/).
 import { labDown, labUp } from "./lab";
 import { report, smoke } from "./report";
 import { specsFrom, stateViews } from "./specs/stack-views";

@@ -1,7 +1,7 @@
 // npm run bench:failover [-- --keep]: the failover figures of issue 11 from one run on this
 // machine. The lab in static mode (one router, the baseline), then in bgp mode (two routers,
 // BGP+BFD); in each, under bounded load, one router container is killed, then (once all is
-// back) one router node falls silent for a while (lab/failover.ts). Writes
+// back) one router node falls silent for a while (lab/bench/failover-measure.ts). Writes
 // bench/results/failover.{json,md}; the README quotes the .md verbatim (tests/readme.test.ts).
 // Prints the figures, never judges them on time.
 import * as fs from "fs";

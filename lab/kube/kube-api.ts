@@ -1,5 +1,5 @@
 // A small client of the Kubernetes API for the lab's node agent and checks: JSON over HTTPS with
-// the client certificate of the kubeconfig the lab wrote itself (lab/control-plane.ts). The lab
+// the client certificate of the kubeconfig the lab wrote itself (lab/kube/control-plane.ts). The lab
 // owns that kubeconfig's shape (one cluster, one user, inline PEM data), so a full kubeconfig
 // loader (@kubernetes/client-node and its dependency tree) would buy nothing here.
 import * as https from "https";

@@ -1,5 +1,5 @@
 // The node agent as a process of its own (the lab stays up after `npm run lab` returns):
-//   node -r ts-node/register/transpile-only lab/node-agent-main.ts '<json NodeAgentConfig>'
+//   node -r ts-node/register/transpile-only lab/kube/node-agent-main.ts '<json NodeAgentConfig>'
 // It runs until SIGTERM, then leaves the pod's container to `down`.
 import * as fs from "fs";
 import { KubeApi, accessFromKubeconfig } from "./kube-api";

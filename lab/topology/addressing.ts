@@ -20,7 +20,7 @@ export interface LabAddressing {
     routerHost: string;
     /** This host's leg on the cluster network: the node's default gateway. */
     hostClusterIp: string;
-    /** The router node's leg on the Apache network (a /32, see topology.ts): the Apache gateway. */
+    /** The router node's leg on the Apache network (a /32, see build-topology.ts): the Apache gateway. */
     routerApacheIp: string;
     apacheIps: string[];
     /** Smallest prefix covering the three networks: the `unreachable` safety route. */

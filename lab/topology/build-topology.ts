@@ -1,8 +1,8 @@
 // The lab's hosts and networks as one data structure, in the manner of a containerlab topology
 // file: what the clouds would give the stacks (the swarm hosts' network, the router nodes with
 // their two legs, the Apache backends) plus this host's routes and filters. One function builds
-// it for a list of router nodes, with or without BGP; apply-topology.ts applies it and tears it
-// down again. Pure: no Docker, no I/O.
+// it for a list of router nodes, with or without BGP; apply-topology.ts applies it and
+// teardown-topology.ts tears it down again. Pure: no Docker, no I/O.
 //
 // The data plane, in packet-flow order:
 //   client ─► managerIp:lbPort (swarm network, host = managerIp)

@@ -1,4 +1,4 @@
-// The failover report's pure parts (lab/failover.ts, lab/failover-bench.ts): no lab needed.
+// The failover report's pure parts (lab/bench/failover-measure.ts, failover-bench.ts): no lab needed.
 import * as assert from "assert";
 import { FailoverRun, failoverTable } from "../../../lab/bench/failover-measure";
 import { longestGap } from "../../../lab/bench/http-load";
@@ -45,7 +45,7 @@ const bgpRun: FailoverRun = {
     notes: ["next hops after: 10.100.101.2"],
 };
 
-describe("failover report (lab/failover.ts)", () => {
+describe("failover report (lab/bench/failover-measure.ts)", () => {
     it("has one row per run, static rows without withdrawal figures, missing events said as such", () => {
         const lines = failoverTable([staticRun, bgpRun]).trim().split("\n");
         assert.strictEqual(lines.length, 4);
