@@ -114,10 +114,23 @@ function imageAt(dir: string, key: string): GuestImage {
 export function ensureImage(log: (s: string) => void): GuestImage {
     const key = currentImageKey();
     const dir = path.join(CACHE_ROOT, key);
-    const image = imageAt(dir, key);
-    if (fs.existsSync(path.join(dir, "done"))) return image;
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
+    if (fs.existsSync(path.join(dir, "done"))) return imageAt(dir, key);
+    // Built aside and renamed into place: a second run never sees, or deletes, a half-built image.
+    const work = `${dir}.building-${process.pid}`;
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.mkdirSync(work, { recursive: true });
+    try {
+        buildImage(imageAt(work, key), log);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.renameSync(work, dir);
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+    return imageAt(dir, key);
+}
+
+function buildImage(image: GuestImage, log: (s: string) => void): void {
+    const dir = image.dir;
     const tree = path.join(dir, "tree");
     log(`image: mmdebstrap ${SUITE} with ${IMAGE_PACKAGES.length} packages into ${dir}`);
     execFileSync("mmdebstrap", mmdebstrapArgs(tree), { stdio: ["ignore", "ignore", "inherit"] });
@@ -140,5 +153,4 @@ export function ensureImage(log: (s: string) => void): GuestImage {
     fs.rmSync(partFile);
     fs.rmSync(tree, { recursive: true, force: true });
     fs.writeFileSync(path.join(dir, "done"), new Date().toISOString() + "\n");
-    return image;
 }
