@@ -32,7 +32,8 @@ export async function smoke(lab: Lab, count = 200): Promise<SmokeReport> {
 /** The routers and the Apache network as this mode built them. */
 function routingLines(lab: Lab, hops: string[]): string[] {
     const addressing = lab.addressing;
-    const backends = `Apache backends ${addressing.apacheIps.join(", ")} on ${LAB_NAMES.apacheBridge} (no host address)`;
+    const backendIps = addressing.apacheIps.join(", ");
+    const backends = `Apache backends ${backendIps} on ${LAB_NAMES.apacheBridge} (no host address)`;
     if (lab.bgp) {
         const { routerAsn, hostAsn, bfd } = lab.bgp.routing;
         return [
@@ -50,7 +51,8 @@ function routingLines(lab: Lab, hops: string[]): string[] {
     return [
         `  host route ${addressing.apacheCidr} via ${addressing.routerHost} dev ${LAB_NAMES.hostClusterLeg()} ` +
             `(host leg ${addressing.hostClusterIp}; all lab host routes: ip route show proto ${LAB_ROUTE_PROTO})`,
-        `  router node netns ${LAB_NAMES.routerNode()}: ${clusterIf} ${addressing.routerHost} (cluster ${addressing.clusterCidr}), ` +
+        `  router node netns ${LAB_NAMES.routerNode()}: ` +
+            `${clusterIf} ${addressing.routerHost} (cluster ${addressing.clusterCidr}), ` +
             `${apacheIf} ${addressing.routerApacheIp}/32 (Apache ${addressing.apacheCidr}); ` +
             `router container ${LAB_NAMES.routerContainer()}`,
         `  ${backends}, default via ${addressing.routerApacheIp}`,

@@ -126,11 +126,10 @@ export function checkLbFits(lb: LbSpec, addressing: LabAddressing): void {
                 '("host-mode port already in use"); use stop-first',
         );
     }
+    const backendIps = addressing.apacheIps.join(", ");
     for (const b of lb.servers) {
         if (!addressing.apacheIps.includes(b.host))
-            throw fail(
-                `SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${addressing.apacheIps.join(", ")}`,
-            );
+            throw fail(`SERVERS entry ${b.host}:${b.port} is not one of the Apache backends ${backendIps}`);
         if (b.port !== 80) throw fail(`SERVERS entry ${b.host}:${b.port}: the apache image listens on port 80`);
     }
     if (`http://${addressing.managerIp}:${addressing.lbPort}` !== addressing.loadBalancerUrl.replace(/\/$/, "")) {
