@@ -4,6 +4,7 @@
 // lab, the diagram and the tests look resources up here and nowhere else.
 // Pure: plain objects in, plain objects out; no Pulumi runtime is loaded.
 import { SECRET_SIG, replaceMarked } from "./engine-values";
+import { SECRET_MARK } from "../lib/secret-mark";
 
 /** One resource as a query sees it: a planned one (inputs as sent) or a deployed one (state inputs). */
 export interface ResourceView {
@@ -132,7 +133,7 @@ export function stackOutput<T>(views: readonly StackView[], stack: string, key: 
     return value as T;
 }
 
-export const HIDDEN_SECRET = "[secret]";
+export const HIDDEN_SECRET = SECRET_MARK;
 
 /** State-form values with each secret replaced by its plaintext (a JSON text, with --show-secrets) or HIDDEN_SECRET. */
 function decodeState(value: unknown): any {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCidr as isCidrText, isIpv4 } from "./net";
 import { Routing, routingProblem, ROUTER_COUNT } from "./routing";
 import { Role } from "./stacks";
+import { SECRET_MARK } from "./secret-mark";
 
 // The roles are defined with the stack names and their order; re-exported for existing callers.
 export { ROLES } from "./stacks";
@@ -153,7 +154,7 @@ export class ContractReference<T> {
         const spec = this.contract.outputs[key];
         const problem = spec.check(value);
         if (problem) {
-            throw new Error(`stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? "[secret]" : JSON.stringify(value)}`);
+            throw new Error(`stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? SECRET_MARK : JSON.stringify(value)}`);
         }
         return value as T[K];
     }

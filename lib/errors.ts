@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MARK } from "./secret-mark";
 
 /** What @pulumi/pulumi's serializer puts before an error thrown inside an Output it serializes. */
 const SDK_SERIALIZATION_PREFIX = /error serializing property "[^"]*": /g;
 
 /** How a secret config value appears in errors: never the value itself. */
-export const SECRET_VALUE_SHOWN = "[secret]";
+export const SECRET_VALUE_SHOWN = SECRET_MARK;
 
 /**
  * A config value that fails validation. The message always names the key and the value

@@ -7,8 +7,9 @@
 import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 import { ADMIN_PORTS } from "../lib/ports";
 import { imagePinProblem } from "../lib/image-ref";
+import { SECRET_MARK } from "../lib/secret-mark";
 
-export { imagePinProblem };
+export { imagePinProblem, SECRET_MARK };
 
 /** A resource as a rule sees it. `props` are its inputs (validateResource) or outputs (validateStack). */
 export interface RuleResource {
@@ -23,8 +24,6 @@ export interface Violation {
     urn?: string;
 }
 
-/** How plans and the pack's secret-aware view show a secret value. Same string as harness/plan.ts SECRET. */
-export const SECRET_MARK = "[secret]";
 
 // ---------------------------------------------------------------------------------------------
 // 1. Admin ports never open to the world.

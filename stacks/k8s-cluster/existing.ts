@@ -7,7 +7,7 @@ import { K8sExistingConfig } from "./config";
 
 /** The API server URL of a kubeconfig's current context (or its only cluster). */
 export function kubeconfigServer(kubeconfig: string): string {
-    const fail = (reason: string) => new ConfigError("hybrid-vnf:kubeconfig", "[secret]", reason);
+    const fail = (reason: string) => ConfigError.secret("hybrid-vnf:kubeconfig", reason);
     let doc: any;
     try {
         doc = parseYaml(kubeconfig);
