@@ -46,6 +46,7 @@ export const ROUTER_BGP_PLAIN_ENV_KEYS: readonly RouterBgpPlainEnvKey[] = [
 
 const GROUP_NAME = /^[A-Z][A-Z0-9]{0,15}$/;
 const GROUP_NAME_RULE = "peer group name must be 1-16 upper-case letters and digits, starting with a letter";
+const EBGP_RULE = "must differ from BGP_ASN (eBGP between the router and its peers)";
 const PRIVATE_ASN_RULE = "is not a private AS number (RFC 6996: 64512-65534 or 4200000000-4294967294)";
 /** The widest numbers the env's decimal forms can carry: an AS of 10 digits, a timer of 6. */
 const ASN_DIGITS_MAX = 9_999_999_999;
@@ -81,11 +82,7 @@ export function checkRouterBgp(bgp: RouterBgp): RouterBgp {
         if (bad) throw new VnfConfigError(key, String(n), bad);
     }
     if (bgp.peerAsn === bgp.asn) {
-        throw new VnfConfigError(
-            "BGP_PEER_ASN",
-            String(bgp.peerAsn),
-            "must differ from BGP_ASN (eBGP between the router and its peers)",
-        );
+        throw new VnfConfigError("BGP_PEER_ASN", String(bgp.peerAsn), EBGP_RULE);
     }
     if (bgp.groups.length === 0) throw new VnfConfigError("BGP_LISTEN_RANGES", "", "the list is empty");
     bgp.groups.forEach((g, i) => {
@@ -164,11 +161,7 @@ export function parseRouterBgpEnv(env: Readonly<Record<string, string | undefine
     const routerAsn = asn("BGP_ASN");
     const peerAsn = asn("BGP_PEER_ASN");
     if (peerAsn === routerAsn) {
-        throw new VnfConfigError(
-            "BGP_PEER_ASN",
-            String(peerAsn),
-            "must differ from BGP_ASN (eBGP between the router and its peers)",
-        );
+        throw new VnfConfigError("BGP_PEER_ASN", String(peerAsn), EBGP_RULE);
     }
     const groups: BgpPeerGroup[] = [];
     for (const entry of splitList("BGP_LISTEN_RANGES", env.BGP_LISTEN_RANGES ?? "")) {
