@@ -13,6 +13,7 @@ resources: flavors, the debian-12 image, the external network `public` and its s
 """
 import json
 import os
+import struct
 import sys
 import time
 
@@ -78,8 +79,13 @@ def identity(req):
 
 
 def boot_sector_image():
-    # 1 MiB of zeros with an MBR boot signature: it looks like a disk, and nova's fake driver never reads it.
-    data = bytearray(1024 * 1024)
+    """2 MiB raw disk: an MBR with one bootable Linux partition (sector 2048 to the end), zeros
+    inside. It passes glance's format safety checks (an MBR without partitions does not), and
+    nova's fake driver never reads it."""
+    size = 2 * 1024 * 1024
+    data = bytearray(size)
+    lba_only = b"\xfe\xff\xff"  # CHS fields: "use the LBA values"
+    data[446:462] = struct.pack("<B3sB3sII", 0x80, lba_only, 0x83, lba_only, 2048, size // 512 - 2048)
     data[510:512] = b"\x55\xaa"
     return bytes(data)
 
@@ -109,7 +115,7 @@ def resources(req):
     if img is None or img.status != "active":
         if img is not None:
             conn.image.delete_image(img)
-        log(f"upload image {req['image']} (1 MiB raw, boot signature only)")
+        log(f"upload image {req['image']} (2 MiB raw: an MBR, one empty partition)")
         img = conn.image.create_image(name=req["image"], data=boot_sector_image(), disk_format="raw",
                                       container_format="bare", visibility="public",
                                       allow_duplicates=True)

@@ -69,12 +69,19 @@ async function hostNetwork(): Promise<void> {
     await run(["ip", "route", "replace", "unreachable", EXTERNAL.cidr]);
 }
 
+/** An RPC-only daemon counts as started once it has stayed up this long (a bad config kills it sooner). */
+const RPC_SETTLE_MS = 8000;
+const aliveFor = (ms: number) => {
+    const since = Date.now();
+    return async () => Date.now() - since >= ms;
+};
+
 async function startStage(p: CloudPaths, venv: string, specs: DaemonSpec[], step: Step): Promise<void> {
     for (const d of specs) startDaemon(p, d.name, d.argv, venvEnv(venv, d.env));
     await Promise.all(
         specs.map((d) =>
             step(`${d.name} ready${d.port ? ` on 127.0.0.1:${d.port}` : ""}`, () =>
-                waitReady(p, d.name, d.port ? () => portOpen(d.port!) : async () => true, 180_000),
+                waitReady(p, d.name, d.port ? () => portOpen(d.port!) : aliveFor(RPC_SETTLE_MS), 180_000),
             ),
         ),
     );
@@ -155,8 +162,7 @@ export async function cloudUp(o: { log: Log; quotas: Promise<Quotas>; step?: Ste
     await restoreOrMigrate(p, s, venv, dumpKey, step, log);
     await step("keystone keys and bootstrap admin", async () => {
         const kconf = ["--config-file", path.join(p.etc, "keystone", "keystone.conf")];
-        await manage(venv, ["keystone-manage", ...kconf, "fernet_setup", "--keystone-user", "root", "--keystone-group", "root"]);
-        await manage(venv, ["keystone-manage", ...kconf, "credential_setup", "--keystone-user", "root", "--keystone-group", "root"]);
+        await Promise.all(["fernet_setup", "credential_setup"].map((what) => manage(venv, ["keystone-manage", ...kconf, what, "--keystone-user", "root", "--keystone-group", "root"])));
         await manage(venv, ["keystone-manage", ...kconf, "bootstrap", "--bootstrap-password", s.adminPassword, "--bootstrap-admin-url", KEYSTONE_URL, "--bootstrap-public-url", KEYSTONE_URL, "--bootstrap-internal-url", KEYSTONE_URL, "--bootstrap-region-id", REGION]);
     });
     await startStage(p, venv, specs.filter((d) => d.stage === "identity"), step);

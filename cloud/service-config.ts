@@ -114,6 +114,9 @@ export function novaConf(p: CloudPaths, s: CloudSecrets): Ini {
     };
 }
 
+/** neutron.privileged's contexts, each configured in its own section (neutron 29). */
+export const PRIVSEP_SECTIONS = ["privsep", "privsep_link", "privsep_namespace", "privsep_conntrack", "privsep_dhcp_release", "privsep_ovs_vsctl"] as const;
+
 export function neutronConf(p: CloudPaths, s: CloudSecrets, venv: string): Ini {
     return {
         DEFAULT: {
@@ -136,9 +139,10 @@ export function neutronConf(p: CloudPaths, s: CloudSecrets, venv: string): Ini {
         keystone_authtoken: authtoken(s, "neutron"),
         nova: serviceAuth(s, "neutron"),
         oslo_concurrency: { lock_path: path.join(p.state, "locks") },
-        // No sudo here and every process runs as root: privsep runs its helper directly.
-        agent: { root_helper: "", root_helper_daemon: "" },
-        privsep: { helper_command: `${path.join(venv, "bin", "privsep-helper")}` },
+        // No sudo here and every process runs as root: commands run through `env`, and each of
+        // neutron's privsep contexts (one config section each) starts its helper directly.
+        agent: { root_helper: "env" },
+        ...Object.fromEntries(PRIVSEP_SECTIONS.map((section) => [section, { helper_command: path.join(venv, "bin", "privsep-helper") }])),
         oslo_messaging_notifications: { driver: "noop" },
     };
 }

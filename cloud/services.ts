@@ -80,7 +80,13 @@ export function daemonSpecs(p: CloudPaths, venv: string): DaemonSpec[] {
         { name: "nova-conductor", argv: [bin("nova-conductor"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
         { name: "nova-scheduler", argv: [bin("nova-scheduler"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
         { name: "nova-compute", argv: [bin("nova-compute"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
-        { name: "neutron-macvtap-agent", argv: [bin("neutron-macvtap-agent"), ...conf("neutron/neutron.conf", "neutron/macvtap_agent.ini")], env: {}, stage: "services" },
+        // The agent through cloud/macvtap-agent.py: the same main(), launched without a fork (see there why).
+        {
+            name: "neutron-macvtap-agent",
+            argv: [bin("python"), path.join(__dirname, "macvtap-agent.py"), ...conf("neutron/neutron.conf", "neutron/macvtap_agent.ini")],
+            env: {},
+            stage: "services",
+        },
     ];
 }
 

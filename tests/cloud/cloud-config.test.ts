@@ -52,7 +52,7 @@ describe("cloud: service configs", () => {
         assert.strictEqual(iniValue(ml2, "ml2", "tenant_network_types"), "vlan");
         assert.strictEqual(iniValue(configs["neutron/macvtap_agent.ini"], "securitygroup", "firewall_driver"), "noop");
         assert.ok(!/sudo/.test(n));
-        assert.strictEqual(iniValue(n, "privsep", "helper_command"), "/v/bin/privsep-helper");
+        for (const section of ["privsep", "privsep_link"]) assert.strictEqual(iniValue(n, section, "helper_command"), "/v/bin/privsep-helper", section);
     });
     it("gunicorn binds loopback only and clears the command line the services would parse", () => {
         const text = gunicornConf({ wsgiApp: "keystone.wsgi.api:application", port: 1234 });
