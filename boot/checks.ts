@@ -113,6 +113,28 @@ export function judgeNetworkStack(stdout: string, names: string[]): Judgement {
     return unmanaged.length === 0 ? pass(`netplan 50-cloud-init.yaml; networkd: ${names.map((n) => `${n} configured`).join(", ")}`) : fail(`networkd does not manage ${unmanaged.join(", ")}: ${oneLine(stdout)}`);
 }
 
+/** vtysh's running config holds the rendered `router bgp` and every neighbor. */
+export function judgeFrrConfig(stdout: string, frr: { routerBgp: string; neighbors: string[] }): Judgement {
+    const missing = [frr.routerBgp, ...frr.neighbors.map((n) => `neighbor ${n} peer-group`)].filter((l) => !stdout.includes(l));
+    return missing.length === 0 ? pass(`running config: ${frr.routerBgp}, neighbors ${frr.neighbors.join(", ")}`) : fail(`running config lacks ${missing.join("; ")}`);
+}
+
+/** `show bgp ipv4 unicast summary json` then `show bfd peers json`: every neighbor Established, its BFD up. */
+export function judgeSessions(stdout: string, neighbors: string[]): Judgement {
+    const [bgpText, bfdText] = stdout.split("--bfd--");
+    let peers: Record<string, any> = {};
+    let bfd: any[] = [];
+    try {
+        peers = JSON.parse(bgpText).peers ?? {};
+        bfd = JSON.parse(bfdText);
+    } catch {
+        return fail(`vtysh gave no JSON: ${oneLine(stdout)}`);
+    }
+    const seen = neighbors.map((n) => `${n} ${peers[n]?.state ?? "absent"}, BFD ${bfd.find((b) => b.peer === n)?.status ?? "absent"}`);
+    const ok = neighbors.every((n) => peers[n]?.state === "Established" && bfd.find((b) => b.peer === n)?.status === "up");
+    return ok ? pass(seen.join("; ")) : fail(seen.join("; "));
+}
+
 export interface CheckContext {
     kind: VmKind;
     exp: Expectations;
@@ -152,6 +174,12 @@ export function checksFor(ctx: CheckContext): Check[] {
     if (exp.page) {
         const me = exp.addresses[0];
         checks.push({ name: "apache2 serves the page", where: "host", script: `curl -fsS --max-time 10 http://${me.ip}/`, judge: (o) => judgePage(o.stdout, exp.hostname, me.ip) });
+    }
+    if (exp.frr) {
+        const frr = exp.frr;
+        checks.push({ name: "FRR rendered config active", script: "sudo vtysh -c 'show running-config'", judge: (o) => judgeFrrConfig(o.stdout, frr) });
+        checks.push({ name: "BGP sessions Established, BFD up", script: "sudo vtysh -c 'show bgp ipv4 unicast summary json'; echo --bfd--; sudo vtysh -c 'show bfd peers json'", judge: (o) => judgeSessions(o.stdout, frr.neighbors) });
+        checks.push({ name: "no static route", script: "ip -4 route show proto static", judge: (o) => (o.stdout.trim() === "" ? pass("ip route show proto static: none") : fail(oneLine(o.stdout))) });
     }
     if (exp.k3sDownload) {
         checks.push({

@@ -23,7 +23,8 @@ export interface Expectations {
     sysctls: Record<string, string>;
     /** The user-data installs k3s by downloading its installer (needs the internet). */
     k3sDownload?: string;
-    frr: boolean;
+    /** The rendered frr.conf's `router bgp` line and neighbor addresses, when the user-data writes one. */
+    frr?: { routerBgp: string; neighbors: string[] };
 }
 
 function iniSections(text: string): { section: string; entries: [string, string][] }[] {
@@ -82,6 +83,13 @@ export function expectations(vm: VmSpec, addresses: Map<string, string>): Expect
         page: page && { path: page.path, content: page.content ?? "" },
         sysctls,
         k3sDownload,
-        frr: vm.bgp,
+        frr: frrOf(files.find((f) => f.path === "/etc/frr/frr.conf")?.content),
     };
+}
+
+function frrOf(conf: string | undefined): Expectations["frr"] {
+    if (!conf) return undefined;
+    const routerBgp = /^router bgp \d+/m.exec(conf)?.[0] ?? "router bgp ?";
+    const neighbors = [...conf.matchAll(/^ neighbor (\d+\.\d+\.\d+\.\d+) /gm)].map((m) => m[1]);
+    return { routerBgp, neighbors: [...new Set(neighbors)] };
 }

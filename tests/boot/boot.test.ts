@@ -10,7 +10,7 @@ import { PLACEHOLDER_SSH_PUBLIC_KEY } from "../../harness/stack-files";
 import { renderApachePage } from "../../lib/apache-page";
 import { candidateVersions, imageKey, IMAGE_PACKAGES, KERNEL_CMDLINE } from "../../boot/image";
 import { parseBootArgs } from "../../boot/cli";
-import { judgeAddresses, judgeCloudInit, judgeK3sDownload, judgeLinks, judgeMtu, judgePackage, judgePage, judgeRoute, judgeSysctls, checksFor, judgeNetworkStack } from "../../boot/checks";
+import { judgeAddresses, judgeCloudInit, judgeK3sDownload, judgeLinks, judgeMtu, judgePackage, judgePage, judgeRoute, judgeSysctls, checksFor, judgeNetworkStack, judgeFrrConfig, judgeSessions } from "../../boot/checks";
 import { expectations } from "../../boot/expectations";
 import { bridgesFor, dnsmasqArgs, nftRuleset, tapsFor } from "../../boot/network";
 import { plannedWithState } from "../../boot/plan-vms";
@@ -180,5 +180,17 @@ describe("boot: image, CLI and stack copy", () => {
         assert.strictEqual(judgeNetworkStack(`50-cloud-init.yaml\n${list}`, ["eth0", "eth1"]).verdict, "pass");
         assert.strictEqual(judgeNetworkStack(list, ["eth0"]).verdict, "fail");
         assert.strictEqual(judgeNetworkStack(`50-cloud-init.yaml\n${list.replace("routable   configured", "off unmanaged")}`, ["eth0"]).verdict, "fail");
+    });
+});
+
+describe("boot: FRR verdicts", () => {
+    it("the rendered config must be running, each session Established with BFD up", () => {
+        const frr = { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"] };
+        assert.strictEqual(judgeFrrConfig("router bgp 64513\n neighbor 10.100.102.2 peer-group ROUTERS\n", frr).verdict, "pass");
+        assert.strictEqual(judgeFrrConfig("router bgp 64513\n", frr).verdict, "fail");
+        const up = `{"peers":{"10.100.102.2":{"state":"Established"}}}--bfd--[{"peer":"10.100.102.2","status":"up"}]`;
+        assert.strictEqual(judgeSessions(up, frr.neighbors).verdict, "pass");
+        assert.strictEqual(judgeSessions(up.replace('"up"', '"down"'), frr.neighbors).verdict, "fail");
+        assert.strictEqual(judgeSessions(`{"peers":{"10.100.102.2":{"state":"Active"}}}--bfd--[]`, frr.neighbors).verdict, "fail");
     });
 });
