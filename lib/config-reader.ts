@@ -73,6 +73,7 @@ export class ConfigReader {
     string(key: string, fallback?: string): string {
         const v = this.optionalString(key) ?? fallback;
         if (v === undefined) throw new ConfigError(this.name(key), v ?? null, "is required but not set");
+        if (isJsonListOrMap(v)) throw new ConfigError(this.name(key), v, LIST_WHERE_ONE_VALUE_GOES);
         return v;
     }
 
@@ -92,7 +93,7 @@ export class ConfigReader {
         const raw = this.source.get(key);
         const v = raw ?? fallback;
         if (v === undefined) throw new ConfigError(this.name(key), null, "is required but not set");
-        const reason = openstackNameProblem(v);
+        const reason = isJsonListOrMap(v) ? LIST_WHERE_ONE_VALUE_GOES : openstackNameProblem(v);
         if (reason) throw new ConfigError(this.name(key), v, reason);
         return v;
     }
@@ -120,7 +121,7 @@ export class ConfigReader {
 
     int(key: string, fallback: number, min: number, max: number): number {
         const raw = this.optionalString(key);
-        // Decimal digits only: Number() would also take "0x10", "1e1", "[5]" and "2.0".
+        // Decimal digits only: Number() would also take "0x10", "0b11", "1e1" and "2.0".
         const v = raw === undefined ? fallback : DECIMAL_INTEGER.test(raw) ? Number(raw) : NaN;
         // A non-number is quoted as written; an out-of-range number as the number.
         return checkInt(v, min, max, (reason) => new ConfigError(this.name(key), Number.isInteger(v) ? v : raw, reason));
@@ -222,6 +223,18 @@ export class ConfigReader {
     }
 }
 
+const LIST_WHERE_ONE_VALUE_GOES = "is a YAML list or map (Pulumi passes it as JSON); this key takes one value";
+
+/** Pulumi hands a YAML list or map to the program as its JSON text, indistinguishable from a string. */
+function isJsonListOrMap(value: string): boolean {
+    if (!/^[[{]/.test(value)) return false;
+    try {
+        return typeof JSON.parse(value) === "object";
+    } catch {
+        return false;
+    }
+}
+
 /** Levenshtein distance, for "did you mean" on a mistyped key. */
 function editDistance(a: string, b: string): number {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -233,7 +246,7 @@ function editDistance(a: string, b: string): number {
     return prev[b.length];
 }
 
-const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]*)$/;
+const DECIMAL_INTEGER = /^(0|-?[1-9][0-9]*)$/;
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 

@@ -19,18 +19,7 @@ export function openstackNameProblem(name: string): string | undefined {
     // eslint-disable-next-line no-control-regex
     if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return "contains a control character (a newline or tab?); OpenStack names are printable";
     if (name.trim() !== name) return "starts or ends with whitespace; OpenStack would look up a different name";
-    if (isJsonListOrMap(name)) return "is a YAML list or map (Pulumi passes it as JSON); give one name as a string";
     return undefined;
-}
-
-/** Pulumi hands a YAML list or map to the program as its JSON text, indistinguishable from a string. */
-function isJsonListOrMap(value: string): boolean {
-    if (!/^[[{]/.test(value)) return false;
-    try {
-        return typeof JSON.parse(value) === "object";
-    } catch {
-        return false;
-    }
 }
 
 /** Debian's login-name rule (adduser's NAME_REGEX, without the Samba machine-account '$'). */

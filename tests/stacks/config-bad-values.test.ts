@@ -51,7 +51,7 @@ function rsaLine(der: Buffer): string {
 
 // [what, role, key, value, value as the error shows it, reason]
 const BAD: [string, "k8s" | "swarm", string, unknown, unknown, RegExp][] = [
-    // counts: decimal integers in range; Number() alone took "0x10", "1e1", "[5]" and "2.0"
+    // counts: decimal integers in range; Number() alone took "0x10", "1e1" and "2.0"
     ["a hexadecimal count", "k8s", "apacheCount", "0x2", "0x2", /not a whole number/],
     ["an exponent", "k8s", "workerCount", "1e1", "1e1", /not a whole number/],
     ["a list where a count goes", "k8s", "apacheCount", [5], "[5]", /not a whole number/],
@@ -59,13 +59,19 @@ const BAD: [string, "k8s" | "swarm", string, unknown, unknown, RegExp][] = [
     ["a float written 2.0", "swarm", "managerCount", "3.0", "3.0", /not a whole number/],
     ["a negative count", "k8s", "apacheCount", -1, -1, /out of range 1-20/],
     ["a count with a sign", "swarm", "lbPort", "+80", "+80", /not a whole number/],
+    ["minus zero", "k8s", "workerCount", "-0", "-0", /not a whole number/],
+    ["a count with a leading zero", "swarm", "workerCount", "01", "01", /not a whole number/],
     // OpenStack names: 1-255 printable characters, no surrounding whitespace
     ["an empty image", "k8s", "image", "", "", /is empty/],
     ["a flavor with a trailing space", "k8s", "flavor", "m1.medium ", "m1.medium ", /whitespace/],
     ["a network with a tab", "swarm", "externalNetwork", "pub\tlic", "pub\tlic", /control character/],
     ["an apache flavor with a newline", "k8s", "apacheFlavor", "m1.small\n", "m1.small\n", /control character/],
+    // a list or map where one value goes (Pulumi passes it as JSON; the CLI checks only Pulumi.yaml's keys' types)
     ["a list where a name goes", "k8s", "externalNetwork", ["public"], '["public"]', /YAML list or map/],
     ["a map where a name goes", "swarm", "flavor", { name: "m1.medium" }, '{"name":"m1.medium"}', /YAML list or map/],
+    ["a list where a CIDR goes", "k8s", "adminCidr", ["198.51.100.0/24"], '["198.51.100.0/24"]', /YAML list or map/],
+    ["a list where the docker version goes", "swarm", "dockerVersion", ["20.10.24+dfsg1-1+deb12u1"], '["20.10.24+dfsg1-1+deb12u1"]', /YAML list or map/],
+    ["a list where the public key goes", "k8s", "sshPublicKey", [KEY], JSON.stringify([KEY]), /YAML list or map/],
     ["an image name of 256 characters", "swarm", "image", "d".repeat(256), "d".repeat(256), /at most 255/],
     // sshUser: Debian's login-name rule, not a system account
     ["root", "k8s", "sshUser", "root", "root", /system account/],
