@@ -275,9 +275,12 @@ function configError(key: string, value: string, problem: string): ConfigError {
     return new ConfigError(key, value, `is invalid: ${problem}`);
 }
 
+const IPV6_GIVEN = "is IPv6; the stacks' subnets, routes and security rules are IPv4 only";
+
 /** A config value that must be a canonical network CIDR such as 10.100.101.0/24. */
 export function parseCidr(key: string, value: unknown): string {
     if (typeof value !== "string") throw new ConfigError(key, value, "is not a CIDR string like 10.100.101.0/24");
+    if (value.includes(":")) throw new ConfigError(key, value, IPV6_GIVEN);
     const problem = cidrProblem(value);
     if (problem) throw configError(key, value, problem);
     return value;
@@ -286,6 +289,7 @@ export function parseCidr(key: string, value: unknown): string {
 /** A config value that must be a canonical IPv4 address such as 10.100.101.10. */
 export function parseIpv4(key: string, value: unknown): string {
     if (typeof value !== "string") throw new ConfigError(key, value, "is not an IPv4 address like 10.100.101.10");
+    if (value.includes(":")) throw new ConfigError(key, value, IPV6_GIVEN);
     const problem = ipv4Problem(value);
     if (problem) throw configError(key, value, problem);
     return value;

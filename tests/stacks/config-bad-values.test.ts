@@ -93,7 +93,8 @@ const BAD: [string, "k8s" | "swarm", string, unknown, unknown, RegExp][] = [
     // networks
     ["apacheCidr /32 (the router node's address does not exist)", "k8s", "apacheCidr", "10.100.102.0/32", "10.100.102.0/32", /0 host addresses.*a \/26/],
     ["apacheCidr /31", "k8s", "apacheCidr", "10.100.102.0/31", "10.100.102.0/31", /0 host addresses/],
-    ["an IPv6 network", "k8s", "clusterCidr", "fd00::/64", "fd00::/64", /prefix length 64/],
+    ["an IPv6 network", "k8s", "clusterCidr", "fd00::/64", "fd00::/64", /is IPv6; .*IPv4 only/],
+    ["an IPv6 network with a /32", "swarm", "adminCidr", "2001:db8::/32", "2001:db8::/32", /is IPv6/],
     ["clusterCidr too small for the routers, workers and swarm legs", "k8s", "clusterCidr", "10.100.101.0/27", "10.100.101.0/27", /30 host addresses; .*need 61 .*a \/26/],
     ["clusterCidr inside k3s' pod network", "k8s", "clusterCidr", "10.42.7.0/24", "10.42.7.0/24", /k3s' pod network/],
     ["apacheCidr inside k3s' service network", "k8s", "apacheCidr", "10.43.0.0/24", "10.43.0.0/24", /k3s' service network/],
