@@ -1,10 +1,13 @@
-// npm run cloud -- up|down|status|env
+// npm run cloud -- up|down|status|env|scale
 //   up:     the OpenStack all-in-one (docs/cloud.md), every step timed; idempotent.
+//   scale:  on a cloud that is up: the default stacks, then the ~70-server scale variant, timed
+//           side by side in the same run (each destroyed after).
 //   down:   stop every daemon by its pid, remove the bridge, the route and the state.
 //   status: each daemon: pid and port.
 //   env:    exports for `eval "$(npm run --silent cloud -- env)"`: OS_CLIENT_CONFIG_FILE, OS_CLOUD.
 import * as path from "path";
-import { cloudDown, cloudEnv, cloudStatus, cloudUp } from "./cloud";
+import { cloudDown, cloudEnv, cloudIsUp, cloudStatus, cloudUp } from "./cloud";
+import { runScale, scaleReport } from "./scale";
 import { cloudPaths } from "./layout";
 import { fmtSeconds, stderrLog, stepper } from "./steps";
 import { cloudQuotas, ensureKeyPair } from "./variants";
@@ -12,7 +15,7 @@ import { shellExports } from "../lab/engine-stacks";
 
 async function main(argv: string[]): Promise<void> {
     const cmd = argv[0] ?? "up";
-    if (!["up", "down", "status", "env"].includes(cmd) || argv.length > 1) throw new Error(`usage: npm run cloud -- up|down|status|env (got ${argv.join(" ")})`);
+    if (!["up", "down", "status", "env", "scale"].includes(cmd) || argv.length > 1) throw new Error(`usage: npm run cloud -- up|down|status|env|scale (got ${argv.join(" ")})`);
     const p = cloudPaths();
     if (cmd === "env") {
         process.stdout.write(`# hybrid-vnf cloud: the OpenStack CLI and the stacks' provider against the all-in-one\n`);
@@ -26,6 +29,12 @@ async function main(argv: string[]): Promise<void> {
     if (cmd === "down") {
         await cloudDown(stderrLog);
         process.stdout.write("cloud: down\n");
+        return;
+    }
+    if (cmd === "scale") {
+        if (!cloudIsUp()) throw new Error("the cloud is not up: npm run cloud -- up");
+        const { base, scale } = await runScale(stderrLog);
+        process.stdout.write(`${scaleReport(base, scale)}\n`);
         return;
     }
     const t0 = Date.now();
