@@ -150,7 +150,11 @@ function sameKey(a: JsonWebKey, b: JsonWebKey): boolean {
 }
 
 /** The public half of an OpenSSH-format private key (PROTOCOL.key), or why it cannot be used. */
-function openSshPrivateKey(body: string, publicKey: SshPublicKey): string | undefined {
+function mismatch(publicKey: SshPublicKey): string {
+    return `does not match hybrid-vnf:sshPublicKey (${publicKey.fingerprint}); give the private half of that key`;
+}
+
+function openSshPrivateKey(body: string, publicKey: SshPublicKey | undefined): string | undefined {
     const buf = decodeBase64(body.replace(/\s+/g, ""));
     const MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
     if (!buf || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return "is not an OpenSSH private key (its body does not decode)";
@@ -167,7 +171,9 @@ function openSshPrivateKey(body: string, publicKey: SshPublicKey): string | unde
         const type = priv.text();
         const refused = refusedTypeProblem(type);
         if (refused) return refused;
-        if (!pubBlob.equals(publicKey.blob)) return `does not match hybrid-vnf:sshPublicKey (${publicKey.fingerprint}); give the private half of that key`;
+        const sound = keyOfBlob(type, pubBlob);
+        if ("problem" in sound) return sound.problem;
+        if (publicKey && !pubBlob.equals(publicKey.blob)) return mismatch(publicKey);
         if (type === "ssh-ed25519") {
             const pub = priv.bytes();
             const secret = priv.bytes();
@@ -183,11 +189,12 @@ function openSshPrivateKey(body: string, publicKey: SshPublicKey): string | unde
 }
 
 /**
- * Why `value` (sshPrivateKey's plaintext) cannot log in where `publicKeyLine` is authorised, or
- * undefined. The command provider (golang.org/x/crypto/ssh) reads OpenSSH and PEM (PKCS#1,
- * SEC 1, PKCS#8) keys without a passphrase. Never quotes the value.
+ * Why `value` (sshPrivateKey's plaintext) cannot log in unattended where `publicKeyLine` is
+ * authorised (any key, when no line is given), or undefined. The command provider
+ * (golang.org/x/crypto/ssh) reads OpenSSH and PEM (PKCS#1, SEC 1, PKCS#8) keys without a
+ * passphrase. Never quotes the value.
  */
-export function sshPrivateKeyProblem(value: string, publicKeyLine: string): string | undefined {
+export function sshPrivateKeyProblem(value: string, publicKeyLine?: string): string | undefined {
     const text = value.trim();
     if (text.startsWith("PuTTY-User-Key-File")) return "is a PuTTY key; export it in OpenSSH format (puttygen KEY -O private-openssh)";
     if (/^(ssh-|ecdsa-|sk-)/.test(text)) return "is a public key; give the private key file (e.g. ~/.ssh/id_ed25519, not the .pub)";
@@ -199,9 +206,10 @@ export function sshPrivateKeyProblem(value: string, publicKeyLine: string): stri
     const [, label, body] = blocks[0];
     if (label === "ENCRYPTED PRIVATE KEY" || /^Proc-Type: 4,ENCRYPTED/m.test(body)) return PASSPHRASE;
     if (label === "DSA PRIVATE KEY") return refusedTypeProblem("ssh-dss");
-    const parsed = parseSshPublicKeyLine(publicKeyLine);
-    if ("problem" in parsed) return "cannot be checked: hybrid-vnf:sshPublicKey is not a valid key";
-    if (label === "OPENSSH PRIVATE KEY") return openSshPrivateKey(body, parsed.key);
+    const parsed = publicKeyLine === undefined ? undefined : parseSshPublicKeyLine(publicKeyLine);
+    if (parsed && "problem" in parsed) return "cannot be checked: hybrid-vnf:sshPublicKey is not a valid key";
+    const publicKey = parsed?.key;
+    if (label === "OPENSSH PRIVATE KEY") return openSshPrivateKey(body, publicKey);
     if (!["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY"].includes(label)) return `is a PEM ${JSON.stringify(label)} block, not a private key the SSH client reads`;
     let key: KeyObject;
     try {
@@ -209,8 +217,11 @@ export function sshPrivateKeyProblem(value: string, publicKeyLine: string): stri
     } catch {
         return `is not a valid PEM ${label.toLowerCase()}`;
     }
-    if (!sameKey(createPublicKey(key).export({ format: "jwk" }), parsed.key.jwk)) {
-        return `does not match hybrid-vnf:sshPublicKey (${parsed.key.fingerprint}); give the private half of that key`;
-    }
+    const kind = key.asymmetricKeyType;
+    const details = key.asymmetricKeyDetails ?? {};
+    if (kind === "rsa" && (details.modulusLength ?? 0) < RSA_MIN_BITS) return `is a ${details.modulusLength}-bit RSA key; use at least ${RSA_MIN_BITS} bits, or ssh-ed25519`;
+    if (kind === "ec" && !["prime256v1", "secp384r1", "secp521r1"].includes(details.namedCurve ?? "")) return `is an EC key on ${details.namedCurve}; SSH takes nistp256, nistp384 or nistp521`;
+    if (kind !== "rsa" && kind !== "ec" && kind !== "ed25519") return `is a ${kind} key; use one of ${SSH_KEY_TYPES.join(", ")}`;
+    if (publicKey && !sameKey(createPublicKey(key).export({ format: "jwk" }), publicKey.jwk)) return mismatch(publicKey);
     return undefined;
 }

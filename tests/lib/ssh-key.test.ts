@@ -116,6 +116,13 @@ describe("sshPrivateKey: the private half of sshPublicKey, usable unattended", (
         ["a DSA key", () => "-----BEGIN DSA PRIVATE KEY-----\nMIIB\n-----END DSA PRIVATE KEY-----\n", PLACEHOLDER, /DSA/],
         ["text around the key", () => `my key:\n${OPENSSH_PRIVATE}`, PLACEHOLDER, /nothing around it/],
     ];
+    it("without a public key to match, still refuses what cannot log in: a small RSA key, another curve, X25519", () => {
+        assert.strictEqual(sshPrivateKeyProblem(OPENSSH_PRIVATE), undefined);
+        assert.strictEqual(sshPrivateKeyProblem(pem(rsa2048.privateKey, "pkcs1")), undefined);
+        assert.match(sshPrivateKeyProblem(pem(rsa1024.privateKey, "pkcs1")) ?? "", /1024-bit RSA key/);
+        assert.match(sshPrivateKeyProblem(pem(generateKeyPairSync("ec", { namedCurve: "secp256k1" }).privateKey, "pkcs8")) ?? "", /EC key on secp256k1/);
+        assert.match(sshPrivateKeyProblem(pem(generateKeyPairSync("x25519").privateKey, "pkcs8")) ?? "", /is a x25519 key/);
+    });
     for (const [what, value, publicKey, reason] of cases) {
         it(`refuses ${what}, without quoting it`, () => {
             const v = value();
