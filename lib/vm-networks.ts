@@ -28,7 +28,7 @@ export const VM_INTERNAL_RANGES: Readonly<Record<string, string>> = {
 /** Why `cidr` cannot be a network the stacks create (or route to), or undefined. */
 export function vmNetworkProblem(cidr: string): string | undefined {
     for (const [range, what] of Object.entries({ ...SPECIAL_PURPOSE_RANGES, ...VM_INTERNAL_RANGES })) {
-        if (cidrsOverlap(cidr, range)) return `overlaps ${range}, ${what}; choose another private range (e.g. 10.100.101.0/24)`;
+        if (cidrsOverlap(cidr, range)) return `overlaps ${range}, ${what}; choose another private range`;
     }
     return undefined;
 }

@@ -27,9 +27,10 @@ const LOGIN_NAME = /^[a-z][-a-z0-9_]*$/;
 /** useradd's limit on Debian (the utmp user field). */
 export const LOGIN_NAME_MAX = 32;
 /**
- * Names the image already uses: root (cloud-init's disable_root turns its SSH logins away) and
- * Debian's system users (base-passwd, and those the cloud image's packages add). cloud-init would
- * give the key to an account with no login shell, and every SSH step would fail.
+ * Names the VMs already use: root (cloud-init's disable_root turns its SSH logins away), Debian's
+ * system users (base-passwd's and the cloud image's packages') and the docker group and frr user
+ * our packages add. The key would go to an account with no login shell (or useradd would fail),
+ * and every SSH step would fail halfway through `up`.
  */
 export const RESERVED_LOGIN_NAMES: readonly string[] = [
     "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data",
