@@ -43,6 +43,8 @@ export function ssh(user: string, host: string, script: string, opts: { stdin?: 
             clearTimeout(timer);
             resolve({ code, stdout, stderr });
         });
+        // ssh may exit (refused, timed out) before reading its stdin: that is an answer, not a crash.
+        child.stdin.on("error", () => undefined);
         child.stdin.end(opts.stdin ?? "");
     });
 }
