@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
+import { stopPeers } from "./bgp-peer";
 import { APT_PROXY_PORT, BridgeSpec, DOCKER_USER_RULE, dnsmasqArgs, LINK_PREFIX, NFT_TABLE, nftRuleset, TapSpec } from "./network";
 
 export const RUN_DIR = process.env.HVNF_BOOT_RUN ?? path.join(os.homedir(), ".cache", "hybrid-vnf", "boot-run");
@@ -18,6 +19,8 @@ export interface HostState {
     pids: number[];
     links: string[];
     dockerUserRule: boolean;
+    /** Docker networks and containers of the BGP peers ("network:NAME", "container:NAME"). */
+    docker?: string[];
 }
 
 const stateFile = () => path.join(RUN_DIR, "state.json");
@@ -31,6 +34,11 @@ export function readState(): HostState {
 export function saveState(s: HostState): void {
     fs.mkdirSync(RUN_DIR, { recursive: true });
     fs.writeFileSync(stateFile(), JSON.stringify(s, null, 2));
+}
+export function recordDocker(made: string[]): void {
+    const s = readState();
+    s.docker = [...(s.docker ?? []), ...made];
+    saveState(s);
 }
 export function recordPid(pid: number): void {
     const s = readState();
@@ -121,6 +129,8 @@ function alive(pid: number): boolean {
 /** Stops what we started (by pid), removes our links, rules and files. Safe to run twice. */
 export function hostDown(log: (s: string) => void): void {
     const state = readState();
+    // The peers first: their docker networks sit on our bridges.
+    stopPeers(state.docker ?? []);
     for (const pid of state.pids) {
         if (!alive(pid)) continue;
         process.kill(pid, "SIGTERM");

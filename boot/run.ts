@@ -4,13 +4,21 @@
 import { Check, checksFor, Judgement } from "./checks";
 import { expectations } from "./expectations";
 import { GuestImage, ensureImage } from "./image";
-import { hostDown, hostUp } from "./host";
+import { hostDown, hostUp, recordDocker } from "./host";
+import { frrFacts, peersFor, startPeers } from "./bgp-peer";
 import { APT_PROXY_PORT, bridgesFor, tapsFor } from "./network";
 import { planVms } from "./plan-vms";
 import { Guest, keepEvidence, prepareGuest, probeStatusWait, reboot, run, SEMAPHORES_SCRIPT, start, waitCloudInit, waitSsh } from "./guest";
 import { formSwarm, removeNode, swarmMembership, swarmNodeOf } from "./swarm";
 import { assignAddresses } from "./vm-spec";
 import { execFileSync } from "child_process";
+import { parse as parseYaml } from "yaml";
+
+/** The frr.conf the user-data writes, if any (the bgp variant). */
+function frrConfOf(userData: string): string | undefined {
+    const doc = parseYaml(userData) ?? {};
+    return (doc.write_files ?? []).find((f: any) => f.path === "/etc/frr/frr.conf")?.content;
+}
 
 export interface BootOptions {
     stacks: string[];
@@ -74,6 +82,14 @@ export async function boot(o: BootOptions): Promise<BootReport> {
         hostDown(() => undefined);
         hostUp(bridges, guestsTaps.flat());
     });
+    const frrGuests = vms.map((vm) => frrConfOf(vm.userData)).filter((c): c is string => !!c);
+    if (frrGuests.length > 0) {
+        await timed(report, o.log, "BGP peers (router image on the bridges)", () => {
+            const peers = peersFor(frrGuests.map(frrFacts), bridges);
+            recordDocker(startPeers(peers));
+            for (const p of peers) o.log(`  peer ${p.name} ${p.ip} on ${p.bridge.name}: AS ${p.env.BGP_ASN}, announces ${p.env.BGP_ANNOUNCE}`);
+        });
+    }
     const guests = vms.map((vm, i) => {
         const proxy = `http://${bridges.find((b) => b.name === guestsTaps[i][0].bridge)!.hostIp}:${APT_PROXY_PORT}`;
         return prepareGuest(vm, expectations(vm, addresses), guestsTaps[i], image, proxy);

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { PLACEHOLDER_SSH_PUBLIC_KEY } from "../../harness/stack-files";
+import { PLACEHOLDER_SSH_PUBLIC_KEY, PROJECT_DIR } from "../../harness/stack-files";
+import { frrFacts, peersFor } from "../../boot/bgp-peer";
 import { renderApachePage } from "../../lib/apache-page";
 import { candidateVersions, imageKey, IMAGE_PACKAGES, KERNEL_CMDLINE } from "../../boot/image";
 import { parseBootArgs } from "../../boot/cli";
@@ -192,5 +193,28 @@ describe("boot: FRR verdicts", () => {
         assert.strictEqual(judgeSessions(up, frr.neighbors).verdict, "pass");
         assert.strictEqual(judgeSessions(up.replace('"up"', '"down"'), frr.neighbors).verdict, "fail");
         assert.strictEqual(judgeSessions(`{"peers":{"10.100.102.2":{"state":"Active"}}}--bfd--[]`, frr.neighbors).verdict, "fail");
+    });
+});
+
+describe("boot: the BGP peer of a bgp guest", function () {
+    this.timeout(120000);
+    it("is the router image at the neighbor address, with the frr.conf's AS numbers, BFD timers and accepted prefixes", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "boot-bgp-"));
+        for (const f of fs.readdirSync(path.join(PROJECT_DIR, "stacks")).filter((n) => n.endsWith(".yaml"))) fs.copyFileSync(path.join(PROJECT_DIR, "stacks", f), path.join(dir, f));
+        const k8s = path.join(dir, "Pulumi.k8s-dev.yaml");
+        fs.writeFileSync(k8s, fs.readFileSync(k8s, "utf8").replace("  # hybrid-vnf:routing: bgp", "  hybrid-vnf:routing: bgp"));
+        const apache = vmSpec(await plannedWithState(["k8s-dev"], dir), "k8s-apache-1");
+        fs.rmSync(dir, { recursive: true });
+        assert.strictEqual(apache.bgp, true);
+        const conf = parse(apache.userData).write_files.find((f: any) => f.path === "/etc/frr/frr.conf").content;
+        const facts = frrFacts(conf);
+        assert.deepStrictEqual([facts.hostAsn, facts.peerAsn, facts.neighbors], ["64513", "64512", ["10.100.102.2"]]);
+        const peers = peersFor([facts], bridgesFor([apache]));
+        assert.deepStrictEqual(peers.map((p) => [p.name, p.ip, p.bridge.subnet.cidr, p.env.BGP_ASN, p.env.BGP_PEER_ASN, p.env.BGP_LISTEN_RANGES]), [["hvb-peer0", "10.100.102.2", "10.100.102.0/24", "64512", "64513", "HOSTS=10.100.102.0/24"]]);
+        assert.strictEqual(peers[0].env.BGP_ANNOUNCE, "HOSTS=10.100.101.0/24,HOSTS=10.100.100.0/24");
+        const exp = expectations(apache, assignAddresses([apache]));
+        assert.deepStrictEqual(exp.frr, { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"] });
+        assert.strictEqual(exp.sysctls["net.ipv4.fib_multipath_hash_policy"], "1");
+        assert.throws(() => peersFor([{ ...facts, neighbors: ["192.0.2.9"] }], bridgesFor([apache])), /192\.0\.2\.9 is on none of the harness's bridges/);
     });
 });
