@@ -266,3 +266,22 @@ describe("formatter (prettier)", () => {
         for (const file of kept) assert.strictEqual((await info(file)).ignored, true, `${file} is not formatted`);
     });
 });
+
+// npm test alone on a fresh machine: its script loads the global setup that builds what the
+// Docker, lab and engine tiers lack; the unit tier needs none of it and must not pay for it.
+describe("npm test's setup", () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts as Record<string, string>;
+    const SETUP = "tests/fixtures/test-prerequisites.ts";
+
+    it("npm test loads the setup, after ts-node (mocha requires the command line's modules before .mocharc's)", () => {
+        const requires = [...scripts.test.matchAll(/--require (\S+)/g)].map((m) => m[1]);
+        assert.deepStrictEqual(requires, ["ts-node/register/transpile-only", SETUP]);
+        assert.ok(fs.existsSync(path.join(PROJECT_DIR, SETUP)));
+    });
+
+    it("the setup is a mocha global setup; npm run test:unit does not load it", async () => {
+        const setup = await import(path.join(PROJECT_DIR, SETUP));
+        assert.strictEqual(typeof setup.mochaGlobalSetup, "function");
+        assert.ok(!scripts["test:unit"].includes(SETUP), scripts["test:unit"]);
+    });
+});
