@@ -123,6 +123,8 @@ export function parseSshPublicKeyLine(value: string): { key: SshPublicKey } | { 
     if (refused) return { problem: refused };
     // eslint-disable-next-line no-control-regex
     if (comment !== undefined && /[\x00-\x1f\x7f]/.test(comment)) return { problem: "has a control character in its comment" };
+    // A second key pasted on the same line would become the first one's comment, and never work.
+    if (comment !== undefined && /(^|\s)(ssh-|ecdsa-|sk-)\S+\s+AAAA/.test(comment)) return { problem: "holds more than one key; give exactly one" };
     const blob = decodeBase64(body);
     if (!blob) return { problem: "has a key body that is not valid base64" };
     const key = keyOfBlob(type, blob);

@@ -76,6 +76,7 @@ describe("sshPublicKey: what OpenSSH 9, Nova and cloud-init accept", () => {
         ["an Ed25519 key of the wrong length", `ssh-ed25519 ${Buffer.concat([text("ssh-ed25519"), wireString(Buffer.alloc(31, 1))]).toString("base64")}`, /31 bytes/],
         ["trailing bytes", `ssh-ed25519 ${Buffer.concat([Buffer.from(body(PLACEHOLDER), "base64"), Buffer.alloc(3)]).toString("base64")}`, /trailing bytes/],
         ["two keys on two lines", `${PLACEHOLDER}\n${sshLine(ed.publicKey)}`, /more than one line/],
+        ["two keys on one line", `${PLACEHOLDER} ${sshLine(ed.publicKey)}`, /more than one key/],
         ["authorized_keys options", `command="/bin/true" ${PLACEHOLDER}`, /without authorized_keys options/],
         ["RFC 4716 format", "---- BEGIN SSH2 PUBLIC KEY ----", /RFC 4716/],
         ["a control character in the comment", `${PLACEHOLDER_SSH_PUBLIC_KEY} me\tyou`, /control character/],
