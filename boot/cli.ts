@@ -1,5 +1,6 @@
 // npm run boot -- <stack>... <vm>... [--config-dir DIR] [--no-reboot] [--keep]
 // npm run boot -- down
+// npm run boot -- image        (builds the guest image if missing and prints where it is)
 // Boots the planned Instances' exact user-data under qemu on the harness's bridges and checks
 // what each guest did. Stack names are the ones with a Pulumi.<stack>.yaml; every other word is
 // an Instance's resource name. Exits non-zero when any check fails.
@@ -8,12 +9,14 @@ import * as path from "path";
 import { PROJECT_DIR } from "../harness/stack-files";
 import { acquireLabLock, releaseLabLock } from "../lab/lock";
 import { hostDown } from "./host";
+import { ensureImage } from "./image";
 import { boot, BootReport } from "./run";
 import { ensureKey } from "./ssh";
 import { copyStackFiles } from "./stack-copy";
 
 export interface BootArgs {
     down: boolean;
+    image?: boolean;
     stacks: string[];
     vms: string[];
     configDir?: string;
@@ -35,6 +38,7 @@ export function parseBootArgs(argv: string[], isStack: (name: string, configDir?
         else words.push(w);
     }
     if (words.length === 1 && words[0] === "down") return { ...a, down: true };
+    if (words.length === 1 && words[0] === "image") return { ...a, image: true };
     for (const w of words) (isStack(w, a.configDir) ? a.stacks : a.vms).push(w);
     if (a.stacks.length === 0 || a.vms.length === 0) throw new Error("usage: npm run boot -- <stack>... <vm>... [--config-dir DIR], e.g. npm run boot -- k8s-dev swarm-dev swarm-manager-1 swarm-worker-1");
     return a;
@@ -57,6 +61,12 @@ export function summary(report: BootReport): string {
 async function main(): Promise<number> {
     const args = parseBootArgs(process.argv.slice(2), isStack);
     const log = (s: string) => process.stdout.write(`${s}\n`);
+    if (args.image) {
+        const t0 = Date.now();
+        const image = ensureImage(log);
+        log(`image ${image.key}: ${image.dir} (${Math.round((Date.now() - t0) / 1000)} s)`);
+        return 0;
+    }
     await acquireLabLock(45 * 60_000, log);
     try {
         if (args.down) {
