@@ -6,6 +6,8 @@ import { ROUTER_APACHE_LEG, ROUTER_INTERFACES } from "../../lib/interfaces";
 import { Route, VnfConfigError, checkInterfaces, formatRoute, parseRoute, vtyPasswordProblem } from "../../lib/vnf-config";
 import { cidrContains } from "../../lib/net";
 import { imagePinProblem } from "../../lib/image-ref";
+import { sshPrivateKeyProblem } from "../../lib/ssh-key";
+import { declaredConfigKeys } from "../openstack-config";
 
 export interface ServiceChainConfig {
     k8sStack: string;
@@ -124,13 +126,8 @@ export function parseNetworkNames(key: string, values: string[]): string[] {
     return values;
 }
 
-/** Why a secret value is not a PEM private key, or undefined (the reason never holds the value). */
-export function sshPrivateKeyProblem(key: string): string | undefined {
-    const pem = /^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\r?\n/.test(key.trim() + "\n") && /-----END [A-Z0-9 ]*PRIVATE KEY-----\s*$/.test(key);
-    return pem ? undefined : "is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)";
-}
-
 export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
+    r.refuseUndeclaredKeys(declaredConfigKeys());
     const routerNamespace = r.string("routerNamespace", "vnf-router");
     if (!DNS_LABEL.test(routerNamespace)) throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
     const routerInterfaces = parseRouterInterfaces(r.name("routerInterfaces"), r.list("routerInterfaces", [...ROUTER_INTERFACES]));

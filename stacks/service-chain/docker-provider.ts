@@ -11,7 +11,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
 import { ConfigError } from "../../lib/errors";
-import { sshPrivateKeyProblem } from "./config";
+import { sshPrivateKeyProblem } from "../../lib/ssh-key";
 import { ENV_VARS, envValue } from "../../lib/env-vars";
 
 export const SSH_KEY_DIR_ENV = ENV_VARS.sshDir;

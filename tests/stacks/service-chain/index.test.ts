@@ -322,6 +322,13 @@ describe("service-chain on the dev stacks (k8s-dev → swarm-dev → chain-dev)"
             },
         );
     });
+
+    it("an undeclared key (a typo of lbReplicas) fails naming it and the key it resembles", async () => {
+        await assert.rejects(
+            planStacks(["chain-dev"], { previous: [k8s, swarm], overrides: { "chain-dev": { "hybrid-vnf:lbReplica": "3" } } }),
+            /hybrid-vnf:lbReplica: "3" is not a key of this project.*did you mean hybrid-vnf:lbReplicas\?/,
+        );
+    });
 });
 
 describe("service-chain helpers", () => {
@@ -342,7 +349,7 @@ describe("service-chain helpers", () => {
 
     it("writeSshKeyFile: idempotent, 0600, refuses a directory others can read", () => {
         const dir = path.join(ssh.dir(), "helper");
-        const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----";
+        const key = SECRET_PLACEHOLDERS.sshPrivateKey.trim();
         const f1 = writeSshKeyFile(key, dir);
         const f2 = writeSshKeyFile(key + "\n", dir);
         assert.strictEqual(f1, f2, "same key, same path: no provider diff run to run");
@@ -352,7 +359,7 @@ describe("service-chain helpers", () => {
         fs.mkdirSync(open, { mode: 0o755 });
         fs.chmodSync(open, 0o755);
         assert.throws(() => writeSshKeyFile(key, open), /is not a directory of this user with mode 0700/);
-        assert.throws(() => writeSshKeyFile("ssh-ed25519 AAAA public", dir), /hybrid-vnf:sshPrivateKey: "\[secret\]" is not a private key/);
+        assert.throws(() => writeSshKeyFile("ssh-ed25519 AAAA public", dir), /hybrid-vnf:sshPrivateKey: "\[secret\]" is a public key; give the private key file/);
         assert.deepStrictEqual(dockerSshOpts().slice(0, 2), ["-o", "StrictHostKeyChecking=accept-new"]);
     });
 });
