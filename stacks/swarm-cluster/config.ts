@@ -92,6 +92,7 @@ export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
         managerCount,
         workerCount,
         clientCidr,
-        dockerVersion: r.checkedString("dockerVersion", debianVersionProblem, "20.10.24+dfsg1-1+deb12u1"),
+        // bookworm carries the binNMU +b6 only: apt cannot install the bare deb12u1 (seen booting the user-data, docs/boot.md).
+        dockerVersion: r.checkedString("dockerVersion", debianVersionProblem, "20.10.24+dfsg1-1+deb12u1+b6"),
     };
 }
