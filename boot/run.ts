@@ -69,6 +69,18 @@ function hostRun(script: string): { code: number | null; stdout: string; stderr:
 
 export async function boot(o: BootOptions): Promise<BootReport> {
     const report: BootReport = { results: [], phases: [], evidenceDirs: [] };
+    const guests: Guest[] = [];
+    try {
+        return await bootGuests(o, report, guests);
+    } catch (e) {
+        // A phase that gave up (a timeout, a crash) keeps what the guests can still tell.
+        for (const g of guests) report.evidenceDirs.push(await keepEvidence(g));
+        if (report.evidenceDirs.length > 0) (e as Error).message += `; kept serial logs and cloud-init logs in ${report.evidenceDirs.join(", ")}`;
+        throw e;
+    }
+}
+
+async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): Promise<BootReport> {
     const record = (vm: string, phase: CheckResult["phase"], check: string, j: Judgement) => {
         report.results.push({ vm, phase, check, ...j });
         o.log(`  ${j.verdict.toUpperCase().padEnd(14)} ${vm} ${check}: ${j.evidence}`);
@@ -90,10 +102,10 @@ export async function boot(o: BootOptions): Promise<BootReport> {
             for (const p of peers) o.log(`  peer ${p.name} ${p.ip} on ${p.bridge.name}: AS ${p.env.BGP_ASN}, announces ${p.env.BGP_ANNOUNCE}`);
         });
     }
-    const guests = vms.map((vm, i) => {
+    guests.push(...vms.map((vm, i) => {
         const proxy = `http://${bridges.find((b) => b.name === guestsTaps[i][0].bridge)!.hostIp}:${APT_PROXY_PORT}`;
         return prepareGuest(vm, expectations(vm, addresses), guestsTaps[i], image, proxy);
-    });
+    }));
     for (const g of guests) o.log(`  ${g.vm.resource} (${g.vm.kind}${g.vm.bgp ? ", bgp" : ""}): instance-id ${g.vm.instanceId}, ${g.taps.map((t) => `${t.name} ${t.mac} ${t.ip}`).join(", ")}`);
     await timed(report, o.log, "boot to ssh", async () => {
         for (const g of guests) start(g, image);
@@ -113,7 +125,7 @@ export async function boot(o: BootOptions): Promise<BootReport> {
     const manager = swarmHosts.find((g) => swarmNodeOf(g).role === "manager");
     const joiners = swarmHosts.filter((g) => g !== manager);
     if (manager && joiners.length > 0) {
-        await timed(report, o.log, "swarm formation", async () => record(manager.vm.resource, "first boot", "swarm formed by the stack's commands", await formSwarm(manager, joiners)));
+        await timed(report, o.log, "swarm formation", async () => record(manager.vm.resource, "first boot", "swarm formed by the stack's commands", await formSwarm(manager, joiners).catch((e: Error) => ({ verdict: "fail" as const, evidence: e.message }))));
     }
     if (o.reboot) {
         const before = await Promise.all(guests.map((g) => run(g, SEMAPHORES_SCRIPT)));
@@ -135,7 +147,7 @@ export async function boot(o: BootOptions): Promise<BootReport> {
             if (manager && joiners.length > 0) record(manager.vm.resource, "after reboot", "swarm membership", await swarmMembership(manager, swarmHosts));
         });
     }
-    if (manager && joiners.length > 0) {
+    if (manager && joiners.length > 0 && report.results.some((r) => r.check === "swarm formed by the stack's commands" && r.verdict === "pass")) {
         const node = joiners[joiners.length - 1];
         await timed(report, o.log, "swarm node removal", async () => record(node.vm.resource, o.reboot ? "after reboot" : "first boot", "removed node leaves the swarm", await removeNode(manager, node, swarmHosts.filter((g) => g !== node))));
     }

@@ -5,6 +5,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { parse } from "yaml";
 import { PLACEHOLDER_SSH_PUBLIC_KEY, PROJECT_DIR } from "../../harness/stack-files";
 import { frrFacts, peersFor } from "../../boot/bgp-peer";
@@ -216,5 +217,20 @@ describe("boot: the BGP peer of a bgp guest", function () {
         assert.deepStrictEqual(exp.frr, { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"] });
         assert.strictEqual(exp.sysctls["net.ipv4.fib_multipath_hash_policy"], "1");
         assert.throws(() => peersFor([{ ...facts, neighbors: ["192.0.2.9"] }], bridgesFor([apache])), /192\.0\.2\.9 is on none of the harness's bridges/);
+    });
+});
+
+describe("boot: the pinned packages exist in Debian's archive", function () {
+    this.timeout(120000);
+    it("every [name, version] the planned user-data installs is a version apt can install (a stale pin fails cloud-init on every host)", async () => {
+        const manager = vmSpec(await plannedWithState(["k8s-dev", "swarm-dev"]), "swarm-manager-1");
+        const pins = expectations(manager, assignAddresses([manager])).pinnedPackages;
+        assert.ok(Object.keys(pins).includes("docker.io"));
+        for (const [pkg, version] of Object.entries(pins)) {
+            const r = spawnSync("apt-cache", ["madison", pkg], { encoding: "utf8" });
+            const versions = (r.stdout ?? "").split("\n").map((l) => l.split("|")[1]?.trim()).filter(Boolean);
+            assert.ok(versions.length > 0, `apt-cache madison ${pkg} lists nothing: run apt-get update with Debian bookworm sources`);
+            assert.ok(versions.includes(version), `${pkg}=${version} is not in the archive; apt has ${versions.join(", ")}`);
+        }
     });
 });
