@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { QuaggaRouter } from "../../components/quagga-router";
 import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balancer";
-import { formatBackend, formatRoute } from "../../lib/vnf-config";
+import { formatBackend } from "../../lib/lb-env";
+import { formatRoute } from "../../lib/router-env";
 import {
     ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
 } from "../../lib/contract";

@@ -10,7 +10,7 @@ import { SECRET_PLACEHOLDERS } from "../../../harness/stack-files";
 import { SSH_KEY_DIR_ENV, dockerSshOpts, writeSshKeyFile } from "../../../stacks/service-chain/docker-provider";
 import { loadBalancerHost } from "../../../stacks/service-chain";
 import { routerRoutes } from "../../../stacks/service-chain/config";
-import { Route } from "../../../lib/vnf-config";
+import { Route } from "../../../lib/router-env";
 import { ROUTER_NODE_SELECTOR } from "../../../lib/labels";
 
 const one = (plan: StackPlan, type: string): PlannedResource => {
