@@ -187,7 +187,10 @@ def inventory(req):
         servers.append({"name": s.name, "status": s.status,
                         "userData": base64.b64decode(ud).decode() if ud else None})
     keypairs = conn.compute.get(f"/os-keypairs?user_id={user.id}", microversion="2.10").json()["keypairs"]
+    names = {r.id: r.name for r in conn.identity.roles()}
     return {
+        "tenantRoles": sorted(names[a.role["id"]] for a in
+                              conn.identity.role_assignments(user_id=user.id, scope_project_id=pid)),
         "servers": servers,
         "ports": [{"name": p.name, "owner": p.device_owner, "binding": p.binding_vif_type}
                   for p in conn.network.ports(project_id=pid)],

@@ -16,6 +16,8 @@ import { CLOUD_STACKS, CloudStack, KeyPair, Overrides, Variant, VARIANTS, varian
 import { PROJECT } from "../lib/config-reader";
 
 export const REMOTE_COMMAND = "command:remote:Command";
+/** What the engine stores for an output whose resource a targeted up left out (Pulumi's unknown value). */
+export const UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function enginePaths(p: CloudPaths) {
     const dir = path.join(p.state, "pulumi");
@@ -45,15 +47,32 @@ export function prepareEngineProject(p: CloudPaths): void {
     }
 }
 
-/** The URNs to leave out: every remote Command (the CLI adds their dependents with --exclude-dependents). */
+/** The default provider the engine makes for the Commands: it serves nothing else, so it goes with them. */
+export function commandProviderUrn(stack: string, sdkVersion: string = COMMAND_SDK_VERSION): string {
+    // The SDK's package.json spells it "v4.5.0"; the engine names the provider default_4_5_0.
+    return `urn:pulumi:${stack}::${PROJECT}::pulumi:providers:command::default_${sdkVersion.replace(/^v/, "").replace(/\./g, "_")}`;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const COMMAND_SDK_VERSION: string = require("@pulumi/command/package.json").version;
+
+/** The URNs to leave out: every remote Command and their provider (the CLI adds their dependents with --exclude-dependents). */
 export function sshUrns(plan: StackPlan): string[] {
-    return plan.resources.filter((r) => r.type === REMOTE_COMMAND).map((r) => r.urn);
+    const commands = plan.resources.filter((r) => r.type === REMOTE_COMMAND).map((r) => engineUrn(r.urn));
+    return commands.length ? [commandProviderUrn(plan.stack), ...commands] : [];
+}
+
+/**
+ * A plan URN as the engine spells it: the mock runtime puts the root stack's type in front of its
+ * direct children's (`pulumi:pulumi:Stack$hybrid-vnf:k8s:OpenStackCluster::k8s`), the engine does not.
+ */
+export function engineUrn(planUrn: string): string {
+    return planUrn.replace(/::pulumi:pulumi:Stack\$/, "::");
 }
 
 /** Planned resources the engine did not create: the excluded Commands and their dependents. */
 export function leftOut(plan: StackPlan, stateUrns: string[]): { type: string; name: string }[] {
     const have = new Set(stateUrns);
-    return plan.resources.filter((r) => !have.has(r.urn) && r.type !== "pulumi:pulumi:Stack").map((r) => ({ type: r.type, name: r.name }));
+    return plan.resources.filter((r) => !have.has(engineUrn(r.urn)) && r.type !== "pulumi:pulumi:Stack").map((r) => ({ type: r.type, name: r.name }));
 }
 
 /** The config of a stack under a variant: keys any variant sets are removed unless this one sets them. */

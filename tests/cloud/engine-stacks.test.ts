@@ -2,7 +2,7 @@
 // Commands), what counts as left out, how a variant's config replaces another's, the variants'
 // files, and the scale report.
 import * as assert from "assert";
-import { configChanges, leftOut, sshUrns } from "../../cloud/engine-stacks";
+import { commandProviderUrn, configChanges, engineUrn, leftOut, sshUrns } from "../../cloud/engine-stacks";
 import { variantOverrides } from "../../cloud/variants";
 import { scaleReport } from "../../cloud/scale";
 import { StackPlan } from "../../harness/plan";
@@ -17,12 +17,24 @@ const plan: StackPlan = {
 };
 
 describe("cloud: the stacks under the real engine", () => {
-    it("excludes exactly the remote Commands (the CLI adds their dependents)", () => {
-        assert.deepStrictEqual(sshUrns(plan), ["urn:pulumi:s::hybrid-vnf::command:remote:Command::k8s-kubeconfig"]);
+    it("excludes exactly the remote Commands and their default provider (the CLI adds their dependents)", () => {
+        assert.deepStrictEqual(sshUrns(plan), [
+            commandProviderUrn("k8s-cloud"),
+            "urn:pulumi:s::hybrid-vnf::command:remote:Command::k8s-kubeconfig",
+        ]);
+        assert.deepStrictEqual(sshUrns({ ...plan, resources: plan.resources.filter((r) => r.type !== "command:remote:Command") }), []);
+        assert.strictEqual(commandProviderUrn("swarm-cloud", "v4.5.0"), "urn:pulumi:swarm-cloud::hybrid-vnf::pulumi:providers:command::default_4_5_0");
+        assert.strictEqual(commandProviderUrn("swarm-cloud", "4.5.0"), "urn:pulumi:swarm-cloud::hybrid-vnf::pulumi:providers:command::default_4_5_0");
     });
     it("calls left out what the plan has and the state lacks, never the stack itself", () => {
         const state = [plan.resources[1].urn];
         assert.deepStrictEqual(leftOut(plan, state).map((r) => r.name), ["k8s-kubeconfig", "k8s-worker-1"]);
+    });
+    it("reads the mock runtime's URNs of the root stack's children as the engine spells them", () => {
+        const mock = "urn:pulumi:k8s-cloud::hybrid-vnf::pulumi:pulumi:Stack$hybrid-vnf:k8s:OpenStackCluster::k8s";
+        assert.strictEqual(engineUrn(mock), "urn:pulumi:k8s-cloud::hybrid-vnf::hybrid-vnf:k8s:OpenStackCluster::k8s");
+        const component = { ...plan, resources: [{ ...plan.resources[1], urn: mock, type: "hybrid-vnf:k8s:OpenStackCluster", name: "k8s" }] };
+        assert.deepStrictEqual(leftOut(component, [engineUrn(mock)]), []);
     });
     it("a variant sets its keys and the key pair (private key secret); another variant's keys are removed", () => {
         const bgp = configChanges("k8s-cloud", "bgp", keys);
