@@ -4,8 +4,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { sleep } from "./sh";
+import { envValue } from "../lib/env-vars";
 
-export const LOCK_DIR = process.env.HVNF_LAB_LOCK ?? "/run/lock/hvnf-lab.lock";
+export const LOCK_DIR = envValue("labLock") ?? "/run/lock/hvnf-lab.lock";
 let depth = 0; // re-entrant within this process
 
 function owner(): number | undefined {

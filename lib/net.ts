@@ -1,8 +1,9 @@
 // The one IPv4 / CIDR / interface-name / host validation core, and the address math built on
 // it. ip-address does the parsing; the strictness rules are ours: canonical form only (no
 // leading zeros, in the address or the prefix length), no host bits in a network. The VNF env
-// parsers (lib/vnf-config.ts), the config readers and the contract all decide with these, and
-// the image start scripts are held to the same rules through tests/vectors/vnf-env.json.
+// parsers (lib/router-env.ts, lib/lb-env.ts), the config readers and the contract all decide
+// with these, and the image start scripts are held to the same rules through
+// tests/vectors/vnf-env.json.
 //
 // The *Problem functions return a reason sentence (the exact wording the vectors hold) or
 // undefined when the value is fine. Pure (no Pulumi): the config readers (lib/config-reader.ts)

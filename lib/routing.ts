@@ -29,8 +29,6 @@ export const DEFAULT_BFD: BfdTimers = { intervalMs: 300, multiplier: 3 };
 export const DEFAULT_ROUTER_ASN = 64512;
 export const DEFAULT_HOST_ASN = 64513;
 
-// Moved to lib/ports.ts; re-exported only until lab/topology/router-nodes.ts imports them there.
-export { BGP_PORT, BFD_PORTS } from "./ports";
 
 /** Private AS ranges (RFC 6996): 2-byte 64512-65534, 4-byte 4200000000-4294967294. */
 export const PRIVATE_ASN_RANGES: readonly (readonly [number, number])[] = [
@@ -55,7 +53,7 @@ export const BGP_PASSWORD_MAX_LENGTH = 80;
 export function bgpPasswordProblem(password: string): string | undefined {
     if (password.length < 1 || password.length > BGP_PASSWORD_MAX_LENGTH) return `must be 1-${BGP_PASSWORD_MAX_LENGTH} characters (Linux TCP-MD5 key length)`;
     if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
-    // The router's env model (lib/vnf-config.ts) refuses others, so the key does too.
+    // The router's env model (lib/vnf-passwords.ts) refuses others, so the key does too.
     if (!/^[A-Za-z0-9]/.test(password)) return "must start with a letter or digit";
     return undefined;
 }

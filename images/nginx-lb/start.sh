@@ -3,7 +3,7 @@
 # keepalive pool (HTTP/1.1 to the backends), size the workers for this container's CPUs,
 # check it all with `nginx -t`, run nginx in the foreground.
 #
-# Env (same contract as lib/vnf-config.ts, held to tests/vectors/vnf-env.json):
+# Env (same contract as lib/lb-env.ts, held to tests/vectors/vnf-env.json):
 #   SERVERS      required; comma-separated `HOST` or `HOST:PORT` (port default 80)
 #                -> `server HOST:PORT max_fails=3 fail_timeout=10s;` in upstream vnf_backends.
 #   LISTEN_PORT  optional; port of the proxy and of /healthz (default 80).

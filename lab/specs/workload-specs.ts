@@ -3,7 +3,8 @@
 // are found by harness/plan-query.ts; the routes and backends come from the chain's outputs,
 // never parsed back out of a container's env. Pure: plain objects in, specs out; every refusal
 // names the resource and the field, so a wrong spec fails the lab with a clear message.
-import { Backend, Route, parseBackend, parseRoute } from "../../lib/vnf-config";
+import { Backend, parseBackend } from "../../lib/lb-env";
+import { Route, parseRoute } from "../../lib/router-env";
 import type { ServiceChainOutputs } from "../../lib/contract";
 import { LAB_ENV, stacksOf } from "../../lib/stacks";
 import {

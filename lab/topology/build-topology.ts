@@ -30,7 +30,7 @@ import { LabBgp, labFrrContainers } from "./frr-containers";
 import { BGP_LAB_ROUTERS, LabRouterNode, unusedApacheGateway } from "./router-nodes";
 import { LabFilter, LabLink, LabNode, LabRoute, LabTopology, TeardownTarget } from "./topology-types";
 import { LAB_LABELS, LAB_NAMES, LAB_ROUTE_PROTO } from "../names";
-import { BFD_PORTS, BGP_PORT } from "../../lib/routing";
+import { BFD_PORTS, BGP_PORT } from "../../lib/ports";
 import { HOST_ECMP_SYSCTLS } from "../../lib/frr-host";
 
 export interface LabTopologyInput {

@@ -7,6 +7,7 @@ import { LabNode } from "./topology-types";
 import { LAB_NAMES } from "../names";
 import { BgpRouting } from "../../lib/routing";
 import { renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
+import { FRR_BGP_CAPABILITIES } from "../../lib/frr-capabilities";
 
 /** What BGP needs beyond the router nodes: the model, the password and the FRR image. */
 export interface LabBgp {
@@ -16,9 +17,6 @@ export interface LabBgp {
     /** The router image: the lab's FRR (the VMs' is Debian's package of the same version line). */
     frrImage: string;
 }
-
-/** Capabilities of the lab's FRR containers: the router's in bgp mode (QuaggaRouter's leastPrivilege set). */
-export const FRR_CAPS = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN", "NET_BIND_SERVICE"];
 
 /**
  * The host-side FRR as a container: frr.conf and daemons from env (lib/frr-host.ts's text),
@@ -67,7 +65,8 @@ export function frrContainer(i: FrrContainerInput): LabNode {
         command: ["sh", "-c", FRR_HOST_SCRIPT],
         noHealthcheck: true,
         capDrop: ["ALL"],
-        capAdd: FRR_CAPS,
+        // The router's capabilities in bgp mode (QuaggaRouter's leastPrivilege set).
+        capAdd: [...FRR_BGP_CAPABILITIES],
         securityOpts: ["no-new-privileges"],
     };
 }

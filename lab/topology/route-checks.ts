@@ -1,6 +1,6 @@
 // Does a router node's kernel hold the routes the chain gave its router (ROUTES), as zebra's
 // static routes? Pure: the planned routes and `ip -N -j route` output in, findings out.
-import { Route } from "../../lib/vnf-config";
+import { Route } from "../../lib/router-env";
 
 /** zebra installs staticd's routes with protocol RTPROT_ZSTATIC (196); `ip -N -j route` prints it numerically. */
 export const ZEBRA_STATIC_PROTO = "196";

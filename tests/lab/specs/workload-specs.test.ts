@@ -16,7 +16,7 @@ import {
     k8sMemory,
 } from "../../../lab/specs/workload-specs";
 import { ROUTER_INTERFACES } from "../../../lib/interfaces";
-import { Route } from "../../../lib/vnf-config";
+import { Route } from "../../../lib/router-env";
 import { lbRunArgs, routerRunArgs, shellQuote } from "../../../lab/specs/workload-run-args";
 import { lbService } from "../../../harness/plan-query";
 

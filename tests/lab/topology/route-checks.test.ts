@@ -1,6 +1,6 @@
 // The router node's kernel table against the chain's ROUTES (lab/topology/route-checks.ts).
 import * as assert from "assert";
-import { parseRoutes } from "../../../lib/vnf-config";
+import { parseRoutes } from "../../../lib/router-env";
 import { missingRoutes } from "../../../lab/topology/route-checks";
 
 describe("router routes in a node's kernel table", () => {
