@@ -118,11 +118,13 @@ if wanted docker-provider; then
         echo "== docker plugin: no recipe (the provider cannot be built from the Go proxy; see README)"
     fi
 fi
-# Our bridge over the Terraform OpenStack provider: its recipe is its step, its module, the
-# shared smoke test and SDK comparison.
+# Our bridge over the Terraform OpenStack provider, and our command provider: their recipes are
+# their step, their module, the shared smoke test and SDK comparison.
 shared_recipe=("$ENGINE_DIR/steps/plugin-smoke-test.sh" "$ENGINE_DIR/tools/compare-sdk.py" "$ENGINE_DIR/tools/used-tokens.py")
 wanted openstack-provider && install_plugin openstack build_openstack_provider "$ENGINE_DIR/steps/openstack-provider.sh" "${shared_recipe[@]}" \
     $(find "$ENGINE_DIR/modules/openstack-provider" -type f ! -name schema.json | sort)
+wanted command-provider && install_plugin command build_command_provider "$ENGINE_DIR/steps/command-provider.sh" "${shared_recipe[@]}" \
+    $(find "$ENGINE_DIR/modules/command-provider" -type f | sort)
 if wanted kube-control-plane; then
     provide kube-control-plane "$KUBERNETES_VERSION-etcd$ETCD_VERSION-$(recipe "$ENGINE_DIR/steps/kube-control-plane.sh")" build_kube_control_plane
 fi

@@ -107,7 +107,7 @@ def sdk_tokens(pkg):
     out = set()
     for root, _, files in os.walk(pkg):
         for f in files:
-            if f.endswith('.js') and 'node_modules' not in root:
+            if f.endswith('.js') and 'node_modules' not in os.path.relpath(root, pkg):
                 text = open(os.path.join(root, f)).read()
                 out |= set(re.findall(r"__pulumiType = '([^']+)'", text)) | set(re.findall(r'invoke\("([^"]+)"', text))
     # The provider resource itself is not a member of the schema's resources.
@@ -143,7 +143,9 @@ def main(argv):
     for tok, r in schema.get('resources', {}).items():
         mod, file, name = split(tok)
         check(tok, 'args', iface(mod, file, name + 'Args'), r.get('inputProperties', {}))
-        check(tok, 'state', iface(mod, file, name + 'State'), r.get('stateInputs', {}).get('properties', {}))
+        state = iface(mod, file, name + 'State')
+        if state is not None or 'stateInputs' in r:  # native providers have neither
+            check(tok, 'state', state, r.get('stateInputs', {}).get('properties', {}))
     methods = sorted(t for t in schema.get('functions', {}) if t.startswith('pulumi:providers:'))
     for tok, f in schema.get('functions', {}).items():
         if tok in methods:  # the provider's own methods (the bridge's terraformConfig), no SDK function
@@ -159,7 +161,8 @@ def main(argv):
         mod, _, name = split(tok)
         name = name[0].upper() + name[1:]  # a function's types: getNetworkSegment in the token, GetNetworkSegment in the SDK
         key = name if mod == 'index' else f"{mod}.{name}"
-        found = [(kind, table[key]) for kind, table in (('input', inputs), ('output', outputs)) if key in table]
+        # Input types may carry an Args suffix in the SDK (command's remote.ConnectionArgs).
+        found = [(kind, table[k]) for kind, table, k in (('input', inputs, key), ('input', inputs, key + 'Args'), ('output', outputs, key)) if k in table]
         types_checked += bool(found)
         for kind, sdk in found:
             check(tok, f'{kind} type', sdk, t.get('properties', {}))
