@@ -26,6 +26,17 @@ export const FRR_VTY_PORTS = { zebra: 2601, staticd: 2616 } as const;
  */
 export const EPHEMERAL_PORTS = { min: 32768, max: 60999 } as const;
 
+/** Ports a swarm host listens on itself, so the load balancer may not publish on them (hybrid-vnf:lbPort). */
+export const SWARM_HOST_PORTS: readonly number[] = [
+    SSH_PORT,
+    BGP_PORT,
+    DOCKER_API_PORTS.plain,
+    DOCKER_API_PORTS.tls,
+    SWARM_PORTS.management,
+    SWARM_PORTS.gossip,
+    SWARM_PORTS.overlay,
+];
+
 /** TCP ports no security rule may open to the whole internet (the policy pack's first rule). */
 export const ADMIN_PORTS: readonly { port: number; what: string }[] = [
     { port: SSH_PORT, what: "SSH" },

@@ -2,6 +2,7 @@
 import { ConfigError } from "../../lib/errors";
 import { ConfigReader } from "../../lib/config-reader";
 import { cidrContains } from "../../lib/net";
+import { SWARM_HOST_PORTS } from "../../lib/ports";
 import { debianVersionProblem } from "../../lib/vm-values";
 import { sourceNetworkProblem, subnetCapacityProblem, vmNetworkProblem } from "../../lib/vm-networks";
 import { declaredConfigKeys, DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
@@ -46,13 +47,6 @@ export function parseDockerHost(key: string, value: string): string {
     return value;
 }
 
-/**
- * Ports the swarm hosts use themselves: SSH, the Docker API, the swarm's own ports, and BGP (FRR's
- * bgpd in bgp mode). Opening one to clients would expose it, and the ingress mesh would take
- * its traffic from the host's own listener.
- */
-const RESERVED_PORTS = [22, 179, 2375, 2376, 2377, 7946, 4789];
-
 export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
     r.refuseUndeclaredKeys(declaredConfigKeys());
     const target = r.oneOf("target", TARGETS, "openstack");
@@ -61,8 +55,11 @@ export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
         swarmCidr: r.cidr("swarmCidr", DEFAULT_CIDRS.swarmCidr),
         lbPort: r.int("lbPort", 80, 1, 65535),
     };
-    if (RESERVED_PORTS.includes(common.lbPort)) {
-        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, BGP, Docker API or swarm: ${RESERVED_PORTS.join(", ")}); publish the load balancer elsewhere`);
+    // The swarm hosts use these themselves: SSH, the Docker API, the swarm's own ports, and BGP
+    // (FRR's bgpd in bgp mode). Opening one to clients would expose it, and the ingress mesh
+    // would take its traffic from the host's own listener.
+    if (SWARM_HOST_PORTS.includes(common.lbPort)) {
+        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, BGP, Docker API or swarm: ${SWARM_HOST_PORTS.join(", ")}); publish the load balancer elsewhere`);
     }
     if (target === "existing") {
         const managerIp = r.ipv4("managerIp");

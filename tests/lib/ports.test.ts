@@ -16,6 +16,10 @@ describe("lib/ports.ts", () => {
         assert.deepStrictEqual(ports.EPHEMERAL_PORTS, { min: 32768, max: 60999 });
     });
 
+    it("keeps the LB off every port a swarm host listens on itself", () => {
+        assert.deepStrictEqual([...ports.SWARM_HOST_PORTS], [22, 179, 2375, 2376, 2377, 7946, 4789]);
+    });
+
     it("guards SSH, the Kubernetes API and both Docker API ports, each once", () => {
         assert.deepStrictEqual(
             ports.ADMIN_PORTS.map((p) => p.port),
