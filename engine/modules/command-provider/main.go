@@ -16,6 +16,8 @@ func main() {
 		fmt.Println(commandinfo.Version)
 		return
 	}
+	// Before the SDK parses them: no secret in the logs, even with -v=9 (see CapVerbosity).
+	os.Args = commandinfo.CapVerbosity(os.Args)
 	p, err := commandinfo.Provider()
 	if err == nil {
 		err = p.Run(context.Background(), "command", commandinfo.Version)

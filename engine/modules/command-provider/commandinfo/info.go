@@ -3,6 +3,7 @@ package commandinfo
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -64,4 +65,22 @@ func asReplace(k p.DiffKind) p.DiffKind {
 		return p.DeleteReplace
 	}
 	return k
+}
+
+// MaxLogVerbosity: Pulumi's SDK logs every property it unmarshals at -v=9 (rpc.go, "Unmarshaling
+// property for RPC"), the plaintext inside secrets included; the plugin logs at most -v=8.
+const MaxLogVerbosity = 8
+
+// CapVerbosity returns the plugin's arguments with a -v/--v above MaxLogVerbosity lowered to it.
+func CapVerbosity(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		for _, prefix := range []string{"-v=", "--v=", "-verbose=", "--verbose="} {
+			if n, err := strconv.Atoi(strings.TrimPrefix(a, prefix)); strings.HasPrefix(a, prefix) && err == nil && n > MaxLogVerbosity {
+				out[i] = prefix + strconv.Itoa(MaxLogVerbosity)
+			}
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package commandinfo
 
 import (
+	"reflect"
 	"testing"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -24,5 +25,13 @@ func TestAChangedTriggerReplacesAndOtherChangesUpdate(t *testing.T) {
 func TestTheProviderHasTheSDKsCommandResource(t *testing.T) {
 	if _, err := Provider(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestVerbosityAboveEightIsLowered(t *testing.T) {
+	got := CapVerbosity([]string{"pulumi-resource-command", "-v=9", "--logtostderr", "--v=3", "-verbose=10", "127.0.0.1:1234"})
+	want := []string{"pulumi-resource-command", "-v=8", "--logtostderr", "--v=3", "-verbose=8", "127.0.0.1:1234"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v want %v", got, want)
 	}
 }
