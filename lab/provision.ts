@@ -4,7 +4,8 @@
 // its own, its output streamed as progress; the images this run made are recorded for `down`.
 import * as fs from "fs";
 import * as path from "path";
-import { ToolchainMissing, engineCache } from "../engine/toolchain";
+import { ToolchainMissing, engineCache, toolPath } from "../engine/toolchain";
+import { COMPONENTS } from "./kube/control-plane";
 import { REPO, readState, writeState } from "./docker-engine";
 import { run, runStreaming } from "./sh";
 import { Log, Step } from "./steps";
@@ -14,6 +15,22 @@ export type { Step };
 export const BASE_IMAGE = "debian:bookworm-slim";
 /** Where engine/build.sh leaves the exports the lab and `npm run lab -- env` read. */
 export const toolchainFile = (env: NodeJS.ProcessEnv = process.env) => path.join(engineCache(env), "toolchain.env");
+
+/**
+ * What the lab needs of the engine toolchain and does not find: its exports, and the control
+ * plane's binaries (a build of some parts only, ENGINE_ONLY, writes the exports without them).
+ */
+export function toolchainGaps(env: NodeJS.ProcessEnv = process.env): string[] {
+    const gaps = fs.existsSync(toolchainFile(env)) ? [] : ["toolchain.env"];
+    for (const tool of COMPONENTS) {
+        try {
+            toolPath(tool, env);
+        } catch {
+            gaps.push(tool);
+        }
+    }
+    return gaps;
+}
 
 export async function imageExists(ref: string): Promise<boolean> {
     return (await run(["docker", "image", "inspect", ref], { allowFail: true })).code === 0;
@@ -30,6 +47,7 @@ export function vnfImageTags(): Record<"router" | "nginx-lb" | "apache", string>
 }
 
 export interface ProvisionFacts {
+    /** The engine toolchain is complete (toolchainGaps finds nothing). */
     toolchain: boolean;
     /** The base image is present. */
     baseImage: boolean;
@@ -45,7 +63,9 @@ export type ProvisionStep = "engine" | "base image" | "images";
 
 /** What to build before the lab comes up, or exactly what is missing. Pure, so every branch is tested. */
 export function provisionPlan(f: ProvisionFacts): { steps: ProvisionStep[] } | { missing: string } {
-    if (!f.toolchain && !f.install) return { missing: new ToolchainMissing(`no ${toolchainFile()}`).message };
+    if (!f.toolchain && !f.install) {
+        return { missing: new ToolchainMissing(`no complete toolchain in ${engineCache()}`).message };
+    }
     const steps: ProvisionStep[] = [];
     if (!f.toolchain) steps.push("engine");
     if (!f.baseImage) steps.push("base image");
@@ -58,7 +78,7 @@ export async function provisionFacts(o: { install: boolean; rebuild: boolean }):
     const missingImages: string[] = [];
     for (const tag of Object.values(vnfImageTags())) if (!(await imageExists(tag))) missingImages.push(tag);
     return {
-        toolchain: fs.existsSync(toolchainFile()),
+        toolchain: toolchainGaps().length === 0,
         baseImage: await imageExists(BASE_IMAGE),
         missingImages,
         install: o.install,
@@ -72,7 +92,8 @@ export async function provision(facts: ProvisionFacts, step: Step, log: Log): Pr
     if ("missing" in plan) throw new Error(plan.missing);
     const progress = (prefix: string) => (line: string) => line.trim() && log(`  ${prefix}${line}`);
     if (plan.steps.includes("engine")) {
-        await step(`engine toolchain: npm run engine (no ${toolchainFile()}; 20-30 min on a cold cache)`, () =>
+        const gaps = toolchainGaps().join(", ");
+        await step(`engine toolchain: npm run engine (missing: ${gaps}; 20-30 min on a cold cache)`, () =>
             runStreaming(["bash", path.join(REPO, "engine", "build.sh")], progress("engine: "), {
                 cwd: REPO,
                 timeoutMs: 90 * 60_000,
