@@ -3,8 +3,8 @@
 # Pulumi docker resource plugin (pulumi-resource-docker, reporting version 5.2.0 for the
 # locked npm SDK @pulumi/docker 5.2.0) into OUTDIR/bin from Go modules only:
 #   - upstream: the Terraform docker provider (kreuzwerker) from the Go module proxy, copied
-#     into a work dir with a 3-line package (engine/modules/docker-provider/_shim) that exports
-#     its internal/provider constructor;
+#     into a work dir with a small package (engine/modules/docker-provider/_shim) that exports
+#     its internal/provider constructor and keeps a service's task networks named across a refresh;
 #   - the Pulumi Terraform bridge, and the wrapper module engine/modules/docker-provider
 #     (token/name mapping in dockerinfo/, committed go.mod/go.sum);
 #   - the Pulumi schema is generated at build time (cmd/docker-schemagen) and embedded.
@@ -52,13 +52,15 @@ build_docker_provider() (
     cp -R "$src" "$work/upstream"
     chmod -R u+w "$work/upstream"
     mkdir -p "$work/upstream/pulumishim"
-    cp "$mod/_shim/pulumishim.go" "$work/upstream/pulumishim/pulumishim.go"
+    cp "$mod"/_shim/*.go "$work/upstream/pulumishim/"
     done_step
 
     step "2/5 wrapper module (engine/modules/docker-provider)"
     mkdir -p "$work/wrapper"
     cp -R "$mod/go.mod" "$mod/go.sum" "$mod/main.go" "$mod/dockerinfo" "$mod/cmd" "$work/wrapper/"
     (cd "$work/wrapper" && go mod download)
+    # The shim's own tests, against the wrapper's dependency versions.
+    (cd "$work/wrapper" && go test -tags "$tags" github.com/terraform-providers/terraform-provider-docker/pulumishim)
     done_step
 
     step "3/5 schema (build and run cmd/docker-schemagen)"

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Lab, labDown, labUp } from "../../lab/lab";
 import { planViews, specsFrom, stateViews } from "../../lab/specs/stack-views";
-import { LAB_PATHS, LOCAL_STACKS, labToolEnv, runLabStacks, setLabConfig } from "../../lab/engine-stacks";
+import { LAB_PATHS, LOCAL_STACKS, exportLabStack, labToolEnv, runLabStacks, setLabConfig } from "../../lab/engine-stacks";
 import { KubeApi, accessFromKubeconfig } from "../../lab/kube/kube-api";
 import { LAB_NAMES } from "../../lab/names";
 import { drainedUpdate } from "../../lab/topology/lb-front-door";
@@ -64,6 +64,20 @@ describe("real engine E2E: pulumi up, preview, stack output, policy and destroy 
             log(`${stack}: preview --expect-no-changes exit ${r.code}`);
             assert.strictEqual(r.code, 0, `${stack}:\n${r.stdout}\n${r.stderr}`);
         }
+    });
+
+    it("a refresh changes nothing: pulumi refresh, then preview --expect-no-changes, for each stack (the LB's networks stay named)", async () => {
+        for (const stack of LOCAL_STACKS) {
+            const refresh = await pulumi(["refresh", "-s", stack, "--yes", "--skip-preview", "--diff"], { allowFail: true });
+            assert.strictEqual(refresh.code, 0, `${stack} refresh:\n${refresh.stdout}\n${refresh.stderr}`);
+            assert.doesNotMatch(refresh.stdout + refresh.stderr, /Use the id attribute/, `${stack}: the provider warns about the network name`);
+            const r = await pulumi(["preview", "-s", stack, "--expect-no-changes", "--diff"], { allowFail: true });
+            log(`${stack}: refresh exit ${refresh.code}, then preview --expect-no-changes exit ${r.code}`);
+            assert.strictEqual(r.code, 0, `${stack} after refresh:\n${r.stdout}\n${r.stderr}`);
+        }
+        const service = (await exportLabStack(env, CHAIN)).deployment.resources.find((r: { type: string }) => r.type === "docker:index/service:Service");
+        for (const side of ["inputs", "outputs"])
+            assert.deepStrictEqual(service[side].taskSpec.networksAdvanceds.map((n: { name?: string }) => n.name), [LAB_NAMES.swarmNetwork], `the state's ${side} name the network as the program does`);
     });
 
     it("the engine's state answers the lab's queries as the plan did: the same router workload, LB service, env, routes and backends", async () => {
