@@ -94,8 +94,8 @@ describe("cloud E2E: the OpenStack stacks on a real OpenStack API (npm run cloud
         // preview the SDK then takes the StackReference's whole outputs as unknown, so swarm-cloud's
         // requireNow("routing") reads undefined and the program stops: no preview of swarm-cloud can run
         // until the kubeconfig exists. An update is not a dry run and reads the real values.
-        const refused = await step("preview swarm-cloud (fails while kubeconfig is unknown)", () => previewNoChanges(p, "swarm-cloud", plans[1]).then(() => "", (e: Error) => e.message));
-        assert.match(refused, /output routing is not an object: undefined/);
+        // (Seen once: that preview failed after 150 s with "stack organization/hybrid-vnf/k8s-cloud
+        // (k8s-cluster): output routing is not an object: undefined"; docs/cloud.md.)
         const same = await step("up --expect-no-changes swarm-cloud", () => upNoChanges(p, "swarm-cloud", plans[1]));
         log(`swarm-cloud up --expect-no-changes: ${JSON.stringify(same)}`);
         for (const stack of ["k8s-cloud", "swarm-cloud"] as const) {
@@ -122,7 +122,8 @@ describe("cloud E2E: the OpenStack stacks on a real OpenStack API (npm run cloud
         assert.deepStrictEqual(problems, []);
     });
 
-    it("negative controls: the real API refuses each wrong variant, naming the resource; the right ones pass", async () => {
+    /** The four negative controls on their own stack; independent of the cloud stacks, so they run alongside Day 2 and bgp. */
+    async function negativeControls(): Promise<void> {
         const env = engineEnv(p);
         const projectSettings = { name: "hybrid-vnf-negative", runtime: "nodejs" as const, backend: { url: env.PULUMI_BACKEND_URL } };
         const open = (wrong?: (typeof NEGATIVE_CLASSES)[number]) =>
@@ -148,9 +149,12 @@ describe("cloud E2E: the OpenStack stacks on a real OpenStack API (npm run cloud
         } finally {
             await step("negative controls: destroy", async () => (await open()).destroy({ color: "never" }));
         }
-    });
+    }
+    let negatives: Promise<void> | undefined;
 
     it("Day 2: apacheCount 2 -> 3 creates exactly one server and one port", async () => {
+        negatives = negativeControls();
+        negatives.catch(() => undefined); // awaited (and judged) in its own test below
         const plan3 = (await planVariant("default", keys, { "k8s-cloud": { "hybrid-vnf:apacheCount": 3 } }))[0];
         const extra = { "k8s-cloud": { "hybrid-vnf:apacheCount": 3 } };
         const pv = await step("preview k8s-cloud apacheCount 3", () => previewChanges(p, "k8s-cloud", "default", keys, plan3, extra));
@@ -178,6 +182,10 @@ describe("cloud E2E: the OpenStack stacks on a real OpenStack API (npm run cloud
                 assert.ok(bgpPlans[i].resources.some((x) => /bgp|bfd/i.test(x.name) && x.type.includes("secGroupRule")), "the bgp plan has BGP/BFD rules");
             }
         }
+    });
+
+    it("negative controls: the real API refuses each wrong variant, naming the resource; the right ones pass", async () => {
+        await (negatives ?? negativeControls());
     });
 
     it("destroy leaves nothing of the stacks: no server, port, network, router, security group, floating IP or keypair", async () => {
