@@ -115,6 +115,7 @@ describe("docs/benchmarks.md figures", () => {
         ["bench-lab", "lab.md"],
         ["bench-plan", "plan.md"],
         ["bench-failover", "failover.md"],
+        ["bench-engine", "engine.md"],
     ]) {
         it(`quotes bench/results/${file} verbatim`, () => {
             const section = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)\\n<!-- ${marker}:end -->`).exec(
