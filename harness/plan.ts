@@ -5,13 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_SIG, SECRET_SIG, replaceMarked } from "./engine-values";
 import { PlanMocks } from "./mocks";
 import { PROJECT_DIR, checkRequiredConfig, readProjectFile, readStackFile } from "./stack-files";
+import { SECRET_MARK } from "../lib/secret-mark";
 
 // Internal SDK helpers: wait until every registration RPC is answered.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");
 
 export const ORGANIZATION = "organization";
-export const SECRET = "[secret]";
+export const SECRET = SECRET_MARK;
 
 export interface PlannedResource {
     type: string;

@@ -136,9 +136,12 @@ describe("secret keys are checked when read: the key, never the value", () => {
         assert.ok(c.routerVtyPassword && (await pulumi.isSecret(c.routerVtyPassword)));
         assert.strictEqual(chain({}).routerVtyPassword, undefined);
     });
-    it("sshPrivateKey: not a PEM private key", () => {
+    it("sshPrivateKey: a public key given by mistake, or no PEM block at all", () => {
         assert.throws(() => chain({ sshPrivateKey: "ssh-ed25519 AAAA hunter2" }), {
-            message: 'hybrid-vnf:sshPrivateKey: "[secret]" is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)',
+            message: 'hybrid-vnf:sshPrivateKey: "[secret]" is a public key; give the private key file (e.g. ~/.ssh/id_ed25519, not the .pub)',
+        });
+        assert.throws(() => chain({ sshPrivateKey: "hunter2" }), {
+            message: 'hybrid-vnf:sshPrivateKey: "[secret]" is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----, nothing around it)',
         });
     });
 });
