@@ -113,7 +113,7 @@ export KUBERNETES_PROVIDER_PLUGIN_VERSION DOCKER_PROVIDER_VERSION OPENSTACK_PROV
 wanted kubernetes-provider && install_plugin kubernetes build_kubernetes_provider "$ENGINE_DIR/steps/kubernetes-provider.sh"
 if wanted docker-provider; then
     if declare -F build_docker_provider >/dev/null; then
-        install_plugin docker build_docker_provider "$ENGINE_DIR/steps/docker-provider.sh" $(find "$ENGINE_DIR/modules/docker-provider" -type f | sort)
+        install_plugin docker build_docker_provider "$ENGINE_DIR/steps/docker-provider.sh" "$ENGINE_DIR/tools/compare-sdk.py" $(find "$ENGINE_DIR/modules/docker-provider" -type f | sort)
     else
         echo "== docker plugin: no recipe (the provider cannot be built from the Go proxy; see README)"
     fi

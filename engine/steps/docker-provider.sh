@@ -69,8 +69,8 @@ build_docker_provider() (
         || { cat "$work/schemagen.log" >&2; return 1; }
     local sdk="$repo/node_modules/@pulumi/docker"
     if [ -f "$sdk/types/input.d.ts" ]; then
-        # Property names/kinds of every resource and input type against the locked SDK.
-        python3 "$mod/_tools/compare-sdk.py" "$work/wrapper/schema.json" "$sdk" | tee "$work/compare-sdk.log"
+        # Property names/kinds of every resource, function and object type against the locked SDK.
+        python3 "$repo/engine/tools/compare-sdk.py" "$work/wrapper/schema.json" "$sdk" | tee "$work/compare-sdk.log"
         grep -q '^mismatches: 0 ' "$work/compare-sdk.log" || { echo "docker-provider: schema does not match $sdk" >&2; return 1; }
     else
         echo "docker-provider:   (no $sdk; SDK comparison skipped)"
