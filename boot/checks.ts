@@ -95,14 +95,23 @@ export function judgeSysctls(stdout: string, wanted: Record<string, string>): Ju
     return wrong.length === 0 ? pass(shown) : fail(`wanted ${Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(", ")}; saw ${shown}`);
 }
 
-/** The k3s step fails here for want of the internet, and only for that reason. */
+/** curl's exit codes that mean the network was not there (no name, no connection, timed out). */
+export const CURL_OFFLINE_EXITS: Record<number, string> = { 6: "could not resolve host", 7: "failed to connect", 28: "timed out" };
+
+/**
+ * The k3s step fails here for want of the internet, and only for that reason: the runcmd ends
+ * with curl's exit code (the product runs it silent, -sf), no k3s is installed, and the
+ * installer's host does not resolve in the guest.
+ */
 export function judgeK3sDownload(stdout: string, url: string): Judgement {
-    const installed = /^k3s-present$/m.test(stdout);
-    if (installed) return fail("a k3s binary is present: something pretended to be k3s");
+    if (/^k3s-present$/m.test(stdout)) return fail("a k3s binary is present: something pretended to be k3s");
+    const code = Number(/Exit code: (\d+)/.exec(stdout)?.[1] ?? NaN);
     const host = new URL(url).host;
-    const cause = /Could not resolve host[^\n]*|Failed to connect[^\n]*|Connection timed out[^\n]*|curl: \(\d+\)[^\n]*/.exec(stdout)?.[0];
-    if (cause) return { verdict: "needs-internet", evidence: `k3s installer ${url}: ${oneLine(cause)} (host ${host}); no k3s installed` };
-    return fail(`the k3s step did not fail on the download: ${oneLine(stdout.slice(-300))}`);
+    const resolves = /^resolves$/m.test(stdout);
+    if (CURL_OFFLINE_EXITS[code] && !resolves) {
+        return { verdict: "needs-internet", evidence: `runcmd exit ${code} (curl: ${CURL_OFFLINE_EXITS[code]}) fetching ${url}; ${host} does not resolve here; no k3s installed` };
+    }
+    return fail(`the k3s step did not fail on the download: runcmd exit ${Number.isNaN(code) ? "none" : code}${resolves ? `, ${host} resolves` : ""}`);
 }
 
 /** Debian's cloud images run networkd behind netplan: cloud-init wrote netplan YAML and networkd manages every NIC. */
@@ -184,7 +193,7 @@ export function checksFor(ctx: CheckContext): Check[] {
     if (exp.k3sDownload) {
         checks.push({
             name: "k3s download",
-            script: "command -v k3s >/dev/null && echo k3s-present; sudo grep -E 'curl|k3s' /var/log/cloud-init-output.log | tail -5",
+            script: `command -v k3s >/dev/null && echo k3s-present; getent hosts ${new URL(exp.k3sDownload).host} >/dev/null && echo resolves; sudo grep -A1 "Command: \\['/var/lib/cloud/instance/scripts/runcmd'\\]" /var/log/cloud-init.log | grep "Exit code" | tail -1`,
             judge: (o) => judgeK3sDownload(o.stdout, exp.k3sDownload!),
         });
     }

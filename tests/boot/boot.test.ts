@@ -141,9 +141,11 @@ describe("boot: verdicts", () => {
     });
     it("k3s: a failed download is 'needs the internet'; a k3s binary or another failure is a failure", () => {
         const url = "https://raw.githubusercontent.com/k3s-io/k3s/v1.31.4%2Bk3s1/install.sh";
-        assert.strictEqual(judgeK3sDownload("curl: (6) Could not resolve host: raw.githubusercontent.com\n", url).verdict, "needs-internet");
-        assert.strictEqual(judgeK3sDownload("k3s-present\n", url).verdict, "fail");
-        assert.strictEqual(judgeK3sDownload("something else\n", url).verdict, "fail");
+        assert.strictEqual(judgeK3sDownload("Exit code: 6\n", url).verdict, "needs-internet");
+        assert.strictEqual(judgeK3sDownload("k3s-present\nExit code: 6\n", url).verdict, "fail");
+        assert.strictEqual(judgeK3sDownload("resolves\nExit code: 6\n", url).verdict, "fail", "a name that resolves is not a missing internet");
+        assert.strictEqual(judgeK3sDownload("Exit code: 1\n", url).verdict, "fail", "another step's failure");
+        assert.strictEqual(judgeK3sDownload("", url).verdict, "fail");
     });
 });
 
