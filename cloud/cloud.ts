@@ -14,7 +14,7 @@ import { DaemonSpec, WSGI_APIS, daemonSpecs, gunicornConfPath, rabbitmqConf } fr
 import { DaemonFailed, logFile, portOpen, runningPid, startDaemon, stopDaemon, waitReady } from "./processes";
 import { ensureVenv, lockKey, LOCK_FILE, venvDir } from "./venv";
 import { Log, Step, manage, stepper, venvEnv } from "./steps";
-import { migrate, restoreOrMigrate } from "./databases";
+import { restoreOrMigrate } from "./databases";
 import { Quotas, quotaTable } from "./quotas";
 
 export interface CloudInfo {
@@ -158,7 +158,8 @@ export async function cloudUp(o: { log: Log; quotas: Promise<Quotas>; step?: Ste
     await step("state folders, MariaDB data folder", () => prepareBase(p, venv));
     await startStage(p, venv, specs.filter((d) => d.stage === "base"), step);
     writeConfigs(p, s, venv);
-    const dumpKey = lockKey(fs.readFileSync(LOCK_FILE, "utf8") + JSON.stringify(s) + migrate.toString());
+    // The migration code's source, not its transpiled text (which changes with the transpiler).
+    const dumpKey = lockKey(fs.readFileSync(LOCK_FILE, "utf8") + JSON.stringify(s) + fs.readFileSync(path.join(__dirname, "databases.ts"), "utf8"));
     await restoreOrMigrate(p, s, venv, dumpKey, step, log);
     await step("keystone keys and bootstrap admin", async () => {
         const kconf = ["--config-file", path.join(p.etc, "keystone", "keystone.conf")];
