@@ -173,9 +173,13 @@ export async function cloudUp(o: { log: Log; quotas: Promise<Quotas>; step?: Ste
     await startStage(p, venv, specs.filter((d) => d.stage === "services"), step);
     await step(`nova-compute registered (${COMPUTE_HOST}) and mapped to cell1`, async () => {
         for (let i = 0; ; i++) {
-            const r = await manage(venv, ["nova-manage", "--config-file", path.join(p.etc, "nova", "nova.conf"), "cell_v2", "discover_hosts", "--verbose"], { allowFail: true });
+            const novaManage = (...a: string[]) => manage(venv, ["nova-manage", "--config-file", path.join(p.etc, "nova", "nova.conf"), "cell_v2", ...a], { allowFail: true });
+            await novaManage("discover_hosts", "--verbose");
+            // discover_hosts exits 0 before the compute node exists, mapping nothing: the scheduler
+            // then picks the host and the conductor fails "No host-to-cell mapping found". Wait for the mapping.
+            const mapped = (await novaManage("list_hosts")).stdout.includes(COMPUTE_HOST);
             const h = await bootstrap<{ computeUp: boolean; agentAlive: boolean }>(venv, "health", bootstrapRequest(s), () => undefined).catch(() => undefined);
-            if (h?.computeUp && h.agentAlive && r.code === 0) return;
+            if (h?.computeUp && h.agentAlive && mapped) return;
             if (!runningPid(p, "nova-compute")) throw new DaemonFailed("nova-compute", "the process exited", logFile(p, "nova-compute"));
             if (i > 60) throw new DaemonFailed("nova-compute", `compute up ${h?.computeUp}, macvtap agent alive ${h?.agentAlive} after ${i} tries`, logFile(p, "nova-compute"));
             await new Promise((r) => setTimeout(r, 3000));
