@@ -16,6 +16,7 @@ import { ensureVenv, lockKey, LOCK_FILE, venvDir } from "./venv";
 import { Log, Step, manage, stepper, venvEnv } from "./steps";
 import { restoreOrMigrate } from "./databases";
 import { Quotas, quotaTable } from "./quotas";
+import { keepRegistriesReachable } from "./host-routes";
 
 export interface CloudInfo {
     paths: CloudPaths;
@@ -65,9 +66,15 @@ async function hostNetwork(): Promise<void> {
     // macvtap's physnet1 needs an interface that exists; no dummy module here, so a bridge with nothing on it.
     if ((await run(["ip", "link", "show", PHYS_BRIDGE], { allowFail: true })).code !== 0) await run(["ip", "link", "add", PHYS_BRIDGE, "type", "bridge"]);
     await run(["ip", "link", "set", PHYS_BRIDGE, "up"]);
-    // Nothing addressed to the external network may leave this machine.
+    // Nothing addressed to the external network may leave this machine, except the registries.
+    const kept = await keepRegistriesReachable(EXTERNAL.cidr);
+    fs.mkdirSync(path.dirname(keptRoutesFile()), { recursive: true });
+    fs.writeFileSync(keptRoutesFile(), JSON.stringify(kept) + "\n");
     await run(["ip", "route", "replace", "unreachable", EXTERNAL.cidr]);
 }
+
+/** The registry host routes `up` added (kept beside the state, read back by `down`). */
+const keptRoutesFile = () => path.join(cloudPaths().state, "registry-routes.json");
 
 /** An RPC-only daemon counts as started once it has stayed up this long (a bad config kills it sooner). */
 const RPC_SETTLE_MS = 8000;
@@ -201,6 +208,8 @@ export async function cloudDown(log: Log): Promise<void> {
     const names = daemonSpecs(p, "/nonexistent").map((d) => d.name).reverse();
     for (const name of names) if (await stopDaemon(p, name)) log(`stopped ${name}`);
     await run(["ip", "route", "del", "unreachable", EXTERNAL.cidr], { allowFail: true });
+    const kept: string[] = fs.existsSync(keptRoutesFile()) ? JSON.parse(fs.readFileSync(keptRoutesFile(), "utf8")) : [];
+    for (const a of kept) await run(["ip", "route", "del", `${a}/32`], { allowFail: true });
     await run(["ip", "link", "del", PHYS_BRIDGE], { allowFail: true });
     fs.rmSync(p.state, { recursive: true, force: true });
     log(`removed ${p.state}`);
