@@ -52,7 +52,10 @@ export function peersFor(guests: FrrFacts[], bridges: readonly BridgeSpec[]): Pe
         for (const ip of f.neighbors) {
             if (peers.some((p) => p.ip === ip)) continue;
             const bridge = bridges.find((b) => cidrContains(b.subnet.cidr, ip));
-            if (!bridge) throw new Error(`BGP neighbor ${ip} is on none of the harness's bridges (${bridges.map((b) => b.subnet.cidr).join(", ")})`);
+            if (!bridge)
+                throw new Error(
+                    `BGP neighbor ${ip} is on none of the harness's bridges (${bridges.map((b) => b.subnet.cidr).join(", ")})`,
+                );
             peers.push({
                 name: `${PEER_PREFIX}${peers.length}`,
                 bridge,
@@ -87,21 +90,63 @@ export function startPeers(peers: PeerSpec[]): string[] {
         throw new Error(`the peer FRR needs the router image ${image}: build it with images/build.sh (npm test does)`);
     }
     for (const b of new Set(peers.map((p) => p.bridge))) {
-        execFileSync("docker", ["network", "create", "-d", "bridge", "--subnet", b.subnet.cidr, "--gateway", b.hostIp,
-            "-o", `com.docker.network.bridge.name=${b.name}`, "-o", "com.docker.network.bridge.enable_ip_masquerade=false",
-            "-o", `com.docker.network.driver.mtu=${b.subnet.mtu}`, b.name], { stdio: "ignore" });
+        execFileSync(
+            "docker",
+            [
+                "network",
+                "create",
+                "-d",
+                "bridge",
+                "--subnet",
+                b.subnet.cidr,
+                "--gateway",
+                b.hostIp,
+                "-o",
+                `com.docker.network.bridge.name=${b.name}`,
+                "-o",
+                "com.docker.network.bridge.enable_ip_masquerade=false",
+                "-o",
+                `com.docker.network.driver.mtu=${b.subnet.mtu}`,
+                b.name,
+            ],
+            { stdio: "ignore" },
+        );
         made.push(`network:${b.name}`);
     }
     for (const p of peers) {
         const env = Object.entries(p.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-        execFileSync("docker", ["run", "-d", "--name", p.name, "--network", p.bridge.name, "--ip", p.ip, "--cap-drop", "ALL",
-            "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW", "--cap-add", "SYS_ADMIN", ...env, image], { stdio: "ignore" });
+        execFileSync(
+            "docker",
+            [
+                "run",
+                "-d",
+                "--name",
+                p.name,
+                "--network",
+                p.bridge.name,
+                "--ip",
+                p.ip,
+                "--cap-drop",
+                "ALL",
+                "--cap-add",
+                "NET_ADMIN",
+                "--cap-add",
+                "NET_RAW",
+                "--cap-add",
+                "SYS_ADMIN",
+                ...env,
+                image,
+            ],
+            { stdio: "ignore" },
+        );
         made.push(`container:${p.name}`);
     }
     return made;
 }
 
 export function stopPeers(made: string[]): void {
-    for (const m of made.filter((x) => x.startsWith("container:"))) spawnSync("docker", ["rm", "-f", m.slice("container:".length)], { stdio: "ignore" });
-    for (const m of made.filter((x) => x.startsWith("network:"))) spawnSync("docker", ["network", "rm", m.slice("network:".length)], { stdio: "ignore" });
+    for (const m of made.filter((x) => x.startsWith("container:")))
+        spawnSync("docker", ["rm", "-f", m.slice("container:".length)], { stdio: "ignore" });
+    for (const m of made.filter((x) => x.startsWith("network:")))
+        spawnSync("docker", ["network", "rm", m.slice("network:".length)], { stdio: "ignore" });
 }

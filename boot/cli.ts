@@ -40,12 +40,16 @@ export function parseBootArgs(argv: string[], isStack: (name: string, configDir?
     if (words.length === 1 && words[0] === "down") return { ...a, down: true };
     if (words.length === 1 && words[0] === "image") return { ...a, image: true };
     for (const w of words) (isStack(w, a.configDir) ? a.stacks : a.vms).push(w);
-    if (a.stacks.length === 0 || a.vms.length === 0) throw new Error("usage: npm run boot -- <stack>... <vm>... [--config-dir DIR], e.g. npm run boot -- k8s-dev swarm-dev swarm-manager-1 swarm-worker-1");
+    if (a.stacks.length === 0 || a.vms.length === 0)
+        throw new Error(
+            "usage: npm run boot -- <stack>... <vm>... [--config-dir DIR], e.g. npm run boot -- k8s-dev swarm-dev swarm-manager-1 swarm-worker-1",
+        );
     return a;
 }
 
 const stackDir = (configDir?: string) => configDir ?? path.join(PROJECT_DIR, "stacks");
-const isStack = (name: string, configDir?: string) => fs.existsSync(path.join(stackDir(configDir), `Pulumi.${name}.yaml`));
+const isStack = (name: string, configDir?: string) =>
+    fs.existsSync(path.join(stackDir(configDir), `Pulumi.${name}.yaml`));
 
 export function summary(report: BootReport): string {
     const failed = report.results.filter((r) => r.verdict === "fail");
@@ -77,7 +81,14 @@ async function main(): Promise<number> {
         const copy = copyStackFiles(stackDir(args.configDir), ensureKey());
         let report: BootReport | undefined;
         try {
-            report = await boot({ stacks: args.stacks, vms: args.vms, configDir: copy.dir, overrides: copy.overrides, reboot: args.reboot, log });
+            report = await boot({
+                stacks: args.stacks,
+                vms: args.vms,
+                configDir: copy.dir,
+                overrides: copy.overrides,
+                reboot: args.reboot,
+                log,
+            });
         } finally {
             fs.rmSync(copy.dir, { recursive: true, force: true });
             if (!args.keep || !report) hostDown(() => undefined);

@@ -34,7 +34,11 @@ function iniSections(text: string): { section: string; entries: [string, string]
         if (!line || line.startsWith("#") || line.startsWith(";")) continue;
         const head = /^\[(.+)\]$/.exec(line);
         if (head) out.push({ section: head[1], entries: [] });
-        else if (out.length > 0 && line.includes("=")) out[out.length - 1].entries.push([line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]);
+        else if (out.length > 0 && line.includes("="))
+            out[out.length - 1].entries.push([
+                line.slice(0, line.indexOf("=")).trim(),
+                line.slice(line.indexOf("=") + 1).trim(),
+            ]);
     }
     return out;
 }
@@ -48,22 +52,48 @@ export function expectations(vm: VmSpec, addresses: Map<string, string>): Expect
         .filter((f) => f.path.endsWith(".link"))
         .map((f) => {
             const s = iniSections(f.content ?? "");
-            return { mac: String(value(s.find((x) => x.section === "Match"), "MACAddress")).toLowerCase(), name: String(value(s.find((x) => x.section === "Link"), "Name")) };
+            return {
+                mac: String(
+                    value(
+                        s.find((x) => x.section === "Match"),
+                        "MACAddress",
+                    ),
+                ).toLowerCase(),
+                name: String(
+                    value(
+                        s.find((x) => x.section === "Link"),
+                        "Name",
+                    ),
+                ),
+            };
         });
-    const nameOf = (mac: string, index: number) => pinned.find((p) => p.mac === mac.toLowerCase())?.name ?? `eth${index}`;
+    const nameOf = (mac: string, index: number) =>
+        pinned.find((p) => p.mac === mac.toLowerCase())?.name ?? `eth${index}`;
     const routes = files
         .filter((f) => f.path.endsWith(".network"))
         .flatMap((f) => {
             const s = iniSections(f.content ?? "");
-            const mac = value(s.find((x) => x.section === "Match"), "MACAddress")?.toLowerCase();
+            const mac = value(
+                s.find((x) => x.section === "Match"),
+                "MACAddress",
+            )?.toLowerCase();
             const nic = vm.nics.find((n) => n.mac === mac);
             const dev = nic ? nameOf(nic.mac, nic.index) : "?";
-            return s.filter((x) => x.section === "Route").map((r) => ({ destination: String(value(r, "Destination")), gateway: String(value(r, "Gateway")), dev }));
+            return s
+                .filter((x) => x.section === "Route")
+                .map((r) => ({
+                    destination: String(value(r, "Destination")),
+                    gateway: String(value(r, "Gateway")),
+                    dev,
+                }));
         });
     const pinnedPackages: Record<string, string> = {};
-    for (const p of doc.packages ?? []) if (Array.isArray(p) && p.length === 2) pinnedPackages[String(p[0])] = String(p[1]);
+    for (const p of doc.packages ?? [])
+        if (Array.isArray(p) && p.length === 2) pinnedPackages[String(p[0])] = String(p[1]);
     const runcmd: unknown[] = doc.runcmd ?? [];
-    const held = runcmd.filter((c): c is string[] => Array.isArray(c) && c[0] === "apt-mark" && c[1] === "hold").flatMap((c) => c.slice(2));
+    const held = runcmd
+        .filter((c): c is string[] => Array.isArray(c) && c[0] === "apt-mark" && c[1] === "hold")
+        .flatMap((c) => c.slice(2));
     const sysctls: Record<string, string> = {};
     for (const f of files.filter((x) => x.path.startsWith("/etc/sysctl.d/"))) {
         for (const line of (f.content ?? "").split("\n")) {

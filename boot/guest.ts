@@ -32,7 +32,13 @@ export interface Guest {
     host: string;
 }
 
-export function prepareGuest(vm: VmSpec, exp: Expectations, taps: TapSpec[], image: GuestImage, aptProxy: string): Guest {
+export function prepareGuest(
+    vm: VmSpec,
+    exp: Expectations,
+    taps: TapSpec[],
+    image: GuestImage,
+    aptProxy: string,
+): Guest {
     const files = guestFiles(RUN_DIR, vm.resource);
     createOverlay(image, files);
     writeSeedImage(files.dir, seedFiles(vm, aptProxy));
@@ -43,7 +49,8 @@ export function start(g: Guest, image: GuestImage): void {
     recordPid(startQemu(image, g.files, g.taps));
 }
 
-export const run = (g: Guest, script: string, opts: { stdin?: string; timeoutMs?: number } = {}) => ssh(LOGIN_USER, g.host, script, opts);
+export const run = (g: Guest, script: string, opts: { stdin?: string; timeoutMs?: number } = {}) =>
+    ssh(LOGIN_USER, g.host, script, opts);
 
 export async function waitSsh(g: Guest): Promise<void> {
     await waitFor(LOGIN_USER, g.host, "true", TIMEOUTS.sshMs, `${g.vm.resource}: ssh on ${g.host}`);
@@ -51,7 +58,13 @@ export async function waitSsh(g: Guest): Promise<void> {
 
 /** cloud-init writes result.json when its last stage ends (the leads found it reliable). */
 export async function waitCloudInit(g: Guest): Promise<void> {
-    await waitFor(LOGIN_USER, g.host, "test -e /run/cloud-init/result.json", TIMEOUTS.cloudInitMs, `${g.vm.resource}: /run/cloud-init/result.json`);
+    await waitFor(
+        LOGIN_USER,
+        g.host,
+        "test -e /run/cloud-init/result.json",
+        TIMEOUTS.cloudInitMs,
+        `${g.vm.resource}: /run/cloud-init/result.json`,
+    );
 }
 
 /**
@@ -59,12 +72,17 @@ export async function waitCloudInit(g: Guest): Promise<void> {
  * moment it returned: "done" before result.json means it returned early.
  */
 export async function probeStatusWait(g: Guest): Promise<string> {
-    const r = await run(g, "cloud-init status --wait >/dev/null 2>&1; rc=$?; if test -e /run/cloud-init/result.json; then echo \"rc=$rc result.json present\"; else echo \"rc=$rc result.json ABSENT\"; fi", { timeoutMs: TIMEOUTS.cloudInitMs });
+    const r = await run(
+        g,
+        'cloud-init status --wait >/dev/null 2>&1; rc=$?; if test -e /run/cloud-init/result.json; then echo "rc=$rc result.json present"; else echo "rc=$rc result.json ABSENT"; fi',
+        { timeoutMs: TIMEOUTS.cloudInitMs },
+    );
     return (r.stdout.trim() || r.stderr.trim()).split("\n").pop() ?? "";
 }
 
 /** cloud-init's per-instance semaphores with their times: unchanged across a reboot means nothing first-boot ran again. */
-export const SEMAPHORES_SCRIPT = "sudo cat /var/lib/cloud/data/instance-id; sudo sh -c 'cd /var/lib/cloud/instance/sem && for f in *; do echo \"$f $(stat -c %Y \"$f\")\"; done'";
+export const SEMAPHORES_SCRIPT =
+    'sudo cat /var/lib/cloud/data/instance-id; sudo sh -c \'cd /var/lib/cloud/instance/sem && for f in *; do echo "$f $(stat -c %Y "$f")"; done\'';
 
 export async function reboot(g: Guest): Promise<void> {
     await run(g, "sudo systemctl reboot", { timeoutMs: 15000 });
@@ -82,14 +100,23 @@ export async function reboot(g: Guest): Promise<void> {
 export async function keepEvidence(g: Guest): Promise<string> {
     const dir = path.join(FAILURE_DIR, `${new Date().toISOString().replace(/[:.]/g, "-")}-${g.vm.resource}`);
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of fs.readdirSync(g.files.dir).filter((n) => n.startsWith("serial.log"))) fs.copyFileSync(path.join(g.files.dir, f), path.join(dir, f));
+    for (const f of fs.readdirSync(g.files.dir).filter((n) => n.startsWith("serial.log")))
+        fs.copyFileSync(path.join(g.files.dir, f), path.join(dir, f));
     fs.writeFileSync(path.join(dir, "user-data"), g.vm.userData);
-    const r = await run(g, "sudo cloud-init collect-logs -t /tmp/cloud-init-logs.tar.gz >/dev/null 2>&1 && sudo chmod 644 /tmp/cloud-init-logs.tar.gz", { timeoutMs: 120000 });
+    const r = await run(
+        g,
+        "sudo cloud-init collect-logs -t /tmp/cloud-init-logs.tar.gz >/dev/null 2>&1 && sudo chmod 644 /tmp/cloud-init-logs.tar.gz",
+        { timeoutMs: 120000 },
+    );
     if (r.code === 0) {
         try {
             const args = sshArgs(LOGIN_USER, g.host);
             const target = args.pop()!;
-            execFileSync("scp", [...args, `${target}:/tmp/cloud-init-logs.tar.gz`, path.join(dir, "cloud-init-logs.tar.gz")], { stdio: "ignore", timeout: 60000 });
+            execFileSync(
+                "scp",
+                [...args, `${target}:/tmp/cloud-init-logs.tar.gz`, path.join(dir, "cloud-init-logs.tar.gz")],
+                { stdio: "ignore", timeout: 60000 },
+            );
         } catch {
             fs.writeFileSync(path.join(dir, "collect-logs.txt"), "scp of collect-logs failed\n");
         }

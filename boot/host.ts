@@ -6,12 +6,22 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { stopPeers } from "./bgp-peer";
-import { APT_PROXY_PORT, BridgeSpec, DOCKER_USER_RULE, dnsmasqArgs, LINK_PREFIX, NFT_TABLE, nftRuleset, TapSpec } from "./network";
+import {
+    APT_PROXY_PORT,
+    BridgeSpec,
+    DOCKER_USER_RULE,
+    dnsmasqArgs,
+    LINK_PREFIX,
+    NFT_TABLE,
+    nftRuleset,
+    TapSpec,
+} from "./network";
 
 export const RUN_DIR = process.env.HVNF_BOOT_RUN ?? path.join(os.homedir(), ".cache", "hybrid-vnf", "boot-run");
 export const APT_CACHE_DIR = path.join(os.homedir(), ".cache", "hybrid-vnf", "apt-cacher-ng");
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+const run = (cmd: string, args: string[]) =>
+    execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
 const tryRun = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 
 export interface HostState {
@@ -97,7 +107,11 @@ export function hostUp(bridges: BridgeSpec[], taps: TapSpec[]): void {
         saveState(state);
         run("ip", ["link", "set", t.name, "master", t.bridge, "mtu", "1500", "up"]);
     }
-    const files = { pid: path.join(RUN_DIR, "dnsmasq.pid"), log: path.join(RUN_DIR, "dnsmasq.log"), leases: path.join(RUN_DIR, "dnsmasq.leases") };
+    const files = {
+        pid: path.join(RUN_DIR, "dnsmasq.pid"),
+        log: path.join(RUN_DIR, "dnsmasq.log"),
+        leases: path.join(RUN_DIR, "dnsmasq.leases"),
+    };
     run("dnsmasq", dnsmasqArgs(bridges, taps, files));
     state.pids.push(readPid(files.pid, "dnsmasq"));
     saveState(state);
@@ -105,7 +119,13 @@ export function hostUp(bridges: BridgeSpec[], taps: TapSpec[]): void {
     fs.mkdirSync(path.join(RUN_DIR, "acng-log"), { recursive: true });
     const conf = path.join(RUN_DIR, "acng");
     fs.mkdirSync(conf, { recursive: true });
-    fs.writeFileSync(path.join(conf, "acng.conf"), aptCacherConfig(bridges.map((b) => b.hostIp), RUN_DIR));
+    fs.writeFileSync(
+        path.join(conf, "acng.conf"),
+        aptCacherConfig(
+            bridges.map((b) => b.hostIp),
+            RUN_DIR,
+        ),
+    );
     run("apt-cacher-ng", ["-c", conf, "ForeGround=0"]);
     state.pids.push(readPid(path.join(RUN_DIR, "acng.pid"), "apt-cacher-ng"));
     saveState(state);
@@ -139,8 +159,12 @@ export function hostDown(log: (s: string) => void): void {
         log(`down: stopped pid ${pid}`);
     }
     // Our links by state, and any leftover of a crashed run by our prefix.
-    const leftovers = run("ip", ["-o", "link", "show"]).split("\n").map((l) => l.split(": ")[1]?.split("@")[0]).filter((n) => n?.startsWith(LINK_PREFIX));
-    for (const link of new Set([...state.links, ...leftovers])) if (tryRun("ip", ["link", "del", link])) log(`down: removed ${link}`);
+    const leftovers = run("ip", ["-o", "link", "show"])
+        .split("\n")
+        .map((l) => l.split(": ")[1]?.split("@")[0])
+        .filter((n) => n?.startsWith(LINK_PREFIX));
+    for (const link of new Set([...state.links, ...leftovers]))
+        if (tryRun("ip", ["link", "del", link])) log(`down: removed ${link}`);
     if (tryRun("nft", ["list", "table", "inet", NFT_TABLE])) run("nft", ["delete", "table", "inet", NFT_TABLE]);
     while (tryRun("iptables", ["-D", "DOCKER-USER", ...DOCKER_USER_RULE]));
     fs.rmSync(RUN_DIR, { recursive: true, force: true });

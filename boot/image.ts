@@ -17,8 +17,27 @@ export const MIRRORS = [
 /** config_space package_config classes of a bookworm genericcloud amd64 image, by where each comes from. */
 export const GENERICCLOUD_PACKAGES: Record<string, string[]> = {
     // bookworm/package_config/SYSTEM_BOOT (libnss-resolve is removed there for bookworm).
-    SYSTEM_BOOT: ["sudo", "libpam-systemd", "systemd-resolved", "libnss-myhostname", "netplan.io", "polkitd", "unattended-upgrades",
-        "apparmor", "zstd", "apt-utils", "init", "iptables", "iputils-ping", "less", "nano", "netbase", "vim-tiny", "whiptail", "chrony"],
+    SYSTEM_BOOT: [
+        "sudo",
+        "libpam-systemd",
+        "systemd-resolved",
+        "libnss-myhostname",
+        "netplan.io",
+        "polkitd",
+        "unattended-upgrades",
+        "apparmor",
+        "zstd",
+        "apt-utils",
+        "init",
+        "iptables",
+        "iputils-ping",
+        "less",
+        "nano",
+        "netbase",
+        "vim-tiny",
+        "whiptail",
+        "chrony",
+    ],
     // bookworm/package_config/CLOUD and package_config/CLOUD.
     CLOUD: ["openssh-server", "ssh-import-id", "cloud-initramfs-growroot", "cloud-guest-utils", "dbus"],
     // package_config/GENERIC, without ifenslave and vlan: ifenslave Depends on ifupdown, and with
@@ -62,7 +81,9 @@ export const CUSTOMIZE_HOOKS = [
 
 /** The key of an image: the recipe and the candidate version of every package it names (as apt sees them now). */
 export function imageKey(recipe: string, versions: Record<string, string>): string {
-    const lines = Object.keys(versions).sort().map((p) => `${p}=${versions[p]}`);
+    const lines = Object.keys(versions)
+        .sort()
+        .map((p) => `${p}=${versions[p]}`);
     return crypto.createHash("sha256").update(recipe).update(lines.join("\n")).digest("hex").slice(0, 16);
 }
 
@@ -77,7 +98,10 @@ export function candidateVersions(policyOutput: string, packages: readonly strin
         if (cand && current) out[current] = cand[1];
     }
     const missing = packages.filter((p) => !out[p] || out[p] === "(none)");
-    if (missing.length > 0) throw new Error(`apt has no candidate for ${missing.join(", ")}: run apt-get update with Debian bookworm sources`);
+    if (missing.length > 0)
+        throw new Error(
+            `apt has no candidate for ${missing.join(", ")}: run apt-get update with Debian bookworm sources`,
+        );
     return out;
 }
 
@@ -107,7 +131,13 @@ export function currentImageKey(): string {
 }
 
 function imageAt(dir: string, key: string): GuestImage {
-    return { dir, key, disk: path.join(dir, "disk.raw"), kernel: path.join(dir, "vmlinuz"), initrd: path.join(dir, "initrd.img") };
+    return {
+        dir,
+        key,
+        disk: path.join(dir, "disk.raw"),
+        kernel: path.join(dir, "vmlinuz"),
+        initrd: path.join(dir, "initrd.img"),
+    };
 }
 
 /** The cached image for today's package versions, built first if missing. */
@@ -136,19 +166,28 @@ function buildImage(image: GuestImage, log: (s: string) => void): void {
     execFileSync("mmdebstrap", mmdebstrapArgs(tree), { stdio: ["ignore", "ignore", "inherit"] });
     const boot = path.join(tree, "boot");
     const pick = (prefix: string) => {
-        const f = fs.readdirSync(boot).filter((n) => n.startsWith(prefix)).sort().pop();
+        const f = fs
+            .readdirSync(boot)
+            .filter((n) => n.startsWith(prefix))
+            .sort()
+            .pop();
         if (!f) throw new Error(`image: no ${prefix}* in ${boot}`);
         return path.join(boot, f);
     };
     fs.copyFileSync(pick("vmlinuz-"), image.kernel);
     fs.copyFileSync(pick("initrd.img-"), image.initrd);
-    fs.writeFileSync(path.join(dir, "packages.txt"), execFileSync("chroot", [tree, "dpkg-query", "-W"], { encoding: "utf8" }));
+    fs.writeFileSync(
+        path.join(dir, "packages.txt"),
+        execFileSync("chroot", [tree, "dpkg-query", "-W"], { encoding: "utf8" }),
+    );
     // One partition at 1 MiB holding the tree, written by mke2fs -d: no loop device, no mount.
     const partMiB = DISK_SIZE_MIB - 1;
     const partFile = path.join(dir, "part.ext4");
     execFileSync("mke2fs", ["-q", "-t", "ext4", "-L", "cloudimg-rootfs", "-d", tree, partFile, `${partMiB}M`]);
     execFileSync("truncate", ["-s", `${DISK_SIZE_MIB}M`, image.disk]);
-    execFileSync("sfdisk", ["-q", image.disk], { input: `label: dos\nstart=${PART_START_SECTOR}, type=83, bootable\n` });
+    execFileSync("sfdisk", ["-q", image.disk], {
+        input: `label: dos\nstart=${PART_START_SECTOR}, type=83, bootable\n`,
+    });
     execFileSync("dd", [`if=${partFile}`, `of=${image.disk}`, "bs=1M", "seek=1", "conv=notrunc,sparse", "status=none"]);
     fs.rmSync(partFile);
     fs.rmSync(tree, { recursive: true, force: true });

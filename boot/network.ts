@@ -30,13 +30,26 @@ export function bridgesFor(vms: readonly VmSpec[]): BridgeSpec[] {
     return [...subnets.values()]
         .sort((a, b) => a.cidr.localeCompare(b.cidr))
         .map((subnet, i) => {
-            if (!subnet.gateway) throw new Error(`subnet ${subnet.name} (${subnet.cidr}) has no gateway: the harness needs one for the host's address`);
-            return { name: `${LINK_PREFIX}-net${i}`, subnet, hostIp: subnet.gateway, prefixLength: Number(subnet.cidr.split("/")[1]) };
+            if (!subnet.gateway)
+                throw new Error(
+                    `subnet ${subnet.name} (${subnet.cidr}) has no gateway: the harness needs one for the host's address`,
+                );
+            return {
+                name: `${LINK_PREFIX}-net${i}`,
+                subnet,
+                hostIp: subnet.gateway,
+                prefixLength: Number(subnet.cidr.split("/")[1]),
+            };
         });
 }
 
 /** Tap names fit IFNAMSIZ: hvb-vm<vm index>-<nic index>. */
-export function tapsFor(vmIndex: number, vm: VmSpec, bridges: readonly BridgeSpec[], addresses: Map<string, string>): TapSpec[] {
+export function tapsFor(
+    vmIndex: number,
+    vm: VmSpec,
+    bridges: readonly BridgeSpec[],
+    addresses: Map<string, string>,
+): TapSpec[] {
     return vm.nics.map((nic) => {
         const bridge = bridges.find((b) => b.subnet.cidr === nic.subnet.cidr);
         const ip = addresses.get(nic.mac);
@@ -51,9 +64,24 @@ function netmask(prefix: number): string {
 }
 
 /** dnsmasq as DHCP only (port=0: no DNS), bound to the bridges, static leases only. */
-export function dnsmasqArgs(bridges: readonly BridgeSpec[], taps: readonly TapSpec[], files: { pid: string; log: string; leases: string }): string[] {
-    const args = ["--conf-file=/dev/null", "--port=0", "--bind-interfaces", "--except-interface=lo", "--no-hosts", "--no-resolv", "--dhcp-authoritative",
-        `--pid-file=${files.pid}`, `--log-facility=${files.log}`, "--log-dhcp", `--dhcp-leasefile=${files.leases}`];
+export function dnsmasqArgs(
+    bridges: readonly BridgeSpec[],
+    taps: readonly TapSpec[],
+    files: { pid: string; log: string; leases: string },
+): string[] {
+    const args = [
+        "--conf-file=/dev/null",
+        "--port=0",
+        "--bind-interfaces",
+        "--except-interface=lo",
+        "--no-hosts",
+        "--no-resolv",
+        "--dhcp-authoritative",
+        `--pid-file=${files.pid}`,
+        `--log-facility=${files.log}`,
+        "--log-dhcp",
+        `--dhcp-leasefile=${files.leases}`,
+    ];
     for (const b of bridges) {
         const tag = b.name.replace(/-/g, "");
         const network = b.subnet.cidr.split("/")[0];
@@ -61,7 +89,10 @@ export function dnsmasqArgs(bridges: readonly BridgeSpec[], taps: readonly TapSp
         args.push(`--dhcp-option=tag:${tag},option:mtu,${b.subnet.mtu}`);
         if (b.subnet.hostRoutes.length > 0) {
             // RFC 3442: a client given classless routes ignores the router option, so the default goes in too (Neutron does the same).
-            const routes = [...b.subnet.hostRoutes.map((r) => `${r.destination},${r.nextHop}`), `0.0.0.0/0,${b.hostIp}`];
+            const routes = [
+                ...b.subnet.hostRoutes.map((r) => `${r.destination},${r.nextHop}`),
+                `0.0.0.0/0,${b.hostIp}`,
+            ];
             args.push(`--dhcp-option=tag:${tag},option:classless-static-route,${routes.join(",")}`);
         }
         args.push(`--dhcp-option=tag:${tag},option:router,${b.hostIp}`);

@@ -22,29 +22,56 @@ export interface GuestFiles {
 
 export function guestFiles(runDir: string, resource: string): GuestFiles {
     const dir = path.join(runDir, "guests", resource);
-    return { dir, overlay: path.join(dir, "disk.qcow2"), seed: path.join(dir, "seed.img"), serial: path.join(dir, "serial.log"), pid: path.join(dir, "qemu.pid") };
+    return {
+        dir,
+        overlay: path.join(dir, "disk.qcow2"),
+        seed: path.join(dir, "seed.img"),
+        serial: path.join(dir, "serial.log"),
+        pid: path.join(dir, "qemu.pid"),
+    };
 }
 
 export function qemuArgs(image: GuestImage, files: GuestFiles, taps: readonly TapSpec[]): string[] {
-    const nics = taps.flatMap((t, i) => ["-netdev", `tap,id=n${i},ifname=${t.name},script=no,downscript=no`, "-device", `virtio-net-pci,netdev=n${i},mac=${t.mac}`]);
+    const nics = taps.flatMap((t, i) => [
+        "-netdev",
+        `tap,id=n${i},ifname=${t.name},script=no,downscript=no`,
+        "-device",
+        `virtio-net-pci,netdev=n${i},mac=${t.mac}`,
+    ]);
     return [
-        "-name", path.basename(files.dir),
-        "-machine", "q35",
-        "-accel", `tcg,thread=multi,tb-size=${TB_SIZE_MIB}`,
-        "-cpu", "max",
-        "-m", String(GUEST_MEMORY_MIB),
-        "-smp", String(GUEST_CPUS),
-        "-kernel", image.kernel,
-        "-initrd", image.initrd,
-        "-append", KERNEL_CMDLINE,
-        "-drive", `file=${files.overlay},if=virtio,format=qcow2`,
-        "-drive", `file=${files.seed},if=virtio,format=raw,readonly=on`,
+        "-name",
+        path.basename(files.dir),
+        "-machine",
+        "q35",
+        "-accel",
+        `tcg,thread=multi,tb-size=${TB_SIZE_MIB}`,
+        "-cpu",
+        "max",
+        "-m",
+        String(GUEST_MEMORY_MIB),
+        "-smp",
+        String(GUEST_CPUS),
+        "-kernel",
+        image.kernel,
+        "-initrd",
+        image.initrd,
+        "-append",
+        KERNEL_CMDLINE,
+        "-drive",
+        `file=${files.overlay},if=virtio,format=qcow2`,
+        "-drive",
+        `file=${files.seed},if=virtio,format=raw,readonly=on`,
         ...nics,
-        "-display", "none",
-        "-vga", "none",
-        "-monitor", "none",
-        "-serial", `file:${files.serial}`,
-        "-pidfile", files.pid,
+        "-display",
+        "none",
+        "-vga",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        `file:${files.serial}`,
+        "-pidfile",
+        files.pid,
         "-daemonize",
     ];
 }

@@ -8,7 +8,18 @@ import { hostDown, hostUp, recordDocker } from "./host";
 import { frrFacts, peersFor, startPeers } from "./bgp-peer";
 import { APT_PROXY_PORT, bridgesFor, tapsFor } from "./network";
 import { planVms } from "./plan-vms";
-import { Guest, keepEvidence, prepareGuest, probeStatusWait, reboot, run, SEMAPHORES_SCRIPT, start, waitCloudInit, waitSsh } from "./guest";
+import {
+    Guest,
+    keepEvidence,
+    prepareGuest,
+    probeStatusWait,
+    reboot,
+    run,
+    SEMAPHORES_SCRIPT,
+    start,
+    waitCloudInit,
+    waitSsh,
+} from "./guest";
 import { formSwarm, removeNode, swarmMembership, swarmNodeOf } from "./swarm";
 import { assignAddresses } from "./vm-spec";
 import { execFileSync } from "child_process";
@@ -42,7 +53,12 @@ export interface BootReport {
     evidenceDirs: string[];
 }
 
-export async function timed<T>(report: BootReport, log: (s: string) => void, phase: string, f: () => Promise<T> | T): Promise<T> {
+export async function timed<T>(
+    report: BootReport,
+    log: (s: string) => void,
+    phase: string,
+    f: () => Promise<T> | T,
+): Promise<T> {
     const t0 = Date.now();
     log(`[phase] ${phase} ...`);
     try {
@@ -61,7 +77,11 @@ async function runCheck(g: Guest, c: Check): Promise<Judgement> {
 
 function hostRun(script: string): { code: number | null; stdout: string; stderr: string } {
     try {
-        return { code: 0, stdout: execFileSync("sh", ["-c", script], { encoding: "utf8", timeout: 30000 }), stderr: "" };
+        return {
+            code: 0,
+            stdout: execFileSync("sh", ["-c", script], { encoding: "utf8", timeout: 30000 }),
+            stderr: "",
+        };
     } catch (e: any) {
         return { code: e.status ?? 1, stdout: String(e.stdout ?? ""), stderr: String(e.stderr ?? e.message) };
     }
@@ -75,7 +95,8 @@ export async function boot(o: BootOptions): Promise<BootReport> {
     } catch (e) {
         // A phase that gave up (a timeout, a crash) keeps what the guests can still tell.
         for (const g of guests) report.evidenceDirs.push(await keepEvidence(g));
-        if (report.evidenceDirs.length > 0) (e as Error).message += `; kept serial logs and cloud-init logs in ${report.evidenceDirs.join(", ")}`;
+        if (report.evidenceDirs.length > 0)
+            (e as Error).message += `; kept serial logs and cloud-init logs in ${report.evidenceDirs.join(", ")}`;
         throw e;
     }
 }
@@ -99,14 +120,22 @@ async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): 
         await timed(report, o.log, "BGP peers (router image on the bridges)", () => {
             const peers = peersFor(frrGuests.map(frrFacts), bridges);
             recordDocker(startPeers(peers));
-            for (const p of peers) o.log(`  peer ${p.name} ${p.ip} on ${p.bridge.name}: AS ${p.env.BGP_ASN}, announces ${p.env.BGP_ANNOUNCE}`);
+            for (const p of peers)
+                o.log(
+                    `  peer ${p.name} ${p.ip} on ${p.bridge.name}: AS ${p.env.BGP_ASN}, announces ${p.env.BGP_ANNOUNCE}`,
+                );
         });
     }
-    guests.push(...vms.map((vm, i) => {
-        const proxy = `http://${bridges.find((b) => b.name === guestsTaps[i][0].bridge)!.hostIp}:${APT_PROXY_PORT}`;
-        return prepareGuest(vm, expectations(vm, addresses), guestsTaps[i], image, proxy);
-    }));
-    for (const g of guests) o.log(`  ${g.vm.resource} (${g.vm.kind}${g.vm.bgp ? ", bgp" : ""}): instance-id ${g.vm.instanceId}, ${g.taps.map((t) => `${t.name} ${t.mac} ${t.ip}`).join(", ")}`);
+    guests.push(
+        ...vms.map((vm, i) => {
+            const proxy = `http://${bridges.find((b) => b.name === guestsTaps[i][0].bridge)!.hostIp}:${APT_PROXY_PORT}`;
+            return prepareGuest(vm, expectations(vm, addresses), guestsTaps[i], image, proxy);
+        }),
+    );
+    for (const g of guests)
+        o.log(
+            `  ${g.vm.resource} (${g.vm.kind}${g.vm.bgp ? ", bgp" : ""}): instance-id ${g.vm.instanceId}, ${g.taps.map((t) => `${t.name} ${t.mac} ${t.ip}`).join(", ")}`,
+        );
     await timed(report, o.log, "boot to ssh", async () => {
         for (const g of guests) start(g, image);
         await Promise.all(guests.map(waitSsh));
@@ -114,10 +143,21 @@ async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): 
     const statusWait = guests.map((g) => probeStatusWait(g));
     await timed(report, o.log, "cloud-init done (result.json)", () => Promise.all(guests.map(waitCloudInit)));
     const probes = await Promise.all(statusWait);
-    guests.forEach((g, i) => record(g.vm.resource, "first boot", "cloud-init status --wait returns after result.json", probes[i].includes("present") ? { verdict: "pass", evidence: probes[i] } : { verdict: "fail", evidence: probes[i] }));
+    guests.forEach((g, i) =>
+        record(
+            g.vm.resource,
+            "first boot",
+            "cloud-init status --wait returns after result.json",
+            probes[i].includes("present")
+                ? { verdict: "pass", evidence: probes[i] }
+                : { verdict: "fail", evidence: probes[i] },
+        ),
+    );
 
     const checkAll = async (phase: CheckResult["phase"]) => {
-        for (const g of guests) for (const c of checksFor({ kind: g.vm.kind, exp: g.exp })) record(g.vm.resource, phase, c.name, await runCheck(g, c));
+        for (const g of guests)
+            for (const c of checksFor({ kind: g.vm.kind, exp: g.exp }))
+                record(g.vm.resource, phase, c.name, await runCheck(g, c));
     };
     await timed(report, o.log, "checks", () => checkAll("first boot"));
 
@@ -125,7 +165,17 @@ async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): 
     const manager = swarmHosts.find((g) => swarmNodeOf(g).role === "manager");
     const joiners = swarmHosts.filter((g) => g !== manager);
     if (manager && joiners.length > 0) {
-        await timed(report, o.log, "swarm formation", async () => record(manager.vm.resource, "first boot", "swarm formed by the stack's commands", await formSwarm(manager, joiners).catch((e: Error) => ({ verdict: "fail" as const, evidence: e.message }))));
+        await timed(report, o.log, "swarm formation", async () =>
+            record(
+                manager.vm.resource,
+                "first boot",
+                "swarm formed by the stack's commands",
+                await formSwarm(manager, joiners).catch((e: Error) => ({
+                    verdict: "fail" as const,
+                    evidence: e.message,
+                })),
+            ),
+        );
     }
     if (o.reboot) {
         const before = await Promise.all(guests.map((g) => run(g, SEMAPHORES_SCRIPT)));
@@ -140,19 +190,43 @@ async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): 
                 const same = before[i].stdout.trim() !== "" && before[i].stdout === after[i].stdout;
                 record(g.vm.resource, "after reboot", "same instance-id, no first-boot step rerun", {
                     verdict: same ? "pass" : "fail",
-                    evidence: same ? `${after[i].stdout.split("\n").length - 1} per-instance semaphores unchanged, instance-id ${after[i].stdout.split("\n")[0]}` : `before ${before[i].stdout.trim()} after ${after[i].stdout.trim()}`,
+                    evidence: same
+                        ? `${after[i].stdout.split("\n").length - 1} per-instance semaphores unchanged, instance-id ${after[i].stdout.split("\n")[0]}`
+                        : `before ${before[i].stdout.trim()} after ${after[i].stdout.trim()}`,
                 });
             });
             await checkAll("after reboot");
-            if (manager && joiners.length > 0) record(manager.vm.resource, "after reboot", "swarm membership", await swarmMembership(manager, swarmHosts));
+            if (manager && joiners.length > 0)
+                record(
+                    manager.vm.resource,
+                    "after reboot",
+                    "swarm membership",
+                    await swarmMembership(manager, swarmHosts),
+                );
         });
     }
-    if (manager && joiners.length > 0 && report.results.some((r) => r.check === "swarm formed by the stack's commands" && r.verdict === "pass")) {
+    if (
+        manager &&
+        joiners.length > 0 &&
+        report.results.some((r) => r.check === "swarm formed by the stack's commands" && r.verdict === "pass")
+    ) {
         const node = joiners[joiners.length - 1];
-        await timed(report, o.log, "swarm node removal", async () => record(node.vm.resource, o.reboot ? "after reboot" : "first boot", "removed node leaves the swarm", await removeNode(manager, node, swarmHosts.filter((g) => g !== node))));
+        await timed(report, o.log, "swarm node removal", async () =>
+            record(
+                node.vm.resource,
+                o.reboot ? "after reboot" : "first boot",
+                "removed node leaves the swarm",
+                await removeNode(
+                    manager,
+                    node,
+                    swarmHosts.filter((g) => g !== node),
+                ),
+            ),
+        );
     }
     for (const g of guests) {
-        if (report.results.some((r) => r.vm === g.vm.resource && r.verdict === "fail")) report.evidenceDirs.push(await keepEvidence(g));
+        if (report.results.some((r) => r.vm === g.vm.resource && r.verdict === "fail"))
+            report.evidenceDirs.push(await keepEvidence(g));
     }
     return report;
 }

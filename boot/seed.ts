@@ -27,7 +27,12 @@ export function metaData(vm: VmSpec): string {
  * (eth<N> in port order with net.ifnames=0), DHCP v4. The MTU is left to DHCP, the thing under test.
  */
 export function networkConfig(vm: VmSpec): string {
-    const config = vm.nics.map((n) => ({ type: "physical", name: `eth${n.index}`, mac_address: n.mac, subnets: [{ type: "dhcp4" }] }));
+    const config = vm.nics.map((n) => ({
+        type: "physical",
+        name: `eth${n.index}`,
+        mac_address: n.mac,
+        subnets: [{ type: "dhcp4" }],
+    }));
     return stringify({ version: 1, config });
 }
 
@@ -37,7 +42,12 @@ export function vendorData(aptProxy: string): string {
 }
 
 export function seedFiles(vm: VmSpec, aptProxy: string): SeedFiles {
-    return { "user-data": vm.userData, "meta-data": metaData(vm), "network-config": networkConfig(vm), "vendor-data": vendorData(aptProxy) };
+    return {
+        "user-data": vm.userData,
+        "meta-data": metaData(vm),
+        "network-config": networkConfig(vm),
+        "vendor-data": vendorData(aptProxy),
+    };
 }
 
 /** A small vfat volume labelled CIDATA, which cloud-init's NoCloud source looks for. */

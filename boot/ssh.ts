@@ -14,12 +14,32 @@ export function ensureKey(): { publicKey: string; privateKey: string } {
         fs.mkdirSync(KEY_DIR, { recursive: true, mode: 0o700 });
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hvnf-boot-harness", "-f", KEY_FILE]);
     }
-    return { publicKey: fs.readFileSync(`${KEY_FILE}.pub`, "utf8").trim(), privateKey: fs.readFileSync(KEY_FILE, "utf8") };
+    return {
+        publicKey: fs.readFileSync(`${KEY_FILE}.pub`, "utf8").trim(),
+        privateKey: fs.readFileSync(KEY_FILE, "utf8"),
+    };
 }
 
 export function sshArgs(user: string, host: string): string[] {
-    return ["-i", KEY_FILE, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-        "-o", "ConnectTimeout=5", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=6", `${user}@${host}`];
+    return [
+        "-i",
+        KEY_FILE,
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "ConnectTimeout=5",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ServerAliveInterval=5",
+        "-o",
+        "ServerAliveCountMax=6",
+        `${user}@${host}`,
+    ];
 }
 
 export interface SshResult {
@@ -28,9 +48,16 @@ export interface SshResult {
     stderr: string;
 }
 
-export function ssh(user: string, host: string, script: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<SshResult> {
+export function ssh(
+    user: string,
+    host: string,
+    script: string,
+    opts: { stdin?: string; timeoutMs?: number } = {},
+): Promise<SshResult> {
     return new Promise((resolve) => {
-        const child = spawn("ssh", [...sshArgs(user, host), "sh -c " + shellQuote(script)], { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn("ssh", [...sshArgs(user, host), "sh -c " + shellQuote(script)], {
+            stdio: ["pipe", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -56,7 +83,13 @@ export function shellQuote(s: string): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `script` exits 0 over SSH; throws with the last answer after `timeoutMs`. */
-export async function waitFor(user: string, host: string, script: string, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+    user: string,
+    host: string,
+    script: string,
+    timeoutMs: number,
+    what: string,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last: SshResult | undefined;
     while (Date.now() < deadline) {
@@ -64,5 +97,7 @@ export async function waitFor(user: string, host: string, script: string, timeou
         if (last.code === 0) return;
         await sleep(3000);
     }
-    throw new Error(`${what}: not within ${timeoutMs / 1000} s (last: exit ${last?.code}, ${(last?.stderr || last?.stdout || "").trim().slice(-300)})`);
+    throw new Error(
+        `${what}: not within ${timeoutMs / 1000} s (last: exit ${last?.code}, ${(last?.stderr || last?.stdout || "").trim().slice(-300)})`,
+    );
 }

@@ -2,7 +2,15 @@
 // swarm-commands.ts), run over ssh with the same command text and stdin as the Commands:
 // init on the first manager, the join token read from it, the join with the token on stdin,
 // and on removal the leave and the forget. Judged by what `docker node ls` says.
-import { forgetNodeCommand, initSwarmCommand, joinSwarmCommand, joinTokenCommand, leaveSwarmCommand, SwarmNode, SwarmRole } from "../stacks/swarm-cluster/swarm-commands";
+import {
+    forgetNodeCommand,
+    initSwarmCommand,
+    joinSwarmCommand,
+    joinTokenCommand,
+    leaveSwarmCommand,
+    SwarmNode,
+    SwarmRole,
+} from "../stacks/swarm-cluster/swarm-commands";
 import { Judgement } from "./checks";
 import { Guest, run } from "./guest";
 
@@ -26,7 +34,8 @@ export const NODE_LIST = "sudo docker node ls --format '{{.Hostname}} {{.Status}
 
 const must = async (g: Guest, what: string, script: string, stdin?: string) => {
     const r = await run(g, script, { stdin, timeoutMs: 10 * 60_000 });
-    if (r.code !== 0) throw new Error(`${what} on ${g.vm.resource} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-400)}`);
+    if (r.code !== 0)
+        throw new Error(`${what} on ${g.vm.resource} exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(-400)}`);
     return r.stdout;
 };
 
@@ -39,12 +48,18 @@ export async function formSwarm(manager: Guest, others: Guest[]): Promise<Judgem
         await must(g, "swarm join", joinSwarmCommand(g.host, manager.host), `${tokens[role]}\n`);
     }
     const r = await run(manager, NODE_LIST);
-    return judgeNodeList(r.stdout, [manager, ...others].map((g) => g.vm.serverName));
+    return judgeNodeList(
+        r.stdout,
+        [manager, ...others].map((g) => g.vm.serverName),
+    );
 }
 
 export async function swarmMembership(manager: Guest, all: Guest[]): Promise<Judgement> {
     const r = await run(manager, NODE_LIST);
-    return judgeNodeList(r.stdout, all.map((g) => g.vm.serverName));
+    return judgeNodeList(
+        r.stdout,
+        all.map((g) => g.vm.serverName),
+    );
 }
 
 /** The Commands' delete steps: the node leaves, then the manager forgets it. */
@@ -55,5 +70,8 @@ export async function removeNode(manager: Guest, node: Guest, remaining: Guest[]
     const state = (await run(node, "sudo docker info --format '{{.Swarm.LocalNodeState}}'")).stdout.trim();
     const list = await swarmMembership(manager, remaining);
     const ok = state === "inactive" && list.verdict === "pass";
-    return { verdict: ok ? "pass" : "fail", evidence: `${n.name} swarm state ${state}; manager lists ${list.evidence}` };
+    return {
+        verdict: ok ? "pass" : "fail",
+        evidence: `${n.name} swarm state ${state}; manager lists ${list.evidence}`,
+    };
 }

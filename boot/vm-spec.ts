@@ -69,7 +69,10 @@ function subnetSpec(s: PlannedWithState): SubnetSpec {
         cidr: s.state.cidr ?? s.inputs.cidr,
         networkId: s.inputs.networkId,
         gateway: s.state.gatewayIp ?? hostAddress(s.inputs.cidr, 1),
-        hostRoutes: (s.inputs.hostRoutes ?? []).map((r: any) => ({ destination: r.destinationCidr, nextHop: r.nextHop })),
+        hostRoutes: (s.inputs.hostRoutes ?? []).map((r: any) => ({
+            destination: r.destinationCidr,
+            nextHop: r.nextHop,
+        })),
         mtu: TENANT_MTU,
     };
 }
@@ -90,23 +93,40 @@ export function vmKind(userData: string): { kind: VmKind; bgp: boolean } {
 export function vmSpec(resources: readonly PlannedWithState[], resource: string): VmSpec {
     const instances = resources.filter((r) => r.type === TYPES.instance);
     const inst = instances.find((r) => r.name === resource);
-    if (!inst) throw new Error(`no Instance ${resource} in the plan; it has: ${instances.map((i) => i.name).join(", ") || "none"}`);
+    if (!inst)
+        throw new Error(
+            `no Instance ${resource} in the plan; it has: ${instances.map((i) => i.name).join(", ") || "none"}`,
+        );
     const sameStack = resources.filter((r) => r.stack === inst.stack);
     const userData = String(inst.inputs.userData ?? "");
     if (!userData) throw new Error(`Instance ${resource} has no user-data in the plan`);
     const nics = (inst.inputs.networks ?? []).map((n: any, index: number): NicSpec => {
         const port = resources.find((r) => r.type === TYPES.port && r.id === n.port);
-        if (!port) throw new Error(`Instance ${resource}: network ${index} is not on a planned port (${JSON.stringify(n)})`);
-        const subnets = resources.filter((r) => r.type === TYPES.subnet && r.inputs.networkId === port.inputs.networkId);
-        if (subnets.length !== 1) throw new Error(`port ${port.name}: expected one subnet on network ${port.inputs.networkId}, found ${subnets.length}`);
-        return { index, port: port.name, mac: port.state.macAddress, fixedIp: port.state.allFixedIps?.[0], subnet: subnetSpec(subnets[0]) };
+        if (!port)
+            throw new Error(`Instance ${resource}: network ${index} is not on a planned port (${JSON.stringify(n)})`);
+        const subnets = resources.filter(
+            (r) => r.type === TYPES.subnet && r.inputs.networkId === port.inputs.networkId,
+        );
+        if (subnets.length !== 1)
+            throw new Error(
+                `port ${port.name}: expected one subnet on network ${port.inputs.networkId}, found ${subnets.length}`,
+            );
+        return {
+            index,
+            port: port.name,
+            mac: port.state.macAddress,
+            fixedIp: port.state.allFixedIps?.[0],
+            subnet: subnetSpec(subnets[0]),
+        };
     });
     if (nics.length === 0) throw new Error(`Instance ${resource} has no ports`);
     // Under mocks the Keypair's name output is unknown, so the Instance's keyPair input is empty;
     // OpenStack would give the stack's keypair, the only one it creates.
     const keypairs = sameStack.filter((r) => r.type === TYPES.keypair);
     const wanted = inst.inputs.keyPair;
-    const keypair = keypairs.find((k) => wanted && (k.state.name === wanted || k.name === wanted)) ?? (keypairs.length === 1 ? keypairs[0] : undefined);
+    const keypair =
+        keypairs.find((k) => wanted && (k.state.name === wanted || k.name === wanted)) ??
+        (keypairs.length === 1 ? keypairs[0] : undefined);
     return {
         stack: inst.stack,
         resource,

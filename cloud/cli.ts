@@ -15,7 +15,8 @@ import { shellExports } from "../lab/engine-stacks";
 
 async function main(argv: string[]): Promise<void> {
     const cmd = argv[0] ?? "up";
-    if (!["up", "down", "status", "env", "scale"].includes(cmd) || argv.length > 1) throw new Error(`usage: npm run cloud -- up|down|status|env|scale (got ${argv.join(" ")})`);
+    if (!["up", "down", "status", "env", "scale"].includes(cmd) || argv.length > 1)
+        throw new Error(`usage: npm run cloud -- up|down|status|env|scale (got ${argv.join(" ")})`);
     const p = cloudPaths();
     if (cmd === "env") {
         process.stdout.write(`# hybrid-vnf cloud: the OpenStack CLI and the stacks' provider against the all-in-one\n`);
@@ -44,11 +45,15 @@ async function main(argv: string[]): Promise<void> {
     const quotas = step("quotas the stacks need (plan of the scale and default variants)", () => cloudQuotas(keys));
     quotas.catch(() => undefined);
     await cloudUp({ log: stderrLog, quotas, step });
-    process.stdout.write(`cloud: up in ${fmtSeconds(Date.now() - t0)}; eval "$(npm run --silent cloud -- env)" to use it\n`);
+    process.stdout.write(
+        `cloud: up in ${fmtSeconds(Date.now() - t0)}; eval "$(npm run --silent cloud -- env)" to use it\n`,
+    );
     for (const t of step.times) process.stdout.write(`  ${fmtSeconds(t.ms).padStart(8)}  ${t.name}\n`);
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-    process.stderr.write(`cloud failed: ${e.message}\n(what was started stays for inspection: npm run cloud -- status; remove it with: npm run cloud -- down)\n`);
+    process.stderr.write(
+        `cloud failed: ${e.message}\n(what was started stays for inspection: npm run cloud -- status; remove it with: npm run cloud -- down)\n`,
+    );
     process.exit(1);
 });

@@ -32,13 +32,31 @@ export async function migrate(p: CloudPaths, s: CloudSecrets, venv: string, step
     await Promise.all([
         step("keystone db_sync", () => manage(venv, ["keystone-manage", ...c("keystone", "keystone.conf"), "db_sync"])),
         step("glance db_sync", () => manage(venv, ["glance-manage", ...c("glance", "glance-api.conf"), "db_sync"])),
-        step("placement db sync", () => manage(venv, ["placement-manage", ...c("placement", "placement.conf"), "db", "sync"])),
-        step("neutron upgrade heads", () => manage(venv, ["neutron-db-manage", ...c("neutron", "neutron.conf"), ...c("neutron", "ml2_conf.ini"), "upgrade", "heads"])),
+        step("placement db sync", () =>
+            manage(venv, ["placement-manage", ...c("placement", "placement.conf"), "db", "sync"]),
+        ),
+        step("neutron upgrade heads", () =>
+            manage(venv, [
+                "neutron-db-manage",
+                ...c("neutron", "neutron.conf"),
+                ...c("neutron", "ml2_conf.ini"),
+                "upgrade",
+                "heads",
+            ]),
+        ),
         step("nova api_db sync, cells, db sync", async () => {
             await manage(venv, ["nova-manage", ...nova, "api_db", "sync"]);
-            await manage(venv, ["nova-manage", ...nova, "cell_v2", "map_cell0", "--database_connection", dbUrl(s, "nova_cell0")]);
+            await manage(venv, [
+                "nova-manage",
+                ...nova,
+                "cell_v2",
+                "map_cell0",
+                "--database_connection",
+                dbUrl(s, "nova_cell0"),
+            ]);
             const cells = (await manage(venv, ["nova-manage", ...nova, "cell_v2", "list_cells"])).stdout;
-            if (!/\bcell1\b/.test(cells)) await manage(venv, ["nova-manage", ...nova, "cell_v2", "create_cell", "--name", "cell1"]);
+            if (!/\bcell1\b/.test(cells))
+                await manage(venv, ["nova-manage", ...nova, "cell_v2", "create_cell", "--name", "cell1"]);
             await manage(venv, ["nova-manage", ...nova, "db", "sync"]);
         }),
     ]);
@@ -46,11 +64,21 @@ export async function migrate(p: CloudPaths, s: CloudSecrets, venv: string, step
 
 /** True when the service databases hold no tables yet (a fresh data folder). */
 async function databasesEmpty(p: CloudPaths): Promise<boolean> {
-    const n = await sql(p, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN (${DATABASES.map((d) => `'${d}'`).join(",")});`);
+    const n = await sql(
+        p,
+        `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN (${DATABASES.map((d) => `'${d}'`).join(",")});`,
+    );
     return Number(n.trim()) === 0;
 }
 
-export async function restoreOrMigrate(p: CloudPaths, s: CloudSecrets, venv: string, key: string, step: Step, log: Log): Promise<void> {
+export async function restoreOrMigrate(
+    p: CloudPaths,
+    s: CloudSecrets,
+    venv: string,
+    key: string,
+    step: Step,
+    log: Log,
+): Promise<void> {
     await step("databases and their user", () => sql(p, databaseSql(s)));
     if (!(await databasesEmpty(p))) {
         log("databases already hold tables: migrations were done by an earlier up");
@@ -67,7 +95,14 @@ export async function restoreOrMigrate(p: CloudPaths, s: CloudSecrets, venv: str
     await step("dump the migrated databases for the next up", async () => {
         fs.mkdirSync(p.dumpDir, { recursive: true });
         const tmp = `${dump}.tmp`;
-        await run(["bash", "-c", `mariadb-dump --socket='${p.mysqlSocket}' -u root --single-transaction --databases ${DATABASES.join(" ")} > '${tmp}'`], { timeoutMs: 600_000 });
+        await run(
+            [
+                "bash",
+                "-c",
+                `mariadb-dump --socket='${p.mysqlSocket}' -u root --single-transaction --databases ${DATABASES.join(" ")} > '${tmp}'`,
+            ],
+            { timeoutMs: 600_000 },
+        );
         fs.renameSync(tmp, dump);
     });
 }

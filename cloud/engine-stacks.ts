@@ -12,7 +12,16 @@ import { StackPlan } from "../harness/plan";
 import { toolchainEnv } from "../engine/toolchain";
 import { CloudPaths } from "./layout";
 import { cloudEnv } from "./cloud";
-import { CLOUD_STACKS, CloudStack, KeyPair, Overrides, Variant, VARIANTS, variantOverrides, withKeys } from "./variants";
+import {
+    CLOUD_STACKS,
+    CloudStack,
+    KeyPair,
+    Overrides,
+    Variant,
+    VARIANTS,
+    variantOverrides,
+    withKeys,
+} from "./variants";
 import { PROJECT } from "../lib/config-reader";
 
 export const REMOTE_COMMAND = "command:remote:Command";
@@ -21,12 +30,23 @@ export const UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function enginePaths(p: CloudPaths) {
     const dir = path.join(p.state, "pulumi");
-    return { dir, backend: path.join(dir, "backend"), passphrase: path.join(dir, "passphrase"), project: path.join(dir, "project"), policyPack: path.join(PROJECT_DIR, "policy") };
+    return {
+        dir,
+        backend: path.join(dir, "backend"),
+        passphrase: path.join(dir, "passphrase"),
+        project: path.join(dir, "project"),
+        policyPack: path.join(PROJECT_DIR, "policy"),
+    };
 }
 
 export function engineEnv(p: CloudPaths): Record<string, string> {
     const e = enginePaths(p);
-    return { ...toolchainEnv(), PULUMI_BACKEND_URL: `file://${e.backend}`, PULUMI_CONFIG_PASSPHRASE_FILE: e.passphrase, ...cloudEnv(p) };
+    return {
+        ...toolchainEnv(),
+        PULUMI_BACKEND_URL: `file://${e.backend}`,
+        PULUMI_CONFIG_PASSPHRASE_FILE: e.passphrase,
+        ...cloudEnv(p),
+    };
 }
 
 /** The project copy: Pulumi.yaml with `main` pointing back at the repository, and the cloud stack files. */
@@ -34,7 +54,8 @@ export function prepareEngineProject(p: CloudPaths): void {
     const e = enginePaths(p);
     const project = readProjectFile();
     fs.mkdirSync(e.backend, { recursive: true });
-    if (!fs.existsSync(e.passphrase)) fs.writeFileSync(e.passphrase, crypto.randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
+    if (!fs.existsSync(e.passphrase))
+        fs.writeFileSync(e.passphrase, crypto.randomBytes(24).toString("base64url") + "\n", { mode: 0o600 });
     const stacksDir = path.join(e.project, project.stackConfigDir);
     fs.mkdirSync(stacksDir, { recursive: true });
     const doc = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
@@ -43,7 +64,8 @@ export function prepareEngineProject(p: CloudPaths): void {
     for (const stack of CLOUD_STACKS) {
         const dest = path.join(stacksDir, `Pulumi.${stack}.yaml`);
         // An existing copy holds the stack's encryption salt: keep it, the config is set below.
-        if (!fs.existsSync(dest)) fs.copyFileSync(path.join(PROJECT_DIR, project.stackConfigDir, `Pulumi.${stack}.yaml`), dest);
+        if (!fs.existsSync(dest))
+            fs.copyFileSync(path.join(PROJECT_DIR, project.stackConfigDir, `Pulumi.${stack}.yaml`), dest);
     }
 }
 
@@ -72,15 +94,22 @@ export function engineUrn(planUrn: string): string {
 /** Planned resources the engine did not create: the excluded Commands and their dependents. */
 export function leftOut(plan: StackPlan, stateUrns: string[]): { type: string; name: string }[] {
     const have = new Set(stateUrns);
-    return plan.resources.filter((r) => !have.has(engineUrn(r.urn)) && r.type !== "pulumi:pulumi:Stack").map((r) => ({ type: r.type, name: r.name }));
+    return plan.resources
+        .filter((r) => !have.has(engineUrn(r.urn)) && r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({ type: r.type, name: r.name }));
 }
 
 /** The config of a stack under a variant: keys any variant sets are removed unless this one sets them. */
-export function configChanges(stack: CloudStack, variant: Variant, keys: KeyPair): { set: Record<string, { value: string; secret: boolean }>; remove: string[] } {
+export function configChanges(
+    stack: CloudStack,
+    variant: Variant,
+    keys: KeyPair,
+): { set: Record<string, { value: string; secret: boolean }>; remove: string[] } {
     const all = new Set(VARIANTS.flatMap((v) => Object.keys(variantOverrides(v)[stack] ?? {})));
     const mine = withKeys(variantOverrides(variant), keys)[stack];
     const set: Record<string, { value: string; secret: boolean }> = {};
-    for (const [k, v] of Object.entries(mine)) set[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: k === `${PROJECT}:sshPrivateKey` };
+    for (const [k, v] of Object.entries(mine))
+        set[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: k === `${PROJECT}:sshPrivateKey` };
     return { set, remove: [...all].filter((k) => !(k in mine)) };
 }
 
@@ -91,9 +120,16 @@ export async function openStack(p: CloudPaths, stack: CloudStack): Promise<Stack
     return LocalWorkspace.createOrSelectStack({ stackName: stack, workDir }, { workDir, envVars: env });
 }
 
-export async function configure(s: Stack, stack: CloudStack, variant: Variant, keys: KeyPair, extra: Overrides = {}): Promise<void> {
+export async function configure(
+    s: Stack,
+    stack: CloudStack,
+    variant: Variant,
+    keys: KeyPair,
+    extra: Overrides = {},
+): Promise<void> {
     const c = configChanges(stack, variant, keys);
-    for (const [k, v] of Object.entries(extra[stack] ?? {})) c.set[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: false };
+    for (const [k, v] of Object.entries(extra[stack] ?? {}))
+        c.set[k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: false };
     c.remove = c.remove.filter((k) => !(k in c.set));
     if (c.remove.length) await s.removeAllConfig(c.remove);
     await s.setAllConfig(c.set);

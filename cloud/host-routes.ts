@@ -20,7 +20,10 @@ export const REGISTRY_HOSTS = [
 
 /** Host names in apt's sources (one-line and deb822 formats). */
 export function aptSourceHosts(sourcesText: string): string[] {
-    const live = sourcesText.split("\n").filter((l) => !l.trimStart().startsWith("#")).join("\n");
+    const live = sourcesText
+        .split("\n")
+        .filter((l) => !l.trimStart().startsWith("#"))
+        .join("\n");
     const hosts = [...live.matchAll(/\bhttps?:\/\/([A-Za-z0-9.-]+)/g)].map((m) => m[1].toLowerCase());
     return [...new Set(hosts)];
 }
@@ -34,7 +37,10 @@ function readAptSources(): string {
     const files = ["/etc/apt/sources.list"];
     const dir = "/etc/apt/sources.list.d";
     if (fs.existsSync(dir)) files.push(...fs.readdirSync(dir).map((f) => `${dir}/${f}`));
-    return files.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    return files
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f, "utf8"))
+        .join("\n");
 }
 
 async function lookupAll(host: string): Promise<string[]> {
@@ -54,7 +60,8 @@ export async function keepRegistriesReachable(cidr: string): Promise<string[]> {
         gateway?: string;
         dev: string;
     }[];
-    if (!def) throw new Error(`registry addresses ${keep.join(", ")} are inside ${cidr}, and there is no default route`);
+    if (!def)
+        throw new Error(`registry addresses ${keep.join(", ")} are inside ${cidr}, and there is no default route`);
     for (const a of keep) {
         await run(["ip", "route", "replace", `${a}/32`, ...(def.gateway ? ["via", def.gateway] : []), "dev", def.dev]);
     }

@@ -59,7 +59,10 @@ export const IMAGE_NAME = "debian-12";
 export const DATABASES = ["keystone", "glance", "placement", "nova_api", "nova", "nova_cell0", "neutron"] as const;
 
 export function cloudCache(env: NodeJS.ProcessEnv = process.env): string {
-    return env.HYBRID_VNF_CLOUD_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "cloud");
+    return (
+        env.HYBRID_VNF_CLOUD_CACHE ??
+        path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "cloud")
+    );
 }
 
 /** The cloud's folders: `state` is what `down` removes; venvs and the database dump outlive it. */

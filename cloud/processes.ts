@@ -67,12 +67,18 @@ export function portOpen(port: number, host = LOOPBACK): Promise<boolean> {
 }
 
 /** Waits until `ready` holds, failing at once (with the log) if the daemon dies first. */
-export async function waitReady(p: CloudPaths, name: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitReady(
+    p: CloudPaths,
+    name: string,
+    ready: () => Promise<boolean>,
+    timeoutMs: number,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         if (!runningPid(p, name)) throw new DaemonFailed(name, "the process exited", logFile(p, name));
         if (await ready().catch(() => false)) return;
-        if (Date.now() > deadline) throw new DaemonFailed(name, `not ready after ${timeoutMs / 1000} s`, logFile(p, name));
+        if (Date.now() > deadline)
+            throw new DaemonFailed(name, `not ready after ${timeoutMs / 1000} s`, logFile(p, name));
         await sleep(500);
     }
 }

@@ -10,7 +10,15 @@ export interface PlannedUse {
 
 export interface Quotas {
     compute: { instances: number; cores: number; ram: number; key_pairs: number };
-    network: { networks: number; subnets: number; ports: number; routers: number; floating_ips: number; security_groups: number; security_group_rules: number };
+    network: {
+        networks: number;
+        subnets: number;
+        ports: number;
+        routers: number;
+        floating_ips: number;
+        security_groups: number;
+        security_group_rules: number;
+    };
 }
 
 const T = {
@@ -35,7 +43,10 @@ export function quotasFor(resources: PlannedUse[]): Quotas {
     const instances = resources.filter((r) => r.type === T.instance);
     const flavorOf = (r: PlannedUse) => {
         const f = FLAVORS.find((x) => x.name === r.flavor);
-        if (!f) throw new Error(`an instance uses flavor ${JSON.stringify(r.flavor)}, which the cloud does not create (${FLAVORS.map((x) => x.name).join(", ")})`);
+        if (!f)
+            throw new Error(
+                `an instance uses flavor ${JSON.stringify(r.flavor)}, which the cloud does not create (${FLAVORS.map((x) => x.name).join(", ")})`,
+            );
         return f;
     };
     const groups = count(T.secGroup);
@@ -62,17 +73,26 @@ export function quotasFor(resources: PlannedUse[]): Quotas {
 /** Quotas for several sets of stacks standing at once. */
 export function addQuotas(...qs: Quotas[]): Quotas {
     const sum = <K extends keyof Quotas>(k: K) =>
-        Object.fromEntries(Object.keys(qs[0][k]).map((key) => [key, qs.reduce((n, q) => n + (q[k] as Record<string, number>)[key], 0)])) as Quotas[K];
+        Object.fromEntries(
+            Object.keys(qs[0][k]).map((key) => [
+                key,
+                qs.reduce((n, q) => n + (q[k] as Record<string, number>)[key], 0),
+            ]),
+        ) as Quotas[K];
     return { compute: sum("compute"), network: sum("network") };
 }
 
 /** The table `up` prints: each quota as it was, what the stacks need, and what it is now. */
 export function quotaTable(before: Quotas, need: Quotas, after: Quotas): string {
-    const rows: string[] = [`${"quota".padEnd(28)}${"before".padStart(8)}${"needed".padStart(8)}${"after".padStart(8)}`];
+    const rows: string[] = [
+        `${"quota".padEnd(28)}${"before".padStart(8)}${"needed".padStart(8)}${"after".padStart(8)}`,
+    ];
     for (const k of ["compute", "network"] as const) {
         for (const key of Object.keys(need[k])) {
             const get = (q: Quotas) => String((q[k] as Record<string, number>)[key]);
-            rows.push(`${`${k}.${key}`.padEnd(28)}${get(before).padStart(8)}${get(need).padStart(8)}${get(after).padStart(8)}`);
+            rows.push(
+                `${`${k}.${key}`.padEnd(28)}${get(before).padStart(8)}${get(need).padStart(8)}${get(after).padStart(8)}`,
+            );
         }
     }
     return rows.join("\n");

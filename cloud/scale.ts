@@ -20,7 +20,10 @@ export function scaleReport(base: VariantTiming, scale: VariantTiming): string {
     const perServer = (t: VariantTiming) => t.upMs / Math.max(1, t.servers);
     return [
         `${"variant".padEnd(10)}${"servers".padStart(9)}${"up".padStart(10)}${"destroy".padStart(10)}${"up/server".padStart(11)}`,
-        ...[base, scale].map((t) => `${t.variant.padEnd(10)}${String(t.servers).padStart(9)}${fmtSeconds(t.upMs).padStart(10)}${fmtSeconds(t.destroyMs).padStart(10)}${fmtSeconds(perServer(t)).padStart(11)}`),
+        ...[base, scale].map(
+            (t) =>
+                `${t.variant.padEnd(10)}${String(t.servers).padStart(9)}${fmtSeconds(t.upMs).padStart(10)}${fmtSeconds(t.destroyMs).padStart(10)}${fmtSeconds(perServer(t)).padStart(11)}`,
+        ),
         `scale/default: ${(scale.upMs / base.upMs).toFixed(2)}x the up time for ${(scale.servers / Math.max(1, base.servers)).toFixed(1)}x the servers`,
     ].join("\n");
 }

@@ -115,7 +115,14 @@ export function novaConf(p: CloudPaths, s: CloudSecrets): Ini {
 }
 
 /** neutron.privileged's contexts, each configured in its own section (neutron 29). */
-export const PRIVSEP_SECTIONS = ["privsep", "privsep_link", "privsep_namespace", "privsep_conntrack", "privsep_dhcp_release", "privsep_ovs_vsctl"] as const;
+export const PRIVSEP_SECTIONS = [
+    "privsep",
+    "privsep_link",
+    "privsep_namespace",
+    "privsep_conntrack",
+    "privsep_dhcp_release",
+    "privsep_ovs_vsctl",
+] as const;
 
 export function neutronConf(p: CloudPaths, s: CloudSecrets, venv: string): Ini {
     return {
@@ -142,7 +149,9 @@ export function neutronConf(p: CloudPaths, s: CloudSecrets, venv: string): Ini {
         // No sudo here and every process runs as root: commands run through `env`, and each of
         // neutron's privsep contexts (one config section each) starts its helper directly.
         agent: { root_helper: "env" },
-        ...Object.fromEntries(PRIVSEP_SECTIONS.map((section) => [section, { helper_command: path.join(venv, "bin", "privsep-helper") }])),
+        ...Object.fromEntries(
+            PRIVSEP_SECTIONS.map((section) => [section, { helper_command: path.join(venv, "bin", "privsep-helper") }]),
+        ),
         oslo_messaging_notifications: { driver: "noop" },
     };
 }

@@ -23,15 +23,38 @@ export interface WsgiApi {
 }
 
 export const WSGI_APIS: readonly WsgiApi[] = [
-    { name: "keystone", module: "keystone.wsgi.api:application", port: PORTS.keystone, configEnv: (etc) => ({ OS_KEYSTONE_CONFIG_DIR: path.join(etc, "keystone") }) },
-    { name: "glance-api", module: "glance.wsgi.api:application", port: PORTS.glance, configEnv: (etc) => ({ OS_GLANCE_CONFIG_DIR: path.join(etc, "glance") }) },
-    { name: "placement-api", module: "placement.wsgi.api:application", port: PORTS.placement, configEnv: (etc) => ({ OS_PLACEMENT_CONFIG_DIR: path.join(etc, "placement") }) },
-    { name: "nova-api", module: "nova.wsgi.osapi_compute:application", port: PORTS.nova, configEnv: (etc) => ({ OS_NOVA_CONFIG_DIR: path.join(etc, "nova") }) },
+    {
+        name: "keystone",
+        module: "keystone.wsgi.api:application",
+        port: PORTS.keystone,
+        configEnv: (etc) => ({ OS_KEYSTONE_CONFIG_DIR: path.join(etc, "keystone") }),
+    },
+    {
+        name: "glance-api",
+        module: "glance.wsgi.api:application",
+        port: PORTS.glance,
+        configEnv: (etc) => ({ OS_GLANCE_CONFIG_DIR: path.join(etc, "glance") }),
+    },
+    {
+        name: "placement-api",
+        module: "placement.wsgi.api:application",
+        port: PORTS.placement,
+        configEnv: (etc) => ({ OS_PLACEMENT_CONFIG_DIR: path.join(etc, "placement") }),
+    },
+    {
+        name: "nova-api",
+        module: "nova.wsgi.osapi_compute:application",
+        port: PORTS.nova,
+        configEnv: (etc) => ({ OS_NOVA_CONFIG_DIR: path.join(etc, "nova") }),
+    },
     {
         name: "neutron-api",
         module: "neutron.wsgi.api:application",
         port: PORTS.neutron,
-        configEnv: (etc) => ({ OS_NEUTRON_CONFIG_DIR: path.join(etc, "neutron"), OS_NEUTRON_CONFIG_FILES: "neutron.conf;ml2_conf.ini" }),
+        configEnv: (etc) => ({
+            OS_NEUTRON_CONFIG_DIR: path.join(etc, "neutron"),
+            OS_NEUTRON_CONFIG_FILES: "neutron.conf;ml2_conf.ini",
+        }),
     },
 ];
 
@@ -72,18 +95,49 @@ export function daemonSpecs(p: CloudPaths, venv: string): DaemonSpec[] {
             stage: "base",
         },
         // Erlang's port mapper, started by us (not by the first `erl`) so it binds loopback and has a pid of ours.
-        { name: "epmd", argv: ["epmd", "-address", LOOPBACK, "-port", String(PORTS.epmd)], env: rabbitEnv, port: PORTS.epmd, stage: "base" },
-        { name: "rabbitmq", argv: ["/usr/lib/rabbitmq/bin/rabbitmq-server"], env: rabbitEnv, port: PORTS.rabbitmq, stage: "base" },
+        {
+            name: "epmd",
+            argv: ["epmd", "-address", LOOPBACK, "-port", String(PORTS.epmd)],
+            env: rabbitEnv,
+            port: PORTS.epmd,
+            stage: "base",
+        },
+        {
+            name: "rabbitmq",
+            argv: ["/usr/lib/rabbitmq/bin/rabbitmq-server"],
+            env: rabbitEnv,
+            port: PORTS.rabbitmq,
+            stage: "base",
+        },
         api(keystone, "identity"),
         ...apis.map((a) => api(a, "services")),
-        { name: "neutron-rpc-server", argv: [bin("neutron-rpc-server"), ...conf("neutron/neutron.conf", "neutron/ml2_conf.ini")], env: {}, stage: "services" },
-        { name: "nova-conductor", argv: [bin("nova-conductor"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
-        { name: "nova-scheduler", argv: [bin("nova-scheduler"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
+        {
+            name: "neutron-rpc-server",
+            argv: [bin("neutron-rpc-server"), ...conf("neutron/neutron.conf", "neutron/ml2_conf.ini")],
+            env: {},
+            stage: "services",
+        },
+        {
+            name: "nova-conductor",
+            argv: [bin("nova-conductor"), ...conf("nova/nova.conf")],
+            env: {},
+            stage: "services",
+        },
+        {
+            name: "nova-scheduler",
+            argv: [bin("nova-scheduler"), ...conf("nova/nova.conf")],
+            env: {},
+            stage: "services",
+        },
         { name: "nova-compute", argv: [bin("nova-compute"), ...conf("nova/nova.conf")], env: {}, stage: "services" },
         // The agent through cloud/macvtap-agent.py: the same main(), launched without a fork (see there why).
         {
             name: "neutron-macvtap-agent",
-            argv: [bin("python"), path.join(__dirname, "macvtap-agent.py"), ...conf("neutron/neutron.conf", "neutron/macvtap_agent.ini")],
+            argv: [
+                bin("python"),
+                path.join(__dirname, "macvtap-agent.py"),
+                ...conf("neutron/neutron.conf", "neutron/macvtap_agent.ini"),
+            ],
             env: {},
             stage: "services",
         },

@@ -25,27 +25,56 @@ async function stateUrns(s: Stack): Promise<string[]> {
     return ((d.deployment?.resources ?? []) as { urn: string }[]).map((r) => r.urn);
 }
 
-export async function upCloudStack(p: CloudPaths, stack: CloudStack, variant: Variant, keys: KeyPair, plan: StackPlan, extra: Overrides = {}): Promise<StackRun> {
+export async function upCloudStack(
+    p: CloudPaths,
+    stack: CloudStack,
+    variant: Variant,
+    keys: KeyPair,
+    plan: StackPlan,
+    extra: Overrides = {},
+): Promise<StackRun> {
     const s = await openStack(p, stack);
     await configure(s, stack, variant, keys, extra);
     const t0 = Date.now();
     const r = await s.up({ ...targeting(plan), policyPacks: [enginePaths(p).policyPack], color: "never" });
     const ms = Date.now() - t0;
     const urns = await stateUrns(s);
-    return { stack, ms, changes: (r.summary.resourceChanges ?? {}) as Record<string, number>, leftOut: leftOut(plan, urns), outputs: r.outputs, stateUrns: urns };
+    return {
+        stack,
+        ms,
+        changes: (r.summary.resourceChanges ?? {}) as Record<string, number>,
+        leftOut: leftOut(plan, urns),
+        outputs: r.outputs,
+        stateUrns: urns,
+    };
 }
 
 /** `preview --expect-no-changes` with the same targeting: throws (with the CLI's diff) on any change. */
-export async function previewNoChanges(p: CloudPaths, stack: CloudStack, plan: StackPlan): Promise<Record<string, number>> {
+export async function previewNoChanges(
+    p: CloudPaths,
+    stack: CloudStack,
+    plan: StackPlan,
+): Promise<Record<string, number>> {
     const s = await openStack(p, stack);
-    const r = await s.preview({ ...targeting(plan), expectNoChanges: true, policyPacks: [enginePaths(p).policyPack], color: "never", diff: true });
+    const r = await s.preview({
+        ...targeting(plan),
+        expectNoChanges: true,
+        policyPacks: [enginePaths(p).policyPack],
+        color: "never",
+        diff: true,
+    });
     return r.changeSummary as Record<string, number>;
 }
 
 /** `up --expect-no-changes` with the same targeting: for a stack whose preview cannot run (see the e2e test). */
 export async function upNoChanges(p: CloudPaths, stack: CloudStack, plan: StackPlan): Promise<Record<string, number>> {
     const s = await openStack(p, stack);
-    const r = await s.up({ ...targeting(plan), expectNoChanges: true, policyPacks: [enginePaths(p).policyPack], color: "never" });
+    const r = await s.up({
+        ...targeting(plan),
+        expectNoChanges: true,
+        policyPacks: [enginePaths(p).policyPack],
+        color: "never",
+    });
     return (r.summary.resourceChanges ?? {}) as Record<string, number>;
 }
 
@@ -57,10 +86,22 @@ export async function refreshNoChanges(p: CloudPaths, stack: CloudStack): Promis
 }
 
 /** The changes an up would make now (no --expect-no-changes): for Day 2's "exactly one server and one port". */
-export async function previewChanges(p: CloudPaths, stack: CloudStack, variant: Variant, keys: KeyPair, plan: StackPlan, extra: Overrides = {}): Promise<{ summary: Record<string, number>; stdout: string }> {
+export async function previewChanges(
+    p: CloudPaths,
+    stack: CloudStack,
+    variant: Variant,
+    keys: KeyPair,
+    plan: StackPlan,
+    extra: Overrides = {},
+): Promise<{ summary: Record<string, number>; stdout: string }> {
     const s = await openStack(p, stack);
     await configure(s, stack, variant, keys, extra);
-    const r = await s.preview({ ...targeting(plan), policyPacks: [enginePaths(p).policyPack], color: "never", diff: true });
+    const r = await s.preview({
+        ...targeting(plan),
+        policyPacks: [enginePaths(p).policyPack],
+        color: "never",
+        diff: true,
+    });
     return { summary: r.changeSummary as Record<string, number>, stdout: r.stdout };
 }
 
@@ -72,9 +113,14 @@ export async function destroyCloudStack(p: CloudPaths, stack: CloudStack): Promi
 }
 
 export function describeRun(r: StackRun): string {
-    const changes = Object.entries(r.changes).map(([k, v]) => `${k} ${v}`).join(", ");
+    const changes = Object.entries(r.changes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
     const out = [`${r.stack}: up in ${(r.ms / 1000).toFixed(1)} s (${changes})`];
-    if (r.leftOut.length) out.push(`  left out (SSH to a booted guest, or depends on it): ${r.leftOut.map((x) => `${x.name} (${x.type})`).join(", ")}`);
+    if (r.leftOut.length)
+        out.push(
+            `  left out (SSH to a booted guest, or depends on it): ${r.leftOut.map((x) => `${x.name} (${x.type})`).join(", ")}`,
+        );
     out.push(`  outputs: ${Object.keys(r.outputs).sort().join(", ") || "(none)"}`);
     return out.join("\n");
 }

@@ -30,12 +30,15 @@ export class ValueMapping {
         const a = split(actual);
         if (p.tokens.length !== a.tokens.length || p.parts.some((s, i) => s !== a.parts[i])) {
             const line = firstDifferentLine(planned, actual);
-            return [`${server}: user-data differs beyond the cloud's values at line ${line.n}: planned ${JSON.stringify(line.planned)}, stored ${JSON.stringify(line.actual)}`];
+            return [
+                `${server}: user-data differs beyond the cloud's values at line ${line.n}: planned ${JSON.stringify(line.planned)}, stored ${JSON.stringify(line.actual)}`,
+            ];
         }
         const problems: string[] = [];
         p.tokens.forEach((pv, i) => {
             const av = a.tokens[i];
-            if (this.fixed.has(pv) && av !== pv) problems.push(`${server}: ${pv} is chosen by the program but Nova holds ${av}`);
+            if (this.fixed.has(pv) && av !== pv)
+                problems.push(`${server}: ${pv} is chosen by the program but Nova holds ${av}`);
             const f = this.forward.get(pv);
             const b = this.backward.get(av);
             if (f !== undefined && f !== av) problems.push(`${server}: planned ${pv} is ${f} elsewhere but ${av} here`);
@@ -52,7 +55,8 @@ function firstDifferentLine(a: string, b: string): { n: number; planned: string;
     const x = a.split("\n");
     const y = b.split("\n");
     const mask = (l: string | undefined) => (l ?? "").replace(TOKEN, "*");
-    for (let i = 0; i < Math.max(x.length, y.length); i++) if (mask(x[i]) !== mask(y[i])) return { n: i + 1, planned: x[i] ?? "", actual: y[i] ?? "" };
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+        if (mask(x[i]) !== mask(y[i])) return { n: i + 1, planned: x[i] ?? "", actual: y[i] ?? "" };
     return { n: 0, planned: "", actual: "" };
 }
 
@@ -61,7 +65,8 @@ export function programChosenAddresses(resources: { type: string; inputs: Record
     const out = new Set<string>();
     for (const r of resources) {
         const i = r.inputs as { fixedIps?: { ipAddress?: string }[]; gatewayIp?: string };
-        if (r.type === "openstack:networking/port:Port") for (const f of i.fixedIps ?? []) if (f.ipAddress) out.add(f.ipAddress);
+        if (r.type === "openstack:networking/port:Port")
+            for (const f of i.fixedIps ?? []) if (f.ipAddress) out.add(f.ipAddress);
         if (r.type === "openstack:networking/subnet:Subnet" && i.gatewayIp) out.add(i.gatewayIp);
     }
     return out;

@@ -23,8 +23,11 @@ export function variantOverrides(v: Variant): Overrides {
     if (v === "default") return {};
     const doc = parse(fs.readFileSync(path.join(variantDir(v), "overrides.yaml"), "utf8")) ?? {};
     for (const [stack, keys] of Object.entries<Record<string, unknown>>(doc)) {
-        if (!(CLOUD_STACKS as readonly string[]).includes(stack)) throw new Error(`variant ${v}: ${stack} is not one of ${CLOUD_STACKS.join(", ")}`);
-        for (const k of Object.keys(keys)) if (!k.startsWith(`${PROJECT}:`)) throw new Error(`variant ${v}: ${stack} key ${k} is not in the ${PROJECT} namespace`);
+        if (!(CLOUD_STACKS as readonly string[]).includes(stack))
+            throw new Error(`variant ${v}: ${stack} is not one of ${CLOUD_STACKS.join(", ")}`);
+        for (const k of Object.keys(keys))
+            if (!k.startsWith(`${PROJECT}:`))
+                throw new Error(`variant ${v}: ${stack} key ${k} is not in the ${PROJECT} namespace`);
     }
     return doc;
 }
@@ -42,13 +45,22 @@ export async function ensureKeyPair(dir: string): Promise<KeyPair> {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hybrid-vnf-cloud", "-f", file]);
     }
-    return { publicKey: fs.readFileSync(`${file}.pub`, "utf8").trim(), privateKey: fs.readFileSync(file, "utf8"), file };
+    return {
+        publicKey: fs.readFileSync(`${file}.pub`, "utf8").trim(),
+        privateKey: fs.readFileSync(file, "utf8"),
+        file,
+    };
 }
 
 /** The key pair as config, merged into every cloud stack's overrides. */
 export function withKeys(o: Overrides, keys: KeyPair): Overrides {
     const out: Overrides = {};
-    for (const s of CLOUD_STACKS) out[s] = { ...(o[s] ?? {}), [`${PROJECT}:sshPublicKey`]: keys.publicKey, [`${PROJECT}:sshPrivateKey`]: keys.privateKey };
+    for (const s of CLOUD_STACKS)
+        out[s] = {
+            ...(o[s] ?? {}),
+            [`${PROJECT}:sshPublicKey`]: keys.publicKey,
+            [`${PROJECT}:sshPrivateKey`]: keys.privateKey,
+        };
     return out;
 }
 
@@ -60,10 +72,15 @@ export function planVariant(v: Variant, keys: KeyPair, extra: Overrides = {}): P
 }
 
 export function plannedUses(plans: StackPlan[]): PlannedUse[] {
-    return plans.flatMap((p) => p.resources.map((r) => ({ type: r.type, flavor: (r.inputs as { flavorName?: string }).flavorName })));
+    return plans.flatMap((p) =>
+        p.resources.map((r) => ({ type: r.type, flavor: (r.inputs as { flavorName?: string }).flavorName })),
+    );
 }
 
 /** What the project must hold: the scale variant and the default stacks standing at once. */
 export async function cloudQuotas(keys: KeyPair): Promise<Quotas> {
-    return addQuotas(quotasFor(plannedUses(await planVariant("scale", keys))), quotasFor(plannedUses(await planVariant("default", keys))));
+    return addQuotas(
+        quotasFor(plannedUses(await planVariant("scale", keys))),
+        quotasFor(plannedUses(await planVariant("default", keys))),
+    );
 }

@@ -35,7 +35,11 @@ export function lockProblems(lockText: string): string[] {
 }
 
 /** The venv for the lock file, installed if missing; returns its folder and whether it was reused. */
-export async function ensureVenv(cache: string, log: (s: string) => void, lockFile = LOCK_FILE): Promise<{ dir: string; reused: boolean }> {
+export async function ensureVenv(
+    cache: string,
+    log: (s: string) => void,
+    lockFile = LOCK_FILE,
+): Promise<{ dir: string; reused: boolean }> {
     const lock = fs.readFileSync(lockFile, "utf8");
     const problems = lockProblems(lock);
     if (problems.length) throw new Error(`${lockFile}: ${problems.slice(0, 5).join("; ")}`);
@@ -45,7 +49,9 @@ export async function ensureVenv(cache: string, log: (s: string) => void, lockFi
     fs.mkdirSync(cache, { recursive: true });
     log(`creating ${dir} from ${path.basename(lockFile)} (pip --require-hashes; a few minutes)`);
     await run(["python3", "-m", "venv", dir], { timeoutMs: 300_000 });
-    await run([path.join(dir, "bin", "pip"), "install", "-q", "--require-hashes", "--no-deps", "-r", lockFile], { timeoutMs: 1_800_000 });
+    await run([path.join(dir, "bin", "pip"), "install", "-q", "--require-hashes", "--no-deps", "-r", lockFile], {
+        timeoutMs: 1_800_000,
+    });
     await run([path.join(dir, "bin", "pip"), "check"], { timeoutMs: 300_000 });
     fs.writeFileSync(path.join(dir, COMPLETE), lockKey(lock) + "\n");
     return { dir, reused: false };

@@ -62,7 +62,8 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
         const targetPort = checkInt("targetPort", args.targetPort ?? 80, 1, 65535);
         const replicas = checkInt("replicas", args.replicas ?? 2, 1, 100);
         const publishMode = args.publishMode ?? "ingress";
-        if (publishMode !== "ingress" && publishMode !== "host") throw new Error(`NginxLoadBalancer ${name}: publishMode "${publishMode}" is not ingress or host`);
+        if (publishMode !== "ingress" && publishMode !== "host")
+            throw new Error(`NginxLoadBalancer ${name}: publishMode "${publishMode}" is not ingress or host`);
         const order: UpdateOrder = args.updateOrder ?? (publishMode === "host" ? "stop-first" : "start-first");
         const publishedPort = pulumi.output(args.publishedPort).apply((p) => checkInt("publishedPort", p, 1, 65535));
         // Typed input is checked, not re-parsed; SERVERS is its one formatting.
@@ -98,7 +99,14 @@ export class NginxLoadBalancer extends pulumi.ComponentResource {
                         env: { SERVERS, LISTEN_PORT: String(targetPort) },
                         labels: labelList(labels),
                         healthcheck: {
-                            tests: args.healthCheck ?? ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${targetPort}/healthz`],
+                            tests: args.healthCheck ?? [
+                                "CMD",
+                                "curl",
+                                "-fsS",
+                                "-o",
+                                "/dev/null",
+                                `http://127.0.0.1:${targetPort}/healthz`,
+                            ],
                             // As the image's HEALTHCHECK: a new task turns healthy (and a start-first
                             // update moves on) within seconds.
                             interval: "5s",

@@ -19,7 +19,11 @@ import { parseBgpPassword, parseVtyPassword } from "../lib/vnf-passwords";
 import { Routing, STATIC_ROUTING } from "../lib/routing";
 import { VNF_NAMESPACE_LABEL_KEY, VNF_NAMESPACE_LABEL_VALUE } from "../lib/labels";
 import {
-    BGP_PASSWORD_SECRET_KEY, RouterNetworks, VTY_PASSWORD_SECRET_KEY, routerBgp, routerPodTemplate,
+    BGP_PASSWORD_SECRET_KEY,
+    RouterNetworks,
+    VTY_PASSWORD_SECRET_KEY,
+    routerBgp,
+    routerPodTemplate,
 } from "./router-pod";
 import { FRR_VTY_PORTS } from "../lib/ports";
 
@@ -76,7 +80,9 @@ export class QuaggaRouter extends pulumi.ComponentResource {
     /** The routes, typed (the container gets them as ROUTES, formatted once). */
     readonly routes: pulumi.Output<Route[]>;
     /** The container env: INTERFACES and ROUTES in the seed's format; in bgp mode ROUTING and the BGP_/BFD_ keys (never the password). */
-    readonly env: pulumi.Output<{ INTERFACES: string; ROUTES: string } & Partial<ReturnType<typeof formatRouterBgpEnv>>>;
+    readonly env: pulumi.Output<
+        { INTERFACES: string; ROUTES: string } & Partial<ReturnType<typeof formatRouterBgpEnv>>
+    >;
     readonly routing: Routing;
 
     readonly namespaceResource: Namespace;
@@ -103,13 +109,19 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         if (routing.mode === "static" && (args.networks !== undefined || args.bgpPassword !== undefined)) {
             throw new Error(`QuaggaRouter ${name}: networks and bgpPassword are only for routing bgp`);
         }
-        if (routing.mode === "bgp" && args.networks === undefined) throw new Error(`QuaggaRouter ${name}: routing bgp needs the networks of the router legs`);
+        if (routing.mode === "bgp" && args.networks === undefined)
+            throw new Error(`QuaggaRouter ${name}: routing bgp needs the networks of the router legs`);
         // The BGP setup, checked by the env's rules once the networks are known (before any object is sent).
-        const bgp = routing.mode === "bgp" ? pulumi.output(args.networks!).apply((n) => routerBgp(routing, n)) : undefined;
+        const bgp =
+            routing.mode === "bgp" ? pulumi.output(args.networks!).apply((n) => routerBgp(routing, n)) : undefined;
         const env = bgp
             ? pulumi.all([ROUTES, bgp]).apply(([r, b]) => ({ INTERFACES, ROUTES: r, ...formatRouterBgpEnv(b) }))
             : ROUTES.apply((r) => ({ INTERFACES, ROUTES: r }));
-        const labels = { "app.kubernetes.io/name": "quagga-router", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "hybrid-vnf" };
+        const labels = {
+            "app.kubernetes.io/name": "quagga-router",
+            "app.kubernetes.io/instance": name,
+            "app.kubernetes.io/part-of": "hybrid-vnf",
+        };
         const allLabels = { ...(args.labels ?? {}), ...labels };
 
         this.namespaceResource = new Namespace(
@@ -146,7 +158,11 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         });
 
         if (args.vtyPassword !== undefined) {
-            this.vtySecret = passwordSecret("vty", VTY_PASSWORD_SECRET_KEY, pulumi.secret(args.vtyPassword).apply(parseVtyPassword));
+            this.vtySecret = passwordSecret(
+                "vty",
+                VTY_PASSWORD_SECRET_KEY,
+                pulumi.secret(args.vtyPassword).apply(parseVtyPassword),
+            );
         }
         const vtyEnv = this.vtySecret ? [fromSecret("VTY_PASSWORD", this.vtySecret, VTY_PASSWORD_SECRET_KEY)] : [];
 
@@ -157,7 +173,10 @@ export class QuaggaRouter extends pulumi.ComponentResource {
         }
         const bgpEnv: k8sInput.core.v1.EnvVar[] = bgp
             ? [
-                  ...ROUTER_BGP_PLAIN_ENV_KEYS.map((key) => ({ name: key, value: bgp.apply((b) => formatRouterBgpEnv(b)[key]) })),
+                  ...ROUTER_BGP_PLAIN_ENV_KEYS.map((key) => ({
+                      name: key,
+                      value: bgp.apply((b) => formatRouterBgpEnv(b)[key]),
+                  })),
                   ...(this.bgpSecret ? [fromSecret("BGP_PASSWORD", this.bgpSecret, BGP_PASSWORD_SECRET_KEY)] : []),
               ]
             : [];
@@ -253,6 +272,10 @@ export class QuaggaRouter extends pulumi.ComponentResource {
 }
 
 /** For callers that hold a kubeconfig: a provider to pass as `{ provider }`. */
-export function kubernetesProvider(name: string, kubeconfig: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Provider {
+export function kubernetesProvider(
+    name: string,
+    kubeconfig: pulumi.Input<string>,
+    opts?: pulumi.CustomResourceOptions,
+): Provider {
     return new Provider(name, { kubeconfig: pulumi.secret(kubeconfig) }, opts);
 }

@@ -118,7 +118,10 @@ export function routerPodTemplate(o: RouterPodOptions): k8sInput.core.v1.PodTemp
                     startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
                     // bgp mode: ready only once the hosts have the routes (sessions Established);
                     // liveness stays "the daemons answer", so a host going away never kills a router.
-                    readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }, o.bgp ? ROUTER_READY_COMMAND : ROUTER_HEALTH_COMMAND),
+                    readinessProbe: probe(
+                        { periodSeconds: 10, failureThreshold: 3 },
+                        o.bgp ? ROUTER_READY_COMMAND : ROUTER_HEALTH_COMMAND,
+                    ),
                     livenessProbe: probe({ periodSeconds: 20, failureThreshold: 3 }),
                     resources: o.resources ?? {
                         requests: { cpu: "50m", memory: "64Mi" },

@@ -6,7 +6,10 @@ import * as path from "path";
 import { envValue } from "../lib/env-vars";
 
 export function engineCache(env: NodeJS.ProcessEnv = process.env): string {
-    return envValue("engineCache", env) ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "engine");
+    return (
+        envValue("engineCache", env) ??
+        path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "hybrid-vnf", "engine")
+    );
 }
 
 export class ToolchainMissing extends Error {

@@ -24,13 +24,20 @@ const EMPTY = "empty TypeScript program";
 const EMPTY_STACK = "bench-empty";
 
 /** Issue 17's goals: the preview's time as a ratio to the empty program's, same engine and transpiler. */
-export const ENGINE_GOALS: Record<string, number> = { [stackName("k8s-cluster", LAB_ENV)]: 1.15, [stackName("service-chain", LAB_ENV)]: 1.3 };
+export const ENGINE_GOALS: Record<string, number> = {
+    [stackName("k8s-cluster", LAB_ENV)]: 1.15,
+    [stackName("service-chain", LAB_ENV)]: 1.3,
+};
 
 export type Transpiler = "swc" | "typescript";
 
 /** The tsconfig with ts-node on TypeScript's transpiler instead of swc; everything else kept. */
-export function typescriptVariant(tsconfig: { "ts-node"?: Record<string, unknown> } & Record<string, unknown>): Record<string, unknown> {
-    const tsNode = Object.fromEntries(Object.entries(tsconfig["ts-node"] ?? {}).filter(([k]) => k !== "swc" && k !== "transpiler"));
+export function typescriptVariant(
+    tsconfig: { "ts-node"?: Record<string, unknown> } & Record<string, unknown>,
+): Record<string, unknown> {
+    const tsNode = Object.fromEntries(
+        Object.entries(tsconfig["ts-node"] ?? {}).filter(([k]) => k !== "swc" && k !== "transpiler"),
+    );
     return { ...tsconfig, "ts-node": tsNode };
 }
 
@@ -68,7 +75,11 @@ const SOURCE_KEYS = new Set(["sourcePosition", "stackTrace"]);
 function withoutSourcePositions(x: unknown): unknown {
     if (Array.isArray(x)) return x.map(withoutSourcePositions);
     if (x === null || typeof x !== "object") return x;
-    return Object.fromEntries(Object.entries(x).filter(([k]) => !SOURCE_KEYS.has(k)).map(([k, v]) => [k, withoutSourcePositions(v)]));
+    return Object.fromEntries(
+        Object.entries(x)
+            .filter(([k]) => !SOURCE_KEYS.has(k))
+            .map(([k, v]) => [k, withoutSourcePositions(v)]),
+    );
 }
 
 /**
@@ -158,13 +169,24 @@ export const UNREACHABLE_KUBECONFIG = [
 function noClusterTarget(work: string): StacksTarget {
     const projectDir = path.join(work, "project");
     writeProjectCopy(projectDir);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...toolchainEnv(), PULUMI_BACKEND_URL: `file://${work}`, PULUMI_CONFIG_PASSPHRASE: "bench" };
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...toolchainEnv(),
+        PULUMI_BACKEND_URL: `file://${work}`,
+        PULUMI_CONFIG_PASSPHRASE: "bench",
+    };
     delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
-    const pulumi = (args: string[], input?: string) => timeCommand("pulumi", [...args, "--non-interactive"], { cwd: projectDir, env, input });
+    const pulumi = (args: string[], input?: string) =>
+        timeCommand("pulumi", [...args, "--non-interactive"], { cwd: projectDir, env, input });
     for (const stack of LOCAL_STACKS) pulumi(["stack", "init", stack]);
     pulumi(["config", "set", "--secret", "hybrid-vnf:kubeconfig", "--stack", LOCAL_STACKS[0]], UNREACHABLE_KUBECONFIG);
     for (const stack of LOCAL_STACKS.slice(0, 2)) pulumi(["up", "--yes", "--stack", stack]);
-    return { what: "the local stacks in a backend of their own, no cluster (--no-cluster)", projectDir, env, close: async () => undefined };
+    return {
+        what: "the local stacks in a backend of their own, no cluster (--no-cluster)",
+        projectDir,
+        env,
+        close: async () => undefined,
+    };
 }
 
 async function main(): Promise<void> {
@@ -178,7 +200,10 @@ async function main(): Promise<void> {
         const tsVariant = path.join(work, "tsconfig.typescript.json");
         fs.writeFileSync(tsVariant, JSON.stringify(typescriptVariant(JSON.parse(tsconfigText)), null, 2));
         const emptyDir = path.join(work, "empty");
-        writeProject(emptyDir, emptyProjectFiles(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"), tsconfigText));
+        writeProject(
+            emptyDir,
+            emptyProjectFiles(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"), tsconfigText),
+        );
         // A backend of its own (the lab's holds only the lab's stacks), the same passphrase settings.
         const emptyEnv = { ...env, PULUMI_BACKEND_URL: `file://${path.join(work, "empty-state")}` };
         fs.mkdirSync(path.join(work, "empty-state"));
@@ -188,13 +213,20 @@ async function main(): Promise<void> {
             { program: EMPTY, cwd: emptyDir, env: emptyEnv, stack: EMPTY_STACK },
             ...Object.keys(ENGINE_GOALS).map((stack) => ({ program: stack, cwd: projectDir, env, stack })),
         ];
-        const cases = (["swc", "typescript"] as Transpiler[]).flatMap((transpiler) => programs.map((p) => ({ ...p, transpiler })));
+        const cases = (["swc", "typescript"] as Transpiler[]).flatMap((transpiler) =>
+            programs.map((p) => ({ ...p, transpiler })),
+        );
         const previews = new Map<string, string>();
         const runOne = (c: (typeof cases)[number]): Sample => {
             const tsEnv = c.transpiler === "typescript" ? { PULUMI_NODEJS_TSCONFIG_PATH: tsVariant } : {};
-            const r = timeCommand("pulumi", ["preview", "--stack", c.stack, "--json", "--non-interactive"], { cwd: c.cwd, env: { ...c.env, ...tsEnv } });
+            const r = timeCommand("pulumi", ["preview", "--stack", c.stack, "--json", "--non-interactive"], {
+                cwd: c.cwd,
+                env: { ...c.env, ...tsEnv },
+            });
             previews.set(`${c.program} ${c.transpiler}`, r.stdout);
-            log(`${c.program}, ${c.transpiler}: ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU`);
+            log(
+                `${c.program}, ${c.transpiler}: ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU`,
+            );
             return r;
         };
         const loadBefore = os.loadavg()[0];
@@ -203,12 +235,16 @@ async function main(): Promise<void> {
         for (const p of programs) {
             const [swc, ts] = [previews.get(`${p.program} swc`)!, previews.get(`${p.program} typescript`)!];
             if (JSON.stringify(previewSteps(swc)) !== JSON.stringify(previewSteps(ts))) {
-                throw new Error(`${p.program}: the swc and TypeScript previews differ:\n${JSON.stringify(previewSteps(swc))}\n${JSON.stringify(previewSteps(ts))}`);
+                throw new Error(
+                    `${p.program}: the swc and TypeScript previews differ:\n${JSON.stringify(previewSteps(swc))}\n${JSON.stringify(previewSteps(ts))}`,
+                );
             }
             const n = sourcePositionDifferences(swc, ts);
             if (n > 0) positionNotes.push(`${p.program}: ${n} of ${(JSON.parse(swc).steps ?? []).length} steps`);
         }
-        const rows = engineRatios(cases.map((c, i) => ({ program: c.program, transpiler: c.transpiler, ...medians[i] })));
+        const rows = engineRatios(
+            cases.map((c, i) => ({ program: c.program, transpiler: c.transpiler, ...medians[i] })),
+        );
         const lines = [
             `bench:engine — \`pulumi preview\` under the real engine (${timeCommand("pulumi", ["version"], { env }).stdout.trim()}) on ${what}, median of ${RUNS} in interleaved rounds after a warm-up round, node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}`,
             "",

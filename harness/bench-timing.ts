@@ -35,7 +35,8 @@ export function timeCommand(command: string, args: string[], options: SpawnSyncO
     const start = process.hrtime.bigint();
     const r = spawnSync(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...options });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${r.status}): ${r.stderr}${r.stdout}`.trim());
+    if (r.status !== 0)
+        throw new Error(`${command} ${args.join(" ")} failed (exit ${r.status}): ${r.stderr}${r.stdout}`.trim());
     return { wallMs, cpuMs: childrenCpuMs() - cpuBefore, stdout: String(r.stdout) };
 }
 

@@ -26,7 +26,8 @@ export function parseArgs(argv: string[]): CliArgs {
         } else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
         else args.stacks.push(a);
     }
-    if (args.stacks.length === 0) throw new Error("name at least one stack, e.g.: npm run plan -- k8s-dev swarm-dev chain-dev");
+    if (args.stacks.length === 0)
+        throw new Error("name at least one stack, e.g.: npm run plan -- k8s-dev swarm-dev chain-dev");
     return args;
 }
 

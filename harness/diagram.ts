@@ -5,7 +5,16 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { StackPlan } from "./plan";
-import { RESOURCE_TYPES, componentName, containerEnv, containerImage, lbServiceOf, podSpec, referencedStacks, routerWorkloadOf } from "./plan-query";
+import {
+    RESOURCE_TYPES,
+    componentName,
+    containerEnv,
+    containerImage,
+    lbServiceOf,
+    podSpec,
+    referencedStacks,
+    routerWorkloadOf,
+} from "./plan-query";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG, SWARM_NODE_CLUSTER_LEG, SWARM_NODE_SWARM_LEG } from "../lib/interfaces";
 import { ROUTER_NODE_LABEL_ARG } from "../lib/labels";
 
@@ -29,7 +38,11 @@ function label(title: string, lines: string[], small: string[] = []): string {
 function attrs(a: Record<string, string | number | undefined>): string {
     const parts = Object.entries(a)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => (typeof v === "string" && v.startsWith("<") && v.endsWith(">") ? `${k}=${v}` : `${k}="${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`));
+        .map(([k, v]) =>
+            typeof v === "string" && v.startsWith("<") && v.endsWith(">")
+                ? `${k}=${v}`
+                : `${k}="${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+        );
     return parts.length ? ` [${parts.join(", ")}]` : "";
 }
 
@@ -72,7 +85,11 @@ export function routerVnfOf(plan: StackPlan): RouterVnf | undefined {
     const sc: Obj = spec.containers?.[0]?.securityContext ?? {};
     const security = [
         spec.hostNetwork ? "hostNetwork" : "",
-        sc.privileged ? "privileged" : sc.capabilities?.add ? `caps ${(sc.capabilities.add as string[]).filter((x) => x.startsWith("NET_") || x === "SYS_ADMIN").join(", ")}` : "",
+        sc.privileged
+            ? "privileged"
+            : sc.capabilities?.add
+              ? `caps ${(sc.capabilities.add as string[]).filter((x) => x.startsWith("NET_") || x === "SYS_ADMIN").join(", ")}`
+              : "",
     ]
         .filter(Boolean)
         .join(", ");
@@ -139,18 +156,34 @@ export function renderDiagram(plans: StackPlan[]): string {
         const o = p.outputs as Obj;
         const s = p.stack;
         const body: string[] = [];
-        body.push(`${id(s, "net_cluster")}${attrs({ label: label("cluster network", [o.clusterNetwork?.cidr ?? "?"]), fillcolor: COLORS.network, shape: "box" })};`);
-        body.push(`${id(s, "net_apache")}${attrs({ label: label("Apache network", [o.apacheInfo?.network ?? "?"]), fillcolor: COLORS.network })};`);
-        body.push(`${id(s, "router_node")}${attrs({ label: label("router node", [`routerHost ${o.routerHost ?? "?"}`], [`label ${ROUTER_NODE_LABEL_ARG}, ${targetOf(p)}`]), fillcolor: COLORS.host, shape: "box3d" })};`);
+        body.push(
+            `${id(s, "net_cluster")}${attrs({ label: label("cluster network", [o.clusterNetwork?.cidr ?? "?"]), fillcolor: COLORS.network, shape: "box" })};`,
+        );
+        body.push(
+            `${id(s, "net_apache")}${attrs({ label: label("Apache network", [o.apacheInfo?.network ?? "?"]), fillcolor: COLORS.network })};`,
+        );
+        body.push(
+            `${id(s, "router_node")}${attrs({ label: label("router node", [`routerHost ${o.routerHost ?? "?"}`], [`label ${ROUTER_NODE_LABEL_ARG}, ${targetOf(p)}`]), fillcolor: COLORS.host, shape: "box3d" })};`,
+        );
         const ips: string[] = o.apacheInfo?.ips ?? [];
         ips.forEach((ip, n) => {
-            body.push(`${id(s, "apache", String(n))}${attrs({ label: label(`Apache backend ${n + 1}`, [ip], ["page names itself"]), fillcolor: COLORS.backend, shape: "box3d" })};`);
+            body.push(
+                `${id(s, "apache", String(n))}${attrs({ label: label(`Apache backend ${n + 1}`, [ip], ["page names itself"]), fillcolor: COLORS.backend, shape: "box3d" })};`,
+            );
         });
         body.push(`{ rank=same; ${id(s, "net_cluster")}; }`);
         out.push(...stackCluster(p, body));
-        edges.push(`${id(s, "router_node")} -> ${id(s, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_CLUSTER_LEG })};`);
-        edges.push(`${id(s, "router_node")} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_APACHE_LEG })};`);
-        ips.forEach((_, n) => edges.push(`${id(s, "apache", String(n))} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none" })};`));
+        edges.push(
+            `${id(s, "router_node")} -> ${id(s, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_CLUSTER_LEG })};`,
+        );
+        edges.push(
+            `${id(s, "router_node")} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none", label: ROUTER_APACHE_LEG })};`,
+        );
+        ips.forEach((_, n) =>
+            edges.push(
+                `${id(s, "apache", String(n))} -> ${id(s, "net_apache")}${attrs({ style: "dotted", arrowhead: "none" })};`,
+            ),
+        );
     };
 
     const drawSwarm = (p: StackPlan, k8s?: StackPlan) => {
@@ -165,12 +198,19 @@ export function renderDiagram(plans: StackPlan[]): string {
             `${id(s, "nodes")}${attrs({ label: label(`swarm nodes (${nodes.length})`, lines, [`Docker API ${o.dockerHost ?? "?"}`, targetOf(p)]), fillcolor: COLORS.host, shape: "box3d" })};`,
         ];
         out.push(...stackCluster(p, body));
-        edges.push(`${id(s, "nodes")} -> ${id(s, "net_swarm")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_SWARM_LEG })};`);
-        if (k8s) edges.push(`${id(s, "nodes")} -> ${id(k8s.stack, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_CLUSTER_LEG })};`);
+        edges.push(
+            `${id(s, "nodes")} -> ${id(s, "net_swarm")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_SWARM_LEG })};`,
+        );
+        if (k8s)
+            edges.push(
+                `${id(s, "nodes")} -> ${id(k8s.stack, "net_cluster")}${attrs({ style: "dotted", arrowhead: "none", label: SWARM_NODE_CLUSTER_LEG })};`,
+            );
     };
 
     for (const chain of plans.filter((p) => p.role === "service-chain")) {
-        const refs = referencedStacks(chain).map((n) => byStack.get(n)).filter((x): x is StackPlan => !!x);
+        const refs = referencedStacks(chain)
+            .map((n) => byStack.get(n))
+            .filter((x): x is StackPlan => !!x);
         const k8s = refs.find((r) => r.role === "k8s-cluster");
         const swarm = refs.find((r) => r.role === "swarm-cluster");
         if (k8s) drawK8s(k8s);
@@ -182,7 +222,11 @@ export function renderDiagram(plans: StackPlan[]): string {
         if (lb) {
             body.push(
                 `${id(s, "lb")}${attrs({
-                    label: label(`LB VNF ${lb.name}`, [`image ${lb.image}`, `Swarm service, ${lb.replicas ?? "?"} replica(s)`], [`SERVERS ${lb.servers.join(",")}`]),
+                    label: label(
+                        `LB VNF ${lb.name}`,
+                        [`image ${lb.image}`, `Swarm service, ${lb.replicas ?? "?"} replica(s)`],
+                        [`SERVERS ${lb.servers.join(",")}`],
+                    ),
                     fillcolor: COLORS.vnf,
                     shape: "component",
                 })};`,
@@ -191,7 +235,11 @@ export function renderDiagram(plans: StackPlan[]): string {
         if (router) {
             body.push(
                 `${id(s, "router")}${attrs({
-                    label: label(`router VNF ${router.name}`, [`image ${router.image}`, `Deployment in ${router.namespace ?? "?"}`, router.security], [`INTERFACES ${router.interfaces ?? "?"}`, `ROUTES ${router.routes.join(",")}`]),
+                    label: label(
+                        `router VNF ${router.name}`,
+                        [`image ${router.image}`, `Deployment in ${router.namespace ?? "?"}`, router.security],
+                        [`INTERFACES ${router.interfaces ?? "?"}`, `ROUTES ${router.routes.join(",")}`],
+                    ),
                     fillcolor: COLORS.vnf,
                     shape: "component",
                 })};`,
@@ -200,28 +248,49 @@ export function renderDiagram(plans: StackPlan[]): string {
         out.push(...stackCluster(chain, body));
 
         const client = id(s, "client");
-        out.push(`  ${client}${attrs({ label: label("clients", [String((chain.outputs as Obj).loadBalancerUrl ?? "")]), shape: "oval", fillcolor: COLORS.client })};`);
+        out.push(
+            `  ${client}${attrs({ label: label("clients", [String((chain.outputs as Obj).loadBalancerUrl ?? "")]), shape: "oval", fillcolor: COLORS.client })};`,
+        );
         const flow = { penwidth: 2, color: "#e65100", fontcolor: "#bf360c" };
         if (lb) {
             const port = lb.publishedPort ?? (swarm?.outputs as Obj | undefined)?.lbPort;
-            edges.push(`${client} -> ${id(s, "lb")}${attrs({ ...flow, label: `published port ${port}/tcp (${lb.publishMode ?? "ingress"}) -> ${lb.targetPort ?? "?"}` })};`);
-            if (swarm) edges.push(`${id(s, "lb")} -> ${id(swarm.stack, "nodes")}${attrs({ style: "dashed", arrowhead: "none", label: "runs on", color: "#90a4ae" })};`);
+            edges.push(
+                `${client} -> ${id(s, "lb")}${attrs({ ...flow, label: `published port ${port}/tcp (${lb.publishMode ?? "ingress"}) -> ${lb.targetPort ?? "?"}` })};`,
+            );
+            if (swarm)
+                edges.push(
+                    `${id(s, "lb")} -> ${id(swarm.stack, "nodes")}${attrs({ style: "dashed", arrowhead: "none", label: "runs on", color: "#90a4ae" })};`,
+                );
         }
         const ko = k8s?.outputs as Obj | undefined;
         if (lb && router) {
-            const route = ko ? `route ${ko.apacheInfo?.network} via ${ko.routerHost} dev ${SWARM_NODE_CLUSTER_LEG}` : "route via routerHost";
-            edges.push(`${id(s, "lb")} -> ${id(s, "router")}${attrs({ ...flow, label: `${route}\n(on the swarm hosts)` })};`);
+            const route = ko
+                ? `route ${ko.apacheInfo?.network} via ${ko.routerHost} dev ${SWARM_NODE_CLUSTER_LEG}`
+                : "route via routerHost";
+            edges.push(
+                `${id(s, "lb")} -> ${id(s, "router")}${attrs({ ...flow, label: `${route}\n(on the swarm hosts)` })};`,
+            );
         }
         if (router && k8s) {
-            edges.push(`${id(s, "router")} -> ${id(k8s.stack, "router_node")}${attrs({ style: "dashed", arrowhead: "none", label: "runs on (hostNetwork)", color: "#90a4ae" })};`);
+            edges.push(
+                `${id(s, "router")} -> ${id(k8s.stack, "router_node")}${attrs({ style: "dashed", arrowhead: "none", label: "runs on (hostNetwork)", color: "#90a4ae" })};`,
+            );
             ((ko?.apacheInfo?.ips as string[]) ?? []).forEach((_, n) =>
-                edges.push(`${id(s, "router")} -> ${id(k8s.stack, "apache", String(n))}${attrs({ ...flow, label: n === 0 ? router.routes.join("\n") : undefined })};`),
+                edges.push(
+                    `${id(s, "router")} -> ${id(k8s.stack, "apache", String(n))}${attrs({ ...flow, label: n === 0 ? router.routes.join("\n") : undefined })};`,
+                ),
             );
         }
     }
     for (const p of plans) {
         if (p.role === "k8s-cluster") drawK8s(p);
-        if (p.role === "swarm-cluster") drawSwarm(p, referencedStacks(p).map((n) => byStack.get(n)).find((x) => x?.role === "k8s-cluster"));
+        if (p.role === "swarm-cluster")
+            drawSwarm(
+                p,
+                referencedStacks(p)
+                    .map((n) => byStack.get(n))
+                    .find((x) => x?.role === "k8s-cluster"),
+            );
     }
     out.push(...edges.map((e) => `  ${e}`), "}", "");
     return out.join("\n");
@@ -231,7 +300,9 @@ export type DotRunner = (format: "svg" | "png", dot: string, file: string) => Pr
 
 export const runDot: DotRunner = (format, dot, file) =>
     new Promise((resolve, reject) => {
-        const child = execFile("dot", [`-T${format}`, "-o", file], (err, _stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve()));
+        const child = execFile("dot", [`-T${format}`, "-o", file], (err, _stdout, stderr) =>
+            err ? reject(Object.assign(err, { stderr })) : resolve(),
+        );
         child.stdin?.end(dot);
     });
 
@@ -239,7 +310,11 @@ export const runDot: DotRunner = (format, dot, file) =>
  * Writes the picture: FILE.svg / FILE.png rendered by Graphviz `dot` when it is installed,
  * else the DOT source next to it (FILE.dot); any other name gets the DOT source. Returns the path written.
  */
-export async function writeDiagram(plans: StackPlan[], file: string, render: DotRunner = runDot): Promise<{ file: string; rendered: boolean; note?: string }> {
+export async function writeDiagram(
+    plans: StackPlan[],
+    file: string,
+    render: DotRunner = runDot,
+): Promise<{ file: string; rendered: boolean; note?: string }> {
     const dot = renderDiagram(plans);
     const ext = path.extname(file).toLowerCase();
     if (ext === ".svg" || ext === ".png") {
@@ -250,7 +325,9 @@ export async function writeDiagram(plans: StackPlan[], file: string, render: Dot
             const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
             const dotFile = file.slice(0, -ext.length) + ".dot";
             fs.writeFileSync(dotFile, dot);
-            const why = missing ? "Graphviz `dot` is not installed (apt-get install graphviz)" : `dot failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`;
+            const why = missing
+                ? "Graphviz `dot` is not installed (apt-get install graphviz)"
+                : `dot failed: ${String((e as { stderr?: string }).stderr ?? (e as Error).message).trim()}`;
             return { file: dotFile, rendered: false, note: `${why}; wrote the DOT source instead` };
         }
     }

@@ -31,8 +31,14 @@ const OUTPUTS: [RegExp, (cmd: string) => string][] = [
     [/k3s\.yaml/, (cmd) => K3S_KUBECONFIG(token(cmd).slice(0, 12))],
     // k3s server node token: K10<ca hash>::server:<secret>, with a trailing newline like `cat`.
     [/k3s\/server\/node-token/, (cmd) => `K10${token(`ca${cmd}`)}::server:${token(`n${cmd}`).slice(0, 32)}\n`],
-    [/join-token\b.*\bworker|join-token -q worker/, (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`w${cmd}`).slice(0, 25)}`],
-    [/join-token\b.*\bmanager|join-token -q manager/, (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`m${cmd}`).slice(0, 25)}`],
+    [
+        /join-token\b.*\bworker|join-token -q worker/,
+        (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`w${cmd}`).slice(0, 25)}`,
+    ],
+    [
+        /join-token\b.*\bmanager|join-token -q manager/,
+        (cmd) => `SWMTKN-1-${token(`s${cmd}`).slice(0, 50)}-${token(`m${cmd}`).slice(0, 25)}`,
+    ],
 ];
 
 export function commandStdout(inputs: Record<string, any>): string {

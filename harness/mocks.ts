@@ -63,13 +63,30 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                 return { id, state: { ...inputs, gatewayIp, ipVersion: 4, enableDhcp: inputs.enableDhcp ?? true } };
             }
             case "openstack:networking/port:Port": {
-                const fixedIps = (inputs.fixedIps ?? []).map((f: State) => ({ ...f, ipAddress: this.allocate(f.subnetId, f.ipAddress) }));
-                this.portIps.set(id, fixedIps.map((f: State) => f.ipAddress));
-                return { id, state: { ...inputs, fixedIps, allFixedIps: fixedIps.map((f: State) => f.ipAddress), macAddress: mac(id) } };
+                const fixedIps = (inputs.fixedIps ?? []).map((f: State) => ({
+                    ...f,
+                    ipAddress: this.allocate(f.subnetId, f.ipAddress),
+                }));
+                this.portIps.set(
+                    id,
+                    fixedIps.map((f: State) => f.ipAddress),
+                );
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        fixedIps,
+                        allFixedIps: fixedIps.map((f: State) => f.ipAddress),
+                        macAddress: mac(id),
+                    },
+                };
             }
             case "openstack:compute/instance:Instance": {
                 const networks = (inputs.networks ?? []).map((n: State) => ({ ...n, fixedIpV4: this.instanceIp(n) }));
-                return { id, state: { ...inputs, networks, accessIpV4: networks[0]?.fixedIpV4 ?? "", powerState: "active" } };
+                return {
+                    id,
+                    state: { ...inputs, networks, accessIpV4: networks[0]?.fixedIpV4 ?? "", powerState: "active" },
+                };
             }
             case "openstack:networking/floatingIp:FloatingIp":
                 return { id, state: { ...inputs, address: hostAddress(FLOATING_POOL, 10 + this.floating++) } };
@@ -88,7 +105,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         switch (args.token) {
             case "openstack:networking/getNetwork:getNetwork":
-                return { id: mockId("external-network", args.inputs.name ?? "external"), name: args.inputs.name, external: true };
+                return {
+                    id: mockId("external-network", args.inputs.name ?? "external"),
+                    name: args.inputs.name,
+                    external: true,
+                };
             default:
                 return args.inputs;
         }
@@ -98,8 +119,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const subnet = this.subnets.get(subnetId);
         if (!subnet) throw new Error(`mock: port on unknown subnet ${subnetId}`);
         if (wanted) {
-            if (!cidrContains(subnet.cidr, wanted)) throw new Error(`mock: fixed IP ${wanted} is outside subnet ${subnet.cidr}`);
-            if (subnet.used.has(wanted)) throw new Error(`mock: fixed IP ${wanted} is already in use on ${subnet.cidr}`);
+            if (!cidrContains(subnet.cidr, wanted))
+                throw new Error(`mock: fixed IP ${wanted} is outside subnet ${subnet.cidr}`);
+            if (subnet.used.has(wanted))
+                throw new Error(`mock: fixed IP ${wanted} is already in use on ${subnet.cidr}`);
             subnet.used.add(wanted);
             return wanted;
         }

@@ -53,23 +53,33 @@ export function describe(f: Found): string {
 }
 
 export function findAll(views: readonly StackView[], types: readonly string[]): Found[] {
-    return views.flatMap((view) => view.resources.filter((r) => types.includes(r.type)).map((resource) => ({ view, resource })));
+    return views.flatMap((view) =>
+        view.resources.filter((r) => types.includes(r.type)).map((resource) => ({ view, resource })),
+    );
 }
 
 /** Exactly one resource of `types` across the stacks; the error names the stacks or the duplicates. */
 export function findOne(views: readonly StackView[], types: readonly string[], what: string): Found {
     const hits = findAll(views, types);
-    if (hits.length === 0) throw new PlanQueryError(`no ${what} (${types.join(" or ")}) in the plan of ${views.map((v) => v.stack).join(", ")}`);
-    if (hits.length > 1) throw new PlanQueryError(`more than one ${what} in the plan: ${hits.map((h) => h.resource.name).join(", ")}`);
+    if (hits.length === 0)
+        throw new PlanQueryError(
+            `no ${what} (${types.join(" or ")}) in the plan of ${views.map((v) => v.stack).join(", ")}`,
+        );
+    if (hits.length > 1)
+        throw new PlanQueryError(`more than one ${what} in the plan: ${hits.map((h) => h.resource.name).join(", ")}`);
     return hits[0];
 }
 
-export const routerWorkload = (views: readonly StackView[]): Found => findOne(views, RESOURCE_TYPES.routerWorkload, "router workload");
-export const lbService = (views: readonly StackView[]): Found => findOne(views, RESOURCE_TYPES.lbService, "load balancer service");
+export const routerWorkload = (views: readonly StackView[]): Found =>
+    findOne(views, RESOURCE_TYPES.routerWorkload, "router workload");
+export const lbService = (views: readonly StackView[]): Found =>
+    findOne(views, RESOURCE_TYPES.lbService, "load balancer service");
 
 /** The router workload of one stack, if it has one (the diagram draws what is there). */
-export const routerWorkloadOf = (view: StackView): ResourceView | undefined => findAll([view], RESOURCE_TYPES.routerWorkload)[0]?.resource;
-export const lbServiceOf = (view: StackView): ResourceView | undefined => findAll([view], RESOURCE_TYPES.lbService)[0]?.resource;
+export const routerWorkloadOf = (view: StackView): ResourceView | undefined =>
+    findAll([view], RESOURCE_TYPES.routerWorkload)[0]?.resource;
+export const lbServiceOf = (view: StackView): ResourceView | undefined =>
+    findAll([view], RESOURCE_TYPES.lbService)[0]?.resource;
 
 /** The pod spec of a Kubernetes workload (spec.template.spec). */
 export function podSpec(workload: ResourceView): Record<string, any> | undefined {
@@ -92,7 +102,9 @@ export interface ContainerEnv {
  * of the service's container (Swarm: a map).
  */
 export function containerEnv(r: ResourceView): ContainerEnv {
-    const raw = RESOURCE_TYPES.lbService.includes(r.type as never) ? serviceContainer(r)?.env : podSpec(r)?.containers?.[0]?.env;
+    const raw = RESOURCE_TYPES.lbService.includes(r.type as never)
+        ? serviceContainer(r)?.env
+        : podSpec(r)?.containers?.[0]?.env;
     const env: ContainerEnv = { literal: {}, fromRefs: [] };
     if (Array.isArray(raw)) {
         for (const e of raw) {
@@ -110,7 +122,9 @@ export function containerEnv(r: ResourceView): ContainerEnv {
 
 /** The image of the workload's first container or of the service's container. */
 export function containerImage(r: ResourceView): string | undefined {
-    const image = RESOURCE_TYPES.lbService.includes(r.type as never) ? serviceContainer(r)?.image : podSpec(r)?.containers?.[0]?.image;
+    const image = RESOURCE_TYPES.lbService.includes(r.type as never)
+        ? serviceContainer(r)?.image
+        : podSpec(r)?.containers?.[0]?.image;
     return typeof image === "string" ? image : undefined;
 }
 
@@ -121,7 +135,13 @@ export function componentName(view: StackView, r: ResourceView, type: string): s
 
 /** The stacks a stack reads through StackReferences (by stack name, the last part). */
 export function referencedStacks(view: StackView): string[] {
-    return view.resources.filter((r) => r.type === RESOURCE_TYPES.stackReference).map((r) => String(r.inputs?.name ?? r.name).split("/").pop()!);
+    return view.resources
+        .filter((r) => r.type === RESOURCE_TYPES.stackReference)
+        .map((r) =>
+            String(r.inputs?.name ?? r.name)
+                .split("/")
+                .pop()!,
+        );
 }
 
 /** A stack output that must be there; the error names the stack and the key. */
@@ -137,7 +157,9 @@ export const HIDDEN_SECRET = SECRET_MARK;
 
 /** State-form values with each secret replaced by its plaintext (a JSON text, with --show-secrets) or HIDDEN_SECRET. */
 function decodeState(value: unknown): any {
-    return replaceMarked(value, { [SECRET_SIG]: (m) => (typeof m.plaintext === "string" ? decodeState(JSON.parse(m.plaintext)) : HIDDEN_SECRET) });
+    return replaceMarked(value, {
+        [SECRET_SIG]: (m) => (typeof m.plaintext === "string" ? decodeState(JSON.parse(m.plaintext)) : HIDDEN_SECRET),
+    });
 }
 
 /**
@@ -150,7 +172,13 @@ export function stateView(stack: string, deployment: { resources?: any[] } | und
     for (const r of deployment?.resources ?? []) {
         if (typeof r?.urn !== "string" || typeof r.type !== "string") continue;
         if (r.type === RESOURCE_TYPES.stack) outputs = decodeState(r.outputs ?? {});
-        resources.push({ type: r.type, name: r.urn.split("::").pop()!, urn: r.urn, parent: r.parent ?? null, inputs: decodeState(r.inputs ?? {}) });
+        resources.push({
+            type: r.type,
+            name: r.urn.split("::").pop()!,
+            urn: r.urn,
+            parent: r.parent ?? null,
+            inputs: decodeState(r.inputs ?? {}),
+        });
     }
     return { stack, outputs, resources };
 }

@@ -58,7 +58,8 @@ export interface PlanOptions {
 
 /** Splits engine-form values into a printable copy (secrets redacted) and the real values. */
 function unwrap(value: unknown): { shown: any; real: any } {
-    const real = (v: unknown): any => replaceMarked(v, { [SECRET_SIG]: (m) => real(m.value), [RESOURCE_SIG]: (m) => m.urn });
+    const real = (v: unknown): any =>
+        replaceMarked(v, { [SECRET_SIG]: (m) => real(m.value), [RESOURCE_SIG]: (m) => m.urn });
     const shown = replaceMarked(value, { [SECRET_SIG]: () => SECRET, [RESOURCE_SIG]: (m) => m.urn });
     return { shown, real: real(value) };
 }
@@ -78,22 +79,30 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
         if (v === undefined) delete config[k];
         else config[k] = typeof v === "string" ? v : JSON.stringify(v);
         // A declared secret is set as `pulumi config set --secret` sets it: the readers refuse plain text.
-        if (v !== undefined && project.config[k.replace(`${project.name}:`, "")]?.secret && !secretKeys.includes(k)) secretKeys.push(k);
+        if (v !== undefined && project.config[k.replace(`${project.name}:`, "")]?.secret && !secretKeys.includes(k))
+            secretKeys.push(k);
     }
     // The engine refuses to run the program without every key Pulumi.yaml requires.
     checkRequiredConfig(stack, config, project);
     const byFullName = new Map(previous.map((p) => [`${ORGANIZATION}/${project.name}/${p.stack}`, p]));
-    const floatingInUse = previous.flatMap((p) => p.resources).filter((r) => r.type === "openstack:networking/floatingIp:FloatingIp").length;
-    const mocks = new PlanMocks({
-        stackOutputs(fullName) {
-            const p = byFullName.get(fullName) ?? previous.find((x) => fullName.endsWith(`/${x.stack}`));
-            if (!p) {
-                throw new Error(`StackReference ${fullName}: that stack has not been planned yet; plan it first (npm run plan -- ${fullName.split("/").pop()} ${stack})`);
-            }
-            const r = reveal(p);
-            return { outputs: r.outputs, secretOutputNames: r.secretOutputNames };
+    const floatingInUse = previous
+        .flatMap((p) => p.resources)
+        .filter((r) => r.type === "openstack:networking/floatingIp:FloatingIp").length;
+    const mocks = new PlanMocks(
+        {
+            stackOutputs(fullName) {
+                const p = byFullName.get(fullName) ?? previous.find((x) => fullName.endsWith(`/${x.stack}`));
+                if (!p) {
+                    throw new Error(
+                        `StackReference ${fullName}: that stack has not been planned yet; plan it first (npm run plan -- ${fullName.split("/").pop()} ${stack})`,
+                    );
+                }
+                const r = reveal(p);
+                return { outputs: r.outputs, secretOutputNames: r.secretOutputNames };
+            },
         },
-    }, floatingInUse);
+        floatingInUse,
+    );
 
     const resources: PlannedResource[] = [];
     const inputs = new Map<PlannedResource, Record<string, unknown>>();
@@ -111,8 +120,16 @@ export async function planStack(stack: string, previous: StackPlan[], opts: Plan
                 mocks.secretOutputs = req.getAdditionalsecretoutputsList?.() ?? [];
                 return original(req, (err: unknown, resp: any) => {
                     if (!err) {
-                        const { shown, real } = unwrap(req.getObject?.()?.toJavaScript() ?? req.getProperties?.()?.toJavaScript() ?? {});
-                        const r: PlannedResource = { type: req.getType(), name: req.getName(), parent: req.getParent() || null, urn: resp.getUrn(), inputs: shown };
+                        const { shown, real } = unwrap(
+                            req.getObject?.()?.toJavaScript() ?? req.getProperties?.()?.toJavaScript() ?? {},
+                        );
+                        const r: PlannedResource = {
+                            type: req.getType(),
+                            name: req.getName(),
+                            parent: req.getParent() || null,
+                            urn: resp.getUrn(),
+                            inputs: shown,
+                        };
                         resources.push(r);
                         inputs.set(r, real);
                     }

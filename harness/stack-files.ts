@@ -52,7 +52,8 @@ function configBlock(file: string): Record<string, unknown> {
 function engineRequires(projectName: string, key: string, decl: unknown): boolean {
     // A bare string, number or boolean is a value (`key: value` shorthand).
     if (typeof decl !== "object" || decl === null) return false;
-    const hasDefault = (decl as ConfigDeclaration).default !== undefined && (decl as ConfigDeclaration).default !== null;
+    const hasDefault =
+        (decl as ConfigDeclaration).default !== undefined && (decl as ConfigDeclaration).default !== null;
     const hasValue = (decl as ConfigDeclaration).value !== undefined && (decl as ConfigDeclaration).value !== null;
     const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : projectName;
     return !hasDefault && !hasValue && namespace === projectName;
@@ -66,7 +67,10 @@ export function readProjectFile(dir = PROJECT_DIR): ProjectFile {
     const keysFile = path.join(dir, stackConfigDir, CONFIG_KEYS_FILE);
     const extra = fs.existsSync(keysFile) ? configBlock(keysFile) : {};
     const twice = Object.keys(extra).filter((k) => k in engine);
-    if (twice.length > 0) throw new Error(`${twice.join(", ")}: declared both in Pulumi.yaml and in ${path.join(stackConfigDir, CONFIG_KEYS_FILE)}; keep one`);
+    if (twice.length > 0)
+        throw new Error(
+            `${twice.join(", ")}: declared both in Pulumi.yaml and in ${path.join(stackConfigDir, CONFIG_KEYS_FILE)}; keep one`,
+        );
     const config = { ...engine, ...extra } as Record<string, ConfigDeclaration>;
     const requiredKeys = Object.entries(engine)
         .filter(([key, decl]) => engineRequires(name, key, decl))
@@ -74,7 +78,8 @@ export function readProjectFile(dir = PROJECT_DIR): ProjectFile {
     const engineDefaults: Record<string, string> = {};
     for (const [key, decl] of Object.entries(engine)) {
         const d = typeof decl === "object" && decl !== null ? (decl as ConfigDeclaration).default : undefined;
-        if (d !== undefined && d !== null) engineDefaults[key.includes(":") ? key : `${name}:${key}`] = typeof d === "string" ? d : JSON.stringify(d);
+        if (d !== undefined && d !== null)
+            engineDefaults[key.includes(":") ? key : `${name}:${key}`] = typeof d === "string" ? d : JSON.stringify(d);
     }
     return { name, stackConfigDir, config, requiredKeys, engineDefaults };
 }
@@ -102,7 +107,8 @@ export function checkRequiredConfig(stack: string, config: Record<string, unknow
  * Ed25519 pair (comment hybrid-vnf-plan-placeholder), public in this repository and authorised
  * nowhere. The dev stacks' sshPublicKey is PLACEHOLDER_SSH_PUBLIC_KEY + " replace-me@example".
  */
-export const PLACEHOLDER_SSH_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIObLdnoVivk48PPE8KdMadECaru7KaKk++Wqv6nVYem9";
+export const PLACEHOLDER_SSH_PUBLIC_KEY =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIObLdnoVivk48PPE8KdMadECaru7KaKk++Wqv6nVYem9";
 
 /**
  * Values for secret keys that an example stack leaves out (they are set with
@@ -150,10 +156,15 @@ export function readStackFile(stack: string, configDir?: string, project = readP
         const isSecure = typeof value === "object" && value !== null && "secure" in value;
         if (key.startsWith(prefix)) {
             const decl = project.config[key.slice(prefix.length)];
-            if (!decl) throw new Error(`${path.basename(file)}: ${key} is not declared in Pulumi.yaml or ${path.join(project.stackConfigDir, CONFIG_KEYS_FILE)} (a typo?)`);
+            if (!decl)
+                throw new Error(
+                    `${path.basename(file)}: ${key} is not declared in Pulumi.yaml or ${path.join(project.stackConfigDir, CONFIG_KEYS_FILE)} (a typo?)`,
+                );
             const actual = isSecure ? "string" : typeOf(value);
             if (actual !== decl.type) {
-                throw new Error(`${path.basename(file)}: ${key}: ${JSON.stringify(value)} is not of the declared type ${decl.type}`);
+                throw new Error(
+                    `${path.basename(file)}: ${key}: ${JSON.stringify(value)} is not of the declared type ${decl.type}`,
+                );
             }
         }
         if (isSecure) {

@@ -10,7 +10,8 @@ import { REGISTER_INSTANCE, Service, VERSION as TS_NODE_VERSION } from "ts-node"
 import { envValue } from "../lib/env-vars";
 
 /** Under node_modules, so `npm ci` clears it and git never sees it; HYBRID_VNF_TRANSPILE_CACHE moves it. */
-export const TRANSPILE_CACHE_DIR = envValue("transpileCache") || path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
+export const TRANSPILE_CACHE_DIR =
+    envValue("transpileCache") || path.resolve(__dirname, "..", "node_modules", ".cache", "hybrid-vnf", "transpiled");
 
 interface CacheEntry {
     key: string;
@@ -19,7 +20,10 @@ interface CacheEntry {
 
 /** What a transpiled output depends on besides its file name: any change makes a new key. */
 export function transpileKey(source: string, compiler: string, options: unknown): string {
-    return crypto.createHash("sha256").update(JSON.stringify([source, compiler, TS_NODE_VERSION, options])).digest("hex");
+    return crypto
+        .createHash("sha256")
+        .update(JSON.stringify([source, compiler, TS_NODE_VERSION, options]))
+        .digest("hex");
 }
 
 /** The compiler a ts-node instance transpiles with, and its version: swc's output is not TypeScript's. */
@@ -35,7 +39,8 @@ export function transpilerId(service: Pick<Service, "options" | "ts">): string {
 
 function packageVersion(name: string): string {
     try {
-        return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
+        return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string })
+            .version;
     } catch {
         return "unknown";
     }
@@ -47,7 +52,10 @@ function packageVersion(name: string): string {
  * written by rename so a concurrent run never reads half a file. Returns false, changing nothing,
  * when there is no ts-node instance or it type-checks.
  */
-export function cacheTranspiledOutput(service: Service | undefined = process[REGISTER_INSTANCE], dir = TRANSPILE_CACHE_DIR): boolean {
+export function cacheTranspiledOutput(
+    service: Service | undefined = process[REGISTER_INSTANCE],
+    dir = TRANSPILE_CACHE_DIR,
+): boolean {
     if (!service || service.options.typeCheck === true || service.options.transpileOnly !== true) return false;
     const compile = service.compile.bind(service);
     const compiler = transpilerId(service);

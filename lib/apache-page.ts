@@ -24,7 +24,8 @@ export const APACHE_PAGE_TEMPLATE: readonly string[] = [
 
 /** The page of backend `name` at `ip`, byte for byte what the image serves. */
 export function renderApachePage(name: string, ip: string): string {
-    if (!BACKEND_NAME_PATTERN.test(name)) throw new Error(`BACKEND_NAME: invalid entry ${JSON.stringify(name)} (allowed: letters, digits, . _ -)`);
+    if (!BACKEND_NAME_PATTERN.test(name))
+        throw new Error(`BACKEND_NAME: invalid entry ${JSON.stringify(name)} (allowed: letters, digits, . _ -)`);
     return APACHE_PAGE_TEMPLATE.map((l) => l.replace(/\$\{name\}/g, name).replace(/\$\{ip\}/g, ip)).join("\n") + "\n";
 }
 

@@ -62,7 +62,11 @@ export interface PinnedInterface {
 }
 
 /** Pins `name` to the NIC with `mac`: a .link file for later boots, a rename for the first. */
-export function pinInterfaceName(mac: string, name: string, linkPath = `${NETWORKD_DIR}/05-hybrid-vnf-${name}.link`): PinnedInterface {
+export function pinInterfaceName(
+    mac: string,
+    name: string,
+    linkPath = `${NETWORKD_DIR}/05-hybrid-vnf-${name}.link`,
+): PinnedInterface {
     const m = parseMac(mac);
     const n = checkInterfaceName(name);
     const content = [`[Match]`, `MACAddress=${m}`, ``, `[Link]`, `Name=${n}`, ``].join("\n");
@@ -103,7 +107,9 @@ export interface FrrCloudConfig {
 
 /** The host's ECMP settings (HOST_ECMP_SYSCTLS), applied by systemd-sysctl at every boot. */
 export const ECMP_SYSCTL_PATH = "/etc/sysctl.d/90-hybrid-vnf-ecmp.conf";
-export const ECMP_SYSCTL_CONTENT = Object.entries(HOST_ECMP_SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join("");
+export const ECMP_SYSCTL_CONTENT = Object.entries(HOST_ECMP_SYSCTLS)
+    .map(([k, v]) => `${k} = ${v}\n`)
+    .join("");
 
 /**
  * FRR from Debian's package, pinned and held, configured by the text of lib/frr-host.ts, on a
@@ -112,7 +118,13 @@ export const ECMP_SYSCTL_CONTENT = Object.entries(HOST_ECMP_SYSCTLS).map(([k, v]
  * password.
  */
 export function frrCloudConfig(frrConf: string, daemons: string): FrrCloudConfig {
-    const file = (path: string, content: string): WriteFile => ({ path, owner: "frr:frr", permissions: "0640", content, defer: true });
+    const file = (path: string, content: string): WriteFile => ({
+        path,
+        owner: "frr:frr",
+        permissions: "0640",
+        content,
+        defer: true,
+    });
     return {
         package: [DEBIAN_FRR_PACKAGE, DEBIAN_FRR_VERSION],
         writeFiles: [

@@ -21,7 +21,8 @@ export interface ConfigSource {
 }
 
 /** The SDK's own record of which keys the engine passed as secrets (internal, hence untyped). */
-const runtimeIsConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean }).isConfigSecret;
+const runtimeIsConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean })
+    .isConfigSecret;
 
 export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
@@ -107,7 +108,11 @@ export class ConfigReader {
             if (declared.includes(key)) continue;
             const near = declared.find((d) => editDistance(d.toLowerCase(), key.toLowerCase()) <= 2);
             const hint = near ? `; did you mean ${this.name(near)}?` : "";
-            throw new ConfigError(this.name(key), this.source.isStoredEncrypted?.(key) === false ? this.source.get(key) : SECRET_VALUE_SHOWN, `is not a key of this project (declared in Pulumi.yaml or stacks/config-keys.yaml)${hint}`);
+            throw new ConfigError(
+                this.name(key),
+                this.source.isStoredEncrypted?.(key) === false ? this.source.get(key) : SECRET_VALUE_SHOWN,
+                `is not a key of this project (declared in Pulumi.yaml or stacks/config-keys.yaml)${hint}`,
+            );
         }
     }
 
@@ -124,7 +129,12 @@ export class ConfigReader {
         // Decimal digits only: Number() would also take "0x10", "0b11", "1e1" and "2.0".
         const v = raw === undefined ? fallback : DECIMAL_INTEGER.test(raw) ? Number(raw) : NaN;
         // A non-number is quoted as written; an out-of-range number as the number.
-        return checkInt(v, min, max, (reason) => new ConfigError(this.name(key), Number.isInteger(v) ? v : raw, reason));
+        return checkInt(
+            v,
+            min,
+            max,
+            (reason) => new ConfigError(this.name(key), Number.isInteger(v) ? v : raw, reason),
+        );
     }
 
     bool(key: string, fallback: boolean): boolean {
@@ -138,7 +148,11 @@ export class ConfigReader {
     list(key: string, fallback: string[] = []): string[] {
         const raw = this.optionalString(key);
         if (raw === undefined) return fallback;
-        if (!raw.startsWith("[")) return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+        if (!raw.startsWith("["))
+            return raw
+                .split(",")
+                .map((s) => s.trim())
+                .filter((s) => s !== "");
         let parsed: unknown;
         try {
             parsed = JSON.parse(raw);
@@ -159,10 +173,18 @@ export class ConfigReader {
     adminCidr(key: string): string {
         const cidr = this.cidr(key);
         if (cidr.endsWith("/0")) {
-            throw new ConfigError(this.name(key), cidr, "would open SSH and the Kubernetes API to the whole internet; name your own network");
+            throw new ConfigError(
+                this.name(key),
+                cidr,
+                "would open SSH and the Kubernetes API to the whole internet; name your own network",
+            );
         }
         if (Number(cidr.split("/")[1]) < ADMIN_PREFIX_MIN) {
-            throw new ConfigError(this.name(key), cidr, `would open SSH and the Kubernetes API to a large part of the internet; name your own network (/${ADMIN_PREFIX_MIN} or longer)`);
+            throw new ConfigError(
+                this.name(key),
+                cidr,
+                `would open SSH and the Kubernetes API to a large part of the internet; name your own network (/${ADMIN_PREFIX_MIN} or longer)`,
+            );
         }
         const problem = sourceNetworkProblem(cidr);
         if (problem) throw new ConfigError(this.name(key), cidr, problem);
@@ -205,7 +227,10 @@ export class ConfigReader {
         if (secret === undefined) return secret;
         // Plain text in Pulumi.<stack>.yaml ends up in git; only `--secret` encrypts it.
         if (this.source.isStoredEncrypted?.(key) === false) {
-            throw ConfigError.secret(this.name(key), `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${this.name(key)} <value>`);
+            throw ConfigError.secret(
+                this.name(key),
+                `is stored in plain text in the stack file; remove it and set it with: pulumi config set --secret ${this.name(key)} <value>`,
+            );
         }
         if (problem === undefined) return secret;
         const reason = problem(this.source.get(key) ?? "");
@@ -217,7 +242,11 @@ export class ConfigReader {
     requireSecret(key: string, problem?: (plain: string) => string | undefined): pulumi.Output<string> {
         const v = this.optionalSecret(key, problem);
         if (v === undefined) {
-            throw new ConfigError(this.name(key), null, `is required; set it with: pulumi config set --secret ${this.name(key)} <value>`);
+            throw new ConfigError(
+                this.name(key),
+                null,
+                `is required; set it with: pulumi config set --secret ${this.name(key)} <value>`,
+            );
         }
         return v;
     }
@@ -240,7 +269,8 @@ function editDistance(a: string, b: string): number {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const row = [i];
-        for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        for (let j = 1; j <= b.length; j++)
+            row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
         prev = row;
     }
     return prev[b.length];
@@ -253,7 +283,11 @@ const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-
 /** A StackReference name must be fully qualified: `org/project/stack`. */
 export function parseStackName(key: string, value: string): string {
     if (!STACK_NAME.test(value)) {
-        throw new ConfigError(key, value, "is not a stack name of the form org/project/stack (e.g. organization/hybrid-vnf/k8s-dev)");
+        throw new ConfigError(
+            key,
+            value,
+            "is not a stack name of the form org/project/stack (e.g. organization/hybrid-vnf/k8s-dev)",
+        );
     }
     return value;
 }
@@ -261,7 +295,11 @@ export function parseStackName(key: string, value: string): string {
 /** An OpenSSH public key line that OpenSSH 9, Nova and cloud-init accept (lib/ssh-key.ts). */
 export function parseSshPublicKey(key: string, value: string): string {
     // A private key pasted here sits in the stack file in plain text: never quote it.
-    if (looksLikePrivateKey(value)) throw ConfigError.secret(key, "is a private key; give the public key (the .pub file), and remove this one from the stack file");
+    if (looksLikePrivateKey(value))
+        throw ConfigError.secret(
+            key,
+            "is a private key; give the public key (the .pub file), and remove this one from the stack file",
+        );
     const problem = sshPublicKeyProblem(value);
     if (problem) throw new ConfigError(key, value, problem);
     return value;

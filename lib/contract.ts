@@ -57,9 +57,13 @@ export interface Contract<T> {
 const str: Check = (v) => (typeof v === "string" && v !== "" ? undefined : "is not a non-empty string");
 const ipv4: Check = (v) => (typeof v === "string" && isIpv4(v) ? undefined : "is not an IPv4 address");
 const ipv4List: Check = (v) =>
-    Array.isArray(v) && v.every((x) => typeof x === "string" && isIpv4(x)) ? undefined : "is not a list of IPv4 addresses";
-const strList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : "is not a list of strings");
-const port: Check = (v) => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "is not a TCP port");
+    Array.isArray(v) && v.every((x) => typeof x === "string" && isIpv4(x))
+        ? undefined
+        : "is not a list of IPv4 addresses";
+const strList: Check = (v) =>
+    Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : "is not a list of strings";
+const port: Check = (v) =>
+    Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? undefined : "is not a TCP port";
 const object =
     (fields: Record<string, Check>): Check =>
     (v) => {
@@ -73,13 +77,19 @@ const object =
 const cidr: Check = (v) => (typeof v === "string" && isCidrText(v) ? undefined : "is not a CIDR");
 const plain = (check: Check): OutputSpec => ({ secret: false, check });
 const anyString: Check = (v) => (typeof v === "string" ? undefined : "is not a string");
-const routerHostList: Check = (v) => ipv4List(v) ?? (Array.isArray(v) && v.length >= ROUTER_COUNT.min && v.length <= ROUTER_COUNT.max ? undefined : `does not list ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} routers`);
+const routerHostList: Check = (v) =>
+    ipv4List(v) ??
+    (Array.isArray(v) && v.length >= ROUTER_COUNT.min && v.length <= ROUTER_COUNT.max
+        ? undefined
+        : `does not list ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} routers`);
 
 export const k8sClusterContract: Contract<K8sClusterOutputs> = {
     role: "k8s-cluster",
     outputs: {
         kubeconfig: { secret: true, check: str },
-        clusterUrl: plain((v) => (typeof v === "string" && /^https:\/\/[^/]+/.test(v) ? undefined : "is not an https:// URL")),
+        clusterUrl: plain((v) =>
+            typeof v === "string" && /^https:\/\/[^/]+/.test(v) ? undefined : "is not an https:// URL",
+        ),
         clusterNetwork: plain(object({ id: str, cidr })),
         routerHost: plain(ipv4),
         apacheInfo: plain(object({ network: cidr, ips: ipv4List })),
@@ -92,7 +102,11 @@ export const k8sClusterContract: Contract<K8sClusterOutputs> = {
 export const swarmClusterContract: Contract<SwarmClusterOutputs> = {
     role: "swarm-cluster",
     outputs: {
-        dockerHost: plain((v) => (typeof v === "string" && /^(ssh|unix):\/\/.+/.test(v) ? undefined : "is not an ssh:// or unix:// Docker host")),
+        dockerHost: plain((v) =>
+            typeof v === "string" && /^(ssh|unix):\/\/.+/.test(v)
+                ? undefined
+                : "is not an ssh:// or unix:// Docker host",
+        ),
         managerIp: plain(ipv4),
         swarmNetwork: plain(object({ cidr })),
         nodeIps: plain(ipv4List),
@@ -123,7 +137,9 @@ export function exportOutputs<T>(contract: Contract<T>, values: OutputValues<T>)
     const out = {} as StackOutputs<T>;
     for (const key of Object.keys(contract.outputs) as (keyof T)[]) {
         const value = pulumi.output(values[key]) as unknown as pulumi.Output<T[typeof key]>;
-        out[key] = contract.outputs[key].secret ? (pulumi.secret(value) as unknown as pulumi.Output<T[typeof key]>) : value;
+        out[key] = contract.outputs[key].secret
+            ? (pulumi.secret(value) as unknown as pulumi.Output<T[typeof key]>)
+            : value;
     }
     return out;
 }
@@ -154,7 +170,9 @@ export class ContractReference<T> {
         const spec = this.contract.outputs[key];
         const problem = spec.check(value);
         if (problem) {
-            throw new Error(`stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? SECRET_MARK : JSON.stringify(value)}`);
+            throw new Error(
+                `stack ${this.stackName} (${this.contract.role}): output ${key} ${problem}: ${spec.secret ? SECRET_MARK : JSON.stringify(value)}`,
+            );
         }
         return value as T[K];
     }

@@ -25,7 +25,10 @@ export const OLD_ENV_VARS: Readonly<Partial<Record<EnvVar, string>>> = {
 };
 
 /** The variable's value, under its name or else its old one; an empty value counts as unset (as in build.sh's `${VAR:-…}`). */
-export function envValue(v: EnvVar, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function envValue(
+    v: EnvVar,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
     for (const name of [ENV_VARS[v], OLD_ENV_VARS[v]]) {
         const value = name === undefined ? undefined : env[name];
         if (value) return value;

@@ -9,7 +9,16 @@
 // the hosts open the sessions; a short connect timer re-opens one soon after a router is back.
 import { isCidr, isIpv4 } from "./net";
 import { wholeNumberProblem } from "./numbers";
-import { BFD_INTERVAL_MS, BFD_MULTIPLIER, BfdTimers, BgpRouting, bfdDetectionMs, bgpPasswordProblem, isPrivateAsn, ROUTER_COUNT } from "./routing";
+import {
+    BFD_INTERVAL_MS,
+    BFD_MULTIPLIER,
+    BfdTimers,
+    BgpRouting,
+    bfdDetectionMs,
+    bgpPasswordProblem,
+    isPrivateAsn,
+    ROUTER_COUNT,
+} from "./routing";
 
 // Re-exported: the renderer checks passwords by the rule the config reader applies.
 export { bgpPasswordProblem } from "./routing";
@@ -63,22 +72,30 @@ export function checkHostFrrInput(i: HostFrrInput): void {
         throw new Error(`host FRR config: ${what}`);
     };
     if (!HOSTNAME.test(i.hostname)) fail(`hostname ${JSON.stringify(i.hostname)} is not a hostname`);
-    for (const [name, asn] of [["routerAsn", i.routing.routerAsn], ["hostAsn", i.routing.hostAsn]] as const) {
+    for (const [name, asn] of [
+        ["routerAsn", i.routing.routerAsn],
+        ["hostAsn", i.routing.hostAsn],
+    ] as const) {
         if (!isPrivateAsn(asn)) fail(`${name} ${asn} is not a private AS number`);
     }
-    if (i.routing.routerAsn === i.routing.hostAsn) fail(`routerAsn and hostAsn are both ${i.routing.hostAsn}; the sessions are eBGP`);
+    if (i.routing.routerAsn === i.routing.hostAsn)
+        fail(`routerAsn and hostAsn are both ${i.routing.hostAsn}; the sessions are eBGP`);
     const { intervalMs, multiplier } = i.routing.bfd;
     const intervalProblem = wholeNumberProblem(intervalMs, BFD_INTERVAL_MS.min, BFD_INTERVAL_MS.max);
     if (intervalProblem) fail(`BFD interval ${intervalMs} ms ${intervalProblem}`);
     const multiplierProblem = wholeNumberProblem(multiplier, BFD_MULTIPLIER.min, BFD_MULTIPLIER.max);
     if (multiplierProblem) fail(`BFD multiplier ${multiplier} ${multiplierProblem}`);
     const n = i.routerAddresses.length;
-    if (n < ROUTER_COUNT.min || n > ROUTER_COUNT.max) fail(`${n} router addresses; ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} expected`);
-    for (const a of i.routerAddresses) if (!isIpv4(a)) fail(`router address ${JSON.stringify(a)} is not an IPv4 address`);
-    if (new Set(i.routerAddresses).size !== i.routerAddresses.length) fail(`router addresses ${i.routerAddresses.join(", ")} list one twice`);
+    if (n < ROUTER_COUNT.min || n > ROUTER_COUNT.max)
+        fail(`${n} router addresses; ${ROUTER_COUNT.min}-${ROUTER_COUNT.max} expected`);
+    for (const a of i.routerAddresses)
+        if (!isIpv4(a)) fail(`router address ${JSON.stringify(a)} is not an IPv4 address`);
+    if (new Set(i.routerAddresses).size !== i.routerAddresses.length)
+        fail(`router addresses ${i.routerAddresses.join(", ")} list one twice`);
     if (i.importPrefixes.length < 1) fail("no prefix to import");
     for (const p of i.importPrefixes) if (!isCidr(p)) fail(`import prefix ${JSON.stringify(p)} is not a CIDR`);
-    if (i.routerId !== undefined && !isIpv4(i.routerId)) fail(`router-id ${JSON.stringify(i.routerId)} is not an IPv4 address`);
+    if (i.routerId !== undefined && !isIpv4(i.routerId))
+        fail(`router-id ${JSON.stringify(i.routerId)} is not an IPv4 address`);
     if (i.password) {
         const problem = bgpPasswordProblem(i.password);
         if (problem) fail(`the BGP password ${problem}`);

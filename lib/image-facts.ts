@@ -22,7 +22,8 @@ export const VNF_FACTS_SH = path.join(IMAGES_LIB, "vnf-facts.sh");
 export function renderApachePageSh(): string {
     for (const line of APACHE_PAGE_TEMPLATE) {
         // The heredoc expands $name and $ip; anything else that a shell would expand must not appear.
-        if (/[`\\]|\$(?!\{(name|ip)\})/.test(line)) throw new Error(`page line ${JSON.stringify(line)} has shell syntax`);
+        if (/[`\\]|\$(?!\{(name|ip)\})/.test(line))
+            throw new Error(`page line ${JSON.stringify(line)} has shell syntax`);
     }
     return [
         "# shellcheck shell=sh",
@@ -78,7 +79,10 @@ export function renderVnfFactsSh(): string {
 }
 
 if (require.main === module) {
-    for (const [file, text] of [[APACHE_PAGE_SH, renderApachePageSh()], [VNF_FACTS_SH, renderVnfFactsSh()]]) {
+    for (const [file, text] of [
+        [APACHE_PAGE_SH, renderApachePageSh()],
+        [VNF_FACTS_SH, renderVnfFactsSh()],
+    ]) {
         fs.writeFileSync(file, text);
         console.log(`wrote ${path.relative(process.cwd(), file)}`);
     }

@@ -5,7 +5,9 @@
 /** The node label of the router node: the k8s-cluster stack sets it, the router pod selects it. */
 export const ROUTER_NODE_LABEL = { key: "role", value: "router" } as const;
 /** The same label as a nodeSelector. */
-export const ROUTER_NODE_SELECTOR: Readonly<Record<string, string>> = { [ROUTER_NODE_LABEL.key]: ROUTER_NODE_LABEL.value };
+export const ROUTER_NODE_SELECTOR: Readonly<Record<string, string>> = {
+    [ROUTER_NODE_LABEL.key]: ROUTER_NODE_LABEL.value,
+};
 /** The same label as k3s `node-label` and kubectl write it: `role=router`. */
 export const ROUTER_NODE_LABEL_ARG = `${ROUTER_NODE_LABEL.key}=${ROUTER_NODE_LABEL.value}`;
 

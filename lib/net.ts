@@ -46,7 +46,8 @@ export function interfaceNameProblem(name: string, opts: { shellSafe?: boolean }
     if (/[\s/:]/.test(name)) return "interface name must not contain whitespace, '/' or ':'";
     if (!/^[\x21-\x7e]+$/.test(name)) return "interface name must be printable ASCII";
     if (name === "." || name === "..") return `"${name}" is not a valid interface name`;
-    if (opts.shellSafe && !/^[A-Za-z0-9_-]+$/.test(name)) return "interface name must be letters, digits, '_' and '-' only (it is written into a script)";
+    if (opts.shellSafe && !/^[A-Za-z0-9_-]+$/.test(name))
+        return "interface name must be letters, digits, '_' and '-' only (it is written into a script)";
     return undefined;
 }
 

@@ -29,7 +29,6 @@ export const DEFAULT_BFD: BfdTimers = { intervalMs: 300, multiplier: 3 };
 export const DEFAULT_ROUTER_ASN = 64512;
 export const DEFAULT_HOST_ASN = 64513;
 
-
 /** Private AS ranges (RFC 6996): 2-byte 64512-65534, 4-byte 4200000000-4294967294. */
 export const PRIVATE_ASN_RANGES: readonly (readonly [number, number])[] = [
     [64512, 65534],
@@ -51,7 +50,8 @@ export const BGP_PASSWORD_MAX_LENGTH = 80;
 
 /** Why a BGP session password cannot be used, or undefined. FRR takes one word; Linux TCP-MD5 keys are at most 80 bytes. */
 export function bgpPasswordProblem(password: string): string | undefined {
-    if (password.length < 1 || password.length > BGP_PASSWORD_MAX_LENGTH) return `must be 1-${BGP_PASSWORD_MAX_LENGTH} characters (Linux TCP-MD5 key length)`;
+    if (password.length < 1 || password.length > BGP_PASSWORD_MAX_LENGTH)
+        return `must be 1-${BGP_PASSWORD_MAX_LENGTH} characters (Linux TCP-MD5 key length)`;
     if (!/^[\x21-\x7e]+$/.test(password)) return "must be printable ASCII without spaces (one word in FRR's config)";
     // The router's env model (lib/vnf-passwords.ts) refuses others, so the key does too.
     if (!/^[A-Za-z0-9]/.test(password)) return "must start with a letter or digit";
@@ -64,11 +64,13 @@ export function routingProblem(v: unknown): string | undefined {
     const r = v as Record<string, unknown>;
     if (r.mode === "static") return undefined;
     if (r.mode !== "bgp") return `has mode ${JSON.stringify(r.mode)}, not one of: ${ROUTING_MODES.join(", ")}`;
-    for (const k of ["routerAsn", "hostAsn"]) if (!isPrivateAsn(r[k] as number)) return `has ${k} ${JSON.stringify(r[k])}, not a private AS number`;
+    for (const k of ["routerAsn", "hostAsn"])
+        if (!isPrivateAsn(r[k] as number)) return `has ${k} ${JSON.stringify(r[k])}, not a private AS number`;
     if (r.routerAsn === r.hostAsn) return "has routerAsn equal to hostAsn";
     const bfd = r.bfd as Record<string, unknown> | undefined;
     const inRange = (x: unknown, b: { min: number; max: number }) => wholeNumberProblem(x, b.min, b.max) === undefined;
-    if (!bfd || !inRange(bfd.intervalMs, BFD_INTERVAL_MS) || !inRange(bfd.multiplier, BFD_MULTIPLIER)) return "has no valid bfd timers";
+    if (!bfd || !inRange(bfd.intervalMs, BFD_INTERVAL_MS) || !inRange(bfd.multiplier, BFD_MULTIPLIER))
+        return "has no valid bfd timers";
     return undefined;
 }
 

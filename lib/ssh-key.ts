@@ -16,7 +16,13 @@ const ECDSA_CURVES: Record<string, { crv: string; pointBytes: number }> = {
 };
 
 /** Key types OpenSSH 9 (Debian 12), Nova's keypair import and the command provider all accept. */
-export const SSH_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"] as const;
+export const SSH_KEY_TYPES = [
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "ssh-rsa",
+] as const;
 
 export interface SshPublicKey {
     type: string;
@@ -65,10 +71,14 @@ function decodeBase64(text: string): Buffer | undefined {
 }
 
 function refusedTypeProblem(type: string): string | undefined {
-    if (type === "ssh-dss") return "is a DSA key; OpenSSH disabled DSA in 7.0 and no longer builds it (9.8); use ssh-ed25519";
-    if (type.startsWith("sk-")) return "is a FIDO security-key key; the SSH steps run unattended, with no token to touch; use ssh-ed25519";
-    if (type.includes("-cert-v01@openssh.com")) return "is an OpenSSH certificate; Nova keypairs and authorized_keys here take the plain key";
-    if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `has key type ${JSON.stringify(type)}; use one of ${SSH_KEY_TYPES.join(", ")}`;
+    if (type === "ssh-dss")
+        return "is a DSA key; OpenSSH disabled DSA in 7.0 and no longer builds it (9.8); use ssh-ed25519";
+    if (type.startsWith("sk-"))
+        return "is a FIDO security-key key; the SSH steps run unattended, with no token to touch; use ssh-ed25519";
+    if (type.includes("-cert-v01@openssh.com"))
+        return "is an OpenSSH certificate; Nova keypairs and authorized_keys here take the plain key";
+    if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
+        return `has key type ${JSON.stringify(type)}; use one of ${SSH_KEY_TYPES.join(", ")}`;
     return undefined;
 }
 
@@ -81,20 +91,24 @@ function keyOfBlob(type: string, blob: Buffer): { jwk: JsonWebKey } | { problem:
         let jwk: JsonWebKey;
         if (type === "ssh-ed25519") {
             const pub = w.bytes();
-            if (pub.length !== 32) return { problem: `is an ssh-ed25519 key of ${pub.length} bytes; Ed25519 keys are 32` };
+            if (pub.length !== 32)
+                return { problem: `is an ssh-ed25519 key of ${pub.length} bytes; Ed25519 keys are 32` };
             jwk = { kty: "OKP", crv: "Ed25519", x: b64url(pub) };
         } else if (type === "ssh-rsa") {
             const e = unsigned(w.bytes());
             const n = unsigned(w.bytes());
             const bits = n.length === 0 ? 0 : (n.length - 1) * 8 + n[0].toString(2).length;
             if (bits < RSA_MIN_BITS) {
-                return { problem: `is a ${bits}-bit RSA key; use at least ${RSA_MIN_BITS} bits (OpenSSH refuses under 1024, NIST under 2048), or ssh-ed25519` };
+                return {
+                    problem: `is a ${bits}-bit RSA key; use at least ${RSA_MIN_BITS} bits (OpenSSH refuses under 1024, NIST under 2048), or ssh-ed25519`,
+                };
             }
             jwk = { kty: "RSA", n: b64url(n), e: b64url(e) };
         } else {
             const curveName = w.text();
             const curve = ECDSA_CURVES[curveName];
-            if (!curve || `ecdsa-sha2-${curveName}` !== type) return { problem: `says ${type} but holds curve ${JSON.stringify(curveName)}` };
+            if (!curve || `ecdsa-sha2-${curveName}` !== type)
+                return { problem: `says ${type} but holds curve ${JSON.stringify(curveName)}` };
             const q = w.bytes();
             if (q.length !== curve.pointBytes || q[0] !== 4) return { problem: `holds no valid ${curveName} point` };
             const half = (q.length - 1) / 2;
@@ -111,25 +125,39 @@ function keyOfBlob(type: string, blob: Buffer): { jwk: JsonWebKey } | { problem:
 
 /** sshPublicKey parsed, or the reason OpenSSH or Nova would refuse it. */
 export function parseSshPublicKeyLine(value: string): { key: SshPublicKey } | { problem: string } {
-    if (/[\r\n]/.test(value.trim())) return { problem: "holds more than one line; give exactly one key, on one line (the .pub file)" };
-    if (value.startsWith("---- BEGIN SSH2 PUBLIC KEY")) return { problem: "is in RFC 4716 format; convert it with ssh-keygen -i -f FILE" };
+    if (/[\r\n]/.test(value.trim()))
+        return { problem: "holds more than one line; give exactly one key, on one line (the .pub file)" };
+    if (value.startsWith("---- BEGIN SSH2 PUBLIC KEY"))
+        return { problem: "is in RFC 4716 format; convert it with ssh-keygen -i -f FILE" };
     const m = /^(\S+)\s+(\S+)(?:\s+(.*))?$/.exec(value.trim());
     if (!m) return { problem: "is not an OpenSSH public key (ssh-ed25519 AAAA... comment)" };
     const [, type, body, comment] = m;
     if (!/^[a-z0-9@.-]+$/.test(type) || /["=,]/.test(type)) {
-        return { problem: "does not start with a key type; give the key alone, without authorized_keys options (ssh-ed25519 AAAA... comment)" };
+        return {
+            problem:
+                "does not start with a key type; give the key alone, without authorized_keys options (ssh-ed25519 AAAA... comment)",
+        };
     }
     const refused = refusedTypeProblem(type);
     if (refused) return { problem: refused };
     // eslint-disable-next-line no-control-regex
-    if (comment !== undefined && /[\x00-\x1f\x7f]/.test(comment)) return { problem: "has a control character in its comment" };
+    if (comment !== undefined && /[\x00-\x1f\x7f]/.test(comment))
+        return { problem: "has a control character in its comment" };
     // A second key pasted on the same line would become the first one's comment, and never work.
-    if (comment !== undefined && /(^|\s)(ssh-|ecdsa-|sk-)\S+\s+AAAA/.test(comment)) return { problem: "holds more than one key; give exactly one" };
+    if (comment !== undefined && /(^|\s)(ssh-|ecdsa-|sk-)\S+\s+AAAA/.test(comment))
+        return { problem: "holds more than one key; give exactly one" };
     const blob = decodeBase64(body);
     if (!blob) return { problem: "has a key body that is not valid base64" };
     const key = keyOfBlob(type, blob);
     if ("problem" in key) return key;
-    return { key: { type, blob, jwk: key.jwk, fingerprint: `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}` } };
+    return {
+        key: {
+            type,
+            blob,
+            jwk: key.jwk,
+            fingerprint: `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`,
+        },
+    };
 }
 
 export function sshPublicKeyProblem(value: string): string | undefined {
@@ -159,7 +187,8 @@ function mismatch(publicKey: SshPublicKey): string {
 function openSshPrivateKey(body: string, publicKey: SshPublicKey | undefined): string | undefined {
     const buf = decodeBase64(body.replace(/\s+/g, ""));
     const MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
-    if (!buf || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return "is not an OpenSSH private key (its body does not decode)";
+    if (!buf || !buf.subarray(0, MAGIC.length).equals(MAGIC))
+        return "is not an OpenSSH private key (its body does not decode)";
     try {
         const w = new WireReader(buf.subarray(MAGIC.length));
         const cipher = w.text();
@@ -181,8 +210,11 @@ function openSshPrivateKey(body: string, publicKey: SshPublicKey | undefined): s
             const secret = priv.bytes();
             // The stored secret is seed || public key; the seed must give that public key.
             const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), secret.subarray(0, 32)]);
-            const derived = createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({ format: "jwk" });
-            if (derived.x !== b64url(pub) || !secret.subarray(32).equals(pub)) return "is corrupt (its secret does not give its public key)";
+            const derived = createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({
+                format: "jwk",
+            });
+            if (derived.x !== b64url(pub) || !secret.subarray(32).equals(pub))
+                return "is corrupt (its secret does not give its public key)";
         }
         return undefined;
     } catch {
@@ -198,8 +230,10 @@ function openSshPrivateKey(body: string, publicKey: SshPublicKey | undefined): s
  */
 export function sshPrivateKeyProblem(value: string, publicKeyLine?: string): string | undefined {
     const text = value.trim();
-    if (text.startsWith("PuTTY-User-Key-File")) return "is a PuTTY key; export it in OpenSSH format (puttygen KEY -O private-openssh)";
-    if (/^(ssh-|ecdsa-|sk-)/.test(text)) return "is a public key; give the private key file (e.g. ~/.ssh/id_ed25519, not the .pub)";
+    if (text.startsWith("PuTTY-User-Key-File"))
+        return "is a PuTTY key; export it in OpenSSH format (puttygen KEY -O private-openssh)";
+    if (/^(ssh-|ecdsa-|sk-)/.test(text))
+        return "is a public key; give the private key file (e.g. ~/.ssh/id_ed25519, not the .pub)";
     const blocks = [...text.matchAll(PEM_BLOCK)];
     if (blocks.length === 0 || !text.startsWith("-----BEGIN ") || !text.endsWith("-----")) {
         return "is not a private key (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----, nothing around it)";
@@ -212,7 +246,8 @@ export function sshPrivateKeyProblem(value: string, publicKeyLine?: string): str
     if (parsed && "problem" in parsed) return "cannot be checked: hybrid-vnf:sshPublicKey is not a valid key";
     const publicKey = parsed?.key;
     if (label === "OPENSSH PRIVATE KEY") return openSshPrivateKey(body, publicKey);
-    if (!["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY"].includes(label)) return `is a PEM ${JSON.stringify(label)} block, not a private key the SSH client reads`;
+    if (!["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY"].includes(label))
+        return `is a PEM ${JSON.stringify(label)} block, not a private key the SSH client reads`;
     let key: KeyObject;
     try {
         key = createPrivateKey({ key: text, format: "pem" });
@@ -221,9 +256,13 @@ export function sshPrivateKeyProblem(value: string, publicKeyLine?: string): str
     }
     const kind = key.asymmetricKeyType;
     const details = key.asymmetricKeyDetails ?? {};
-    if (kind === "rsa" && (details.modulusLength ?? 0) < RSA_MIN_BITS) return `is a ${details.modulusLength}-bit RSA key; use at least ${RSA_MIN_BITS} bits, or ssh-ed25519`;
-    if (kind === "ec" && !["prime256v1", "secp384r1", "secp521r1"].includes(details.namedCurve ?? "")) return `is an EC key on ${details.namedCurve}; SSH takes nistp256, nistp384 or nistp521`;
-    if (kind !== "rsa" && kind !== "ec" && kind !== "ed25519") return `is a ${kind} key; use one of ${SSH_KEY_TYPES.join(", ")}`;
-    if (publicKey && !sameKey(createPublicKey(key).export({ format: "jwk" }), publicKey.jwk)) return mismatch(publicKey);
+    if (kind === "rsa" && (details.modulusLength ?? 0) < RSA_MIN_BITS)
+        return `is a ${details.modulusLength}-bit RSA key; use at least ${RSA_MIN_BITS} bits, or ssh-ed25519`;
+    if (kind === "ec" && !["prime256v1", "secp384r1", "secp521r1"].includes(details.namedCurve ?? ""))
+        return `is an EC key on ${details.namedCurve}; SSH takes nistp256, nistp384 or nistp521`;
+    if (kind !== "rsa" && kind !== "ec" && kind !== "ed25519")
+        return `is a ${kind} key; use one of ${SSH_KEY_TYPES.join(", ")}`;
+    if (publicKey && !sameKey(createPublicKey(key).export({ format: "jwk" }), publicKey.jwk))
+        return mismatch(publicKey);
     return undefined;
 }

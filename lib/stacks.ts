@@ -26,7 +26,9 @@ const ENV_NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
 export function validateEnv(env: string): string {
     if (!ENV_NAME.test(env)) {
-        throw new Error(`environment ${JSON.stringify(env)} is not a name like dev, staging or local (lower-case letters, digits, dashes)`);
+        throw new Error(
+            `environment ${JSON.stringify(env)} is not a name like dev, staging or local (lower-case letters, digits, dashes)`,
+        );
     }
     return env;
 }
@@ -38,7 +40,11 @@ export function stackName(role: Role, env: string): string {
 
 /** An environment's stack names by role. */
 export function stacksOf(env: string): { readonly [R in Role]: string } {
-    return { "k8s-cluster": stackName("k8s-cluster", env), "swarm-cluster": stackName("swarm-cluster", env), "service-chain": stackName("service-chain", env) };
+    return {
+        "k8s-cluster": stackName("k8s-cluster", env),
+        "swarm-cluster": stackName("swarm-cluster", env),
+        "service-chain": stackName("service-chain", env),
+    };
 }
 
 /** The role of a stack name such as chain-dev, or undefined when no role's prefix matches. */

@@ -15,9 +15,11 @@ export const OPENSTACK_NAME_MAX = 255;
  */
 export function openstackNameProblem(name: string): string | undefined {
     if (name.length === 0) return "is empty; name an existing OpenStack resource, or remove the key for the default";
-    if (name.length > OPENSTACK_NAME_MAX) return `is ${name.length} characters long; OpenStack names are at most ${OPENSTACK_NAME_MAX}`;
+    if (name.length > OPENSTACK_NAME_MAX)
+        return `is ${name.length} characters long; OpenStack names are at most ${OPENSTACK_NAME_MAX}`;
     // eslint-disable-next-line no-control-regex
-    if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return "contains a control character (a newline or tab?); OpenStack names are printable";
+    if (/[\x00-\x1f\x7f-\x9f]/.test(name))
+        return "contains a control character (a newline or tab?); OpenStack names are printable";
     if (name.trim() !== name) return "starts or ends with whitespace; OpenStack would look up a different name";
     return undefined;
 }
@@ -33,16 +35,47 @@ export const LOGIN_NAME_MAX = 32;
  * and every SSH step would fail halfway through `up`.
  */
 export const RESERVED_LOGIN_NAMES: readonly string[] = [
-    "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data",
-    "backup", "list", "irc", "gnats", "nobody", "_apt", "messagebus", "sshd", "systemd-network", "systemd-resolve",
-    "systemd-timesync", "systemd-coredump", "polkitd", "_chrony", "tcpdump", "dnsmasq", "docker", "frr",
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "gnats",
+    "nobody",
+    "_apt",
+    "messagebus",
+    "sshd",
+    "systemd-network",
+    "systemd-resolve",
+    "systemd-timesync",
+    "systemd-coredump",
+    "polkitd",
+    "_chrony",
+    "tcpdump",
+    "dnsmasq",
+    "docker",
+    "frr",
 ];
 
 /** Why `name` cannot be the VMs' login user, or undefined. */
 export function loginNameProblem(name: string): string | undefined {
-    if (name.length > LOGIN_NAME_MAX) return `is ${name.length} characters long; Debian login names are at most ${LOGIN_NAME_MAX}`;
-    if (!LOGIN_NAME.test(name)) return "is not a Debian login name (a lowercase letter, then lowercase letters, digits, '-' or '_')";
-    if (RESERVED_LOGIN_NAMES.includes(name)) return "is a system account of the Debian image, not a login user; use the image's user (debian)";
+    if (name.length > LOGIN_NAME_MAX)
+        return `is ${name.length} characters long; Debian login names are at most ${LOGIN_NAME_MAX}`;
+    if (!LOGIN_NAME.test(name))
+        return "is not a Debian login name (a lowercase letter, then lowercase letters, digits, '-' or '_')";
+    if (RESERVED_LOGIN_NAMES.includes(name))
+        return "is a system account of the Debian image, not a login user; use the image's user (debian)";
     return undefined;
 }
 
@@ -54,7 +87,9 @@ export function loginNameProblem(name: string): string | undefined {
 const K3S_RELEASE = /^v1\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\+k3s[1-9][0-9]*$/;
 
 export function k3sVersionProblem(version: string): string | undefined {
-    return K3S_RELEASE.test(version) ? undefined : "is not a pinned k3s release like v1.31.6+k3s1 (v1.MINOR.PATCH+k3sN, no leading zeros, no -rc)";
+    return K3S_RELEASE.test(version)
+        ? undefined
+        : "is not a pinned k3s release like v1.31.6+k3s1 (v1.MINOR.PATCH+k3sN, no leading zeros, no -rc)";
 }
 
 /**

@@ -39,7 +39,9 @@ export class AutomationRunner implements StackRunner {
     private async stateCount(stack: Stack): Promise<number> {
         try {
             const d = await stack.exportStack();
-            return ((d.deployment?.resources ?? []) as { type: string }[]).filter((r) => r.type !== "pulumi:pulumi:Stack").length;
+            return ((d.deployment?.resources ?? []) as { type: string }[]).filter(
+                (r) => r.type !== "pulumi:pulumi:Stack",
+            ).length;
         } catch {
             return 0;
         }
@@ -76,20 +78,31 @@ export class AutomationRunner implements StackRunner {
     }
 
     up(stack: string, onProgress: OnProgress): Promise<StackOutcome> {
-        return this.run(stack, "up", onProgress, (s, onEvent) => s.up({ onEvent, policyPacks: this.opts.policyPacks, color: "never" }));
+        return this.run(stack, "up", onProgress, (s, onEvent) =>
+            s.up({ onEvent, policyPacks: this.opts.policyPacks, color: "never" }),
+        );
     }
 
     preview(stack: string, onProgress: OnProgress): Promise<StackOutcome> {
-        return this.run(stack, "preview", onProgress, (s, onEvent) => s.preview({ onEvent, policyPacks: this.opts.policyPacks, color: "never" }));
+        return this.run(stack, "preview", onProgress, (s, onEvent) =>
+            s.preview({ onEvent, policyPacks: this.opts.policyPacks, color: "never" }),
+        );
     }
 
     destroy(stack: string, onProgress: OnProgress, opts: { previewOnly?: boolean } = {}): Promise<StackOutcome> {
         const op: Operation = opts.previewOnly ? "preview-destroy" : "destroy";
-        return this.run(stack, op, onProgress, (s, onEvent) => s.destroy({ onEvent, previewOnly: opts.previewOnly, color: "never" }));
+        return this.run(stack, op, onProgress, (s, onEvent) =>
+            s.destroy({ onEvent, previewOnly: opts.previewOnly, color: "never" }),
+        );
     }
 }
 
 function firstLine(e: unknown): string {
     const text = e instanceof Error ? e.message : String(e);
-    return text.split("\n").find((l) => /error|not found|no stack/i.test(l))?.trim() ?? text.split("\n")[0];
+    return (
+        text
+            .split("\n")
+            .find((l) => /error|not found|no stack/i.test(l))
+            ?.trim() ?? text.split("\n")[0]
+    );
 }

@@ -17,7 +17,8 @@ export interface OpsArgs {
     policyPacks: string[];
 }
 
-const USAGE = "usage: npm run deploy -- <env> [--preview] [--policy-pack DIR]   |   npm run destroy -- <env> [--preview]";
+const USAGE =
+    "usage: npm run deploy -- <env> [--preview] [--policy-pack DIR]   |   npm run destroy -- <env> [--preview]";
 
 export function parseOpsArgs(argv: string[]): OpsArgs {
     const [command, ...rest] = argv;
@@ -39,7 +40,9 @@ export function parseOpsArgs(argv: string[]): OpsArgs {
 }
 
 /** Progress on one rewritten line on a terminal; on CI logs, a line when the count moves (at most every 5 s). */
-export function progressPrinter(out: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown }): (p: Progress) => void {
+export function progressPrinter(
+    out: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown },
+): (p: Progress) => void {
     let lastKey = "";
     let lastAt = -Infinity;
     return (p) => {
@@ -61,8 +64,14 @@ export function progressPrinter(out: NodeJS.WriteStream | { isTTY?: boolean; wri
 export function describeReport(r: RunReport): string {
     const lines: string[] = [];
     for (const o of r.completed) {
-        const changes = o.changes ? Object.entries(o.changes).map(([k, v]) => `${k} ${v}`).join(", ") : "";
-        lines.push(`✓ ${o.stack}: ${o.operation} done in ${formatDuration(o.elapsedMs)}${changes ? ` (${changes})` : ""}`);
+        const changes = o.changes
+            ? Object.entries(o.changes)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(", ")
+            : "";
+        lines.push(
+            `✓ ${o.stack}: ${o.operation} done in ${formatDuration(o.elapsedMs)}${changes ? ` (${changes})` : ""}`,
+        );
     }
     if (r.failure) {
         const f = r.failure;
@@ -101,10 +110,21 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         stderr.write(`${(e as Error).message}\n`);
         return 1;
     }
-    const backend = env.PULUMI_BACKEND_URL ? `PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}` : "the backend of `pulumi login`";
-    stderr.write(`pulumi ${version}; ${args.command}${args.preview ? " (preview only)" : ""} of ${args.env} using ${backend}\n`);
-    if (env.PULUMI_BACKEND_URL && !env.PULUMI_BACKEND_URL.startsWith("https://") && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        stderr.write("note: a self-managed backend encrypts secrets with a passphrase; set PULUMI_CONFIG_PASSPHRASE (or _FILE) if the CLI asks for one\n");
+    const backend = env.PULUMI_BACKEND_URL
+        ? `PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL}`
+        : "the backend of `pulumi login`";
+    stderr.write(
+        `pulumi ${version}; ${args.command}${args.preview ? " (preview only)" : ""} of ${args.env} using ${backend}\n`,
+    );
+    if (
+        env.PULUMI_BACKEND_URL &&
+        !env.PULUMI_BACKEND_URL.startsWith("https://") &&
+        !env.PULUMI_CONFIG_PASSPHRASE &&
+        !env.PULUMI_CONFIG_PASSPHRASE_FILE
+    ) {
+        stderr.write(
+            "note: a self-managed backend encrypts secrets with a passphrase; set PULUMI_CONFIG_PASSPHRASE (or _FILE) if the CLI asks for one\n",
+        );
     }
     const runner = deps.runner ?? new AutomationRunner({ workDir: PROJECT_DIR, env, policyPacks: args.policyPacks });
     const print = progressPrinter(stderr);

@@ -65,7 +65,12 @@ export function planRun(command: Command, env: string, preview: boolean): { stac
     return { stacks: destroyOrder(env), operation: preview ? "preview-destroy" : "destroy" };
 }
 
-function runOne(runner: StackRunner, operation: Operation, stack: string, onProgress: OnProgress): Promise<StackOutcome> {
+function runOne(
+    runner: StackRunner,
+    operation: Operation,
+    stack: string,
+    onProgress: OnProgress,
+): Promise<StackOutcome> {
     switch (operation) {
         case "up":
             return runner.up(stack, onProgress);
@@ -87,7 +92,12 @@ export async function runStacks(
     command: Command,
     env: string,
     runner: StackRunner,
-    opts: { preview?: boolean; onProgress?: OnProgress; onStackStart?: (stack: string, operation: Operation) => void; onStackDone?: (o: StackOutcome) => void } = {},
+    opts: {
+        preview?: boolean;
+        onProgress?: OnProgress;
+        onStackStart?: (stack: string, operation: Operation) => void;
+        onStackDone?: (o: StackOutcome) => void;
+    } = {},
 ): Promise<RunReport> {
     const preview = opts.preview ?? false;
     const { stacks, operation } = planRun(command, env, preview);
@@ -101,7 +111,9 @@ export async function runStacks(
             opts.onStackDone?.(outcome);
         } catch (e) {
             report.failure =
-                e instanceof StackRunError ? e : new StackRunError(stack, operation, undefined, e instanceof Error ? e.message : String(e));
+                e instanceof StackRunError
+                    ? e
+                    : new StackRunError(stack, operation, undefined, e instanceof Error ? e.message : String(e));
             report.skipped = stacks.slice(i + 1);
             break;
         }

@@ -22,8 +22,13 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Strips ANSI colour codes and the engine's trailing newlines from a diagnostic. */
 function clean(message: string): string {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/\u001b\[[0-9;]*m/g, "").replace(/<\{%[^%]*%\}>/g, "").trim();
+    return (
+        message
+            // eslint-disable-next-line no-control-regex
+            .replace(/\u001b\[[0-9;]*m/g, "")
+            .replace(/<\{%[^%]*%\}>/g, "")
+            .trim()
+    );
 }
 
 export class ProgressTracker {
@@ -72,12 +77,18 @@ export class ProgressTracker {
             return true;
         }
         if (event.diagnosticEvent && event.diagnosticEvent.severity === "error") {
-            this.errors.push({ urn: event.diagnosticEvent.urn || undefined, message: clean(event.diagnosticEvent.message) });
+            this.errors.push({
+                urn: event.diagnosticEvent.urn || undefined,
+                message: clean(event.diagnosticEvent.message),
+            });
             return false;
         }
         if (event.policyEvent && event.policyEvent.enforcementLevel === "mandatory") {
             const p = event.policyEvent;
-            this.errors.push({ urn: p.resourceUrn || undefined, message: `policy ${p.policyPackName}/${p.policyName}: ${clean(p.message)}` });
+            this.errors.push({
+                urn: p.resourceUrn || undefined,
+                message: `policy ${p.policyPackName}/${p.policyName}: ${clean(p.message)}`,
+            });
             return false;
         }
         if (event.summaryEvent) {
@@ -111,14 +122,20 @@ export class ProgressTracker {
         const isResourceUrn = (urn?: string) => !!urn && !urn.includes(`::${STACK_TYPE}::`);
         const urn = this.failedUrns[0] ?? this.errors.find((e) => isResourceUrn(e.urn))?.urn;
         const forUrn = urn ? this.errors.find((e) => e.urn === urn) : undefined;
-        const message = forUrn?.message ?? this.errors[0]?.message ?? (fallback ? lastLines(fallback) : "the operation failed without an error event");
+        const message =
+            forUrn?.message ??
+            this.errors[0]?.message ??
+            (fallback ? lastLines(fallback) : "the operation failed without an error event");
         return { resource: urn ? describeUrn(urn) : undefined, message };
     }
 }
 
 /** The tail of a CLI error output, where the reason is. */
 function lastLines(text: string, n = 6): string {
-    const lines = clean(text).split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+    const lines = clean(text)
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== "");
     return lines.slice(-n).join("\n");
 }
 
@@ -130,7 +147,9 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatProgress(p: Progress): string {
-    const verb = { up: "up", preview: "preview", destroy: "destroy", "preview-destroy": "preview destroy" }[p.operation];
+    const verb = { up: "up", preview: "preview", destroy: "destroy", "preview-destroy": "preview destroy" }[
+        p.operation
+    ];
     const cur = p.current ? `  ${p.current}` : "";
     return `[${p.stack}] ${verb}  ${p.done}/${p.total} resources  ${formatDuration(p.elapsedMs)}${cur}`;
 }

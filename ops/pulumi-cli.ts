@@ -17,7 +17,9 @@ export type VersionProbe = () => Promise<string>;
 
 export const defaultVersionProbe: VersionProbe = () =>
     new Promise((resolve, reject) => {
-        execFile("pulumi", ["version"], { timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(String(stdout).trim())));
+        execFile("pulumi", ["version"], { timeout: 30_000 }, (err, stdout) =>
+            err ? reject(err) : resolve(String(stdout).trim()),
+        );
     });
 
 export class PulumiCliMissing extends Error {
@@ -34,7 +36,9 @@ export async function requirePulumiCli(probe: VersionProbe = defaultVersionProbe
         out = await probe();
     } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        throw new PulumiCliMissing(err.code === "ENOENT" ? "`pulumi` is not on PATH" : `\`pulumi version\` failed: ${err.message}`);
+        throw new PulumiCliMissing(
+            err.code === "ENOENT" ? "`pulumi` is not on PATH" : `\`pulumi version\` failed: ${err.message}`,
+        );
     }
     const version = /v?\d+\.\d+\.\d+\S*/.exec(out)?.[0];
     if (!version) throw new PulumiCliMissing(`\`pulumi version\` printed ${JSON.stringify(out)}, not a version`);

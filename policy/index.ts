@@ -7,6 +7,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("hybrid-vnf", {
-    description: "Guard rails of the hybrid VNF service chain: no admin ports open to the world, privileged pods only in VNF namespaces, no plain-TCP Docker API, secret credentials, pinned images.",
+    description:
+        "Guard rails of the hybrid VNF service chain: no admin ports open to the world, privileged pods only in VNF namespaces, no plain-TCP Docker API, secret credentials, pinned images.",
     policies,
 });

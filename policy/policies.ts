@@ -1,7 +1,13 @@
 // The CrossGuard policies of the hybrid-vnf pack, built from the pure rules in rules.ts.
 // Kept apart from index.ts because `new PolicyPack(...)` starts the pack's gRPC server
 // (and reads ./package.json): tests import this module, never index.ts.
-import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy, Secret, StackValidationPolicy } from "@pulumi/policy";
+import {
+    EnforcementLevel,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Secret,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import {
     dockerTlsViolations,
     openAdminPortViolations,
@@ -20,7 +26,8 @@ function asRule(args: { type: string; name: string; urn: string; props: Record<s
     return { type: args.type, name: args.name, urn: args.urn, props: args.props };
 }
 
-const report = (vs: Violation[], reportViolation: (m: string, urn?: string) => void) => vs.forEach((v) => reportViolation(v.message, v.urn));
+const report = (vs: Violation[], reportViolation: (m: string, urn?: string) => void) =>
+    vs.forEach((v) => reportViolation(v.message, v.urn));
 
 // ---------------------------------------------------------------------------------------------
 // Secretness. What the engine shows a policy pack (checked against @pulumi/policy 1.21 and
@@ -41,12 +48,16 @@ const report = (vs: Violation[], reportViolation: (m: string, urn?: string) => v
 /** Unwraps the SDK's property proxies to the raw object, where secrets are still `Secret` instances. */
 function rawTarget(value: any): any {
     let v = value;
-    for (let i = 0; i < 4 && v && typeof v === "object" && v.__isSpecialProxy === true; i++) v = v.__getSpecialProxyTarget;
+    for (let i = 0; i < 4 && v && typeof v === "object" && v.__isSpecialProxy === true; i++)
+        v = v.__getSpecialProxyTarget;
     return v;
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
-    return v instanceof Secret || (!!v && typeof v === "object" && (v as object).constructor?.name === "Secret" && "value" in (v as object));
+    return (
+        v instanceof Secret ||
+        (!!v && typeof v === "object" && (v as object).constructor?.name === "Secret" && "value" in (v as object))
+    );
 }
 
 /** The real values and the same tree with each secret value replaced by SECRET_MARK. */
@@ -91,7 +102,15 @@ export const sensitiveValuesSecret: ResourceValidationPolicy = {
         // No remediation step ran, so no secret markers: only the check that needs none
         // (everything else is treated as if marked secret rather than guessed at).
         if (args.type === "command:remote:Command") {
-            report(plaintextSecretViolations(args, { create: args.props.create }, SECRET_MARK, args.opts?.additionalSecretOutputs), reportViolation);
+            report(
+                plaintextSecretViolations(
+                    args,
+                    { create: args.props.create },
+                    SECRET_MARK,
+                    args.opts?.additionalSecretOutputs,
+                ),
+                reportViolation,
+            );
         }
     },
 };
@@ -109,14 +128,16 @@ export const privilegedPodsOnlyInVnfNamespaces: StackValidationPolicy = {
     name: "privileged-pods-only-in-vnf-namespaces",
     description: "Privileged or host-network pods run only in a namespace labelled for VNFs (hybrid-vnf/vnf=true).",
     enforcementLevel: MANDATORY,
-    validateStack: (args, reportViolation) => report(privilegedPodViolations(args.resources.map(asRule)), reportViolation),
+    validateStack: (args, reportViolation) =>
+        report(privilegedPodViolations(args.resources.map(asRule)), reportViolation),
 };
 
 export const dockerProviderTls: ResourceValidationPolicy = {
     name: "docker-provider-no-plain-tcp",
     description: "No Docker provider on plain tcp:// without TLS; use ssh:// (or TLS material).",
     enforcementLevel: MANDATORY,
-    validateResource: (args, reportViolation) => report(dockerTlsViolations(asRule(args), process.env), reportViolation),
+    validateResource: (args, reportViolation) =>
+        report(dockerTlsViolations(asRule(args), process.env), reportViolation),
 };
 
 export const imagesPinned: ResourceValidationPolicy = {
@@ -126,4 +147,10 @@ export const imagesPinned: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => report(unpinnedImageViolations(asRule(args)), reportViolation),
 };
 
-export const policies = [noAdminPortsOpenToTheWorld, privilegedPodsOnlyInVnfNamespaces, dockerProviderTls, sensitiveValuesSecret, imagesPinned];
+export const policies = [
+    noAdminPortsOpenToTheWorld,
+    privilegedPodsOnlyInVnfNamespaces,
+    dockerProviderTls,
+    sensitiveValuesSecret,
+    imagesPinned,
+];

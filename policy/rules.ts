@@ -24,7 +24,6 @@ export interface Violation {
     urn?: string;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // 1. Admin ports never open to the world.
 
@@ -66,7 +65,8 @@ export function openAdminPortViolations(r: RuleResource): Violation[] {
         if (!isAnywhere(p.remoteIpPrefix, p.remoteGroupId)) return out;
         const range = tcpRange(p.protocol, p.portRangeMin, p.portRangeMax);
         const opened = range ? portsOpened(range) : [];
-        if (opened.length) say(p.remoteIpPrefix ? String(p.remoteIpPrefix) : "anywhere (no remoteIpPrefix or remoteGroupId)", opened);
+        if (opened.length)
+            say(p.remoteIpPrefix ? String(p.remoteIpPrefix) : "anywhere (no remoteIpPrefix or remoteGroupId)", opened);
     } else if (r.type === "openstack:compute/secGroup:SecGroup") {
         // The legacy Nova security group with inline rules.
         for (const rule of (r.props.rules ?? []) as Record<string, unknown>[]) {
@@ -141,7 +141,9 @@ export function privilegedPodViolations(resources: RuleResource[]): Violation[] 
         if (why.length === 0) continue;
         const ns = r.props.metadata?.namespace ?? "default";
         if (vnfNamespaces.has(ns)) continue;
-        const where = otherNamespaces.has(ns) ? `namespace ${ns}, which is not labelled ${VNF_NAMESPACE_LABEL.key}=${VNF_NAMESPACE_LABEL.value}` : `namespace ${ns}, which this stack does not create with the label ${VNF_NAMESPACE_LABEL.key}=${VNF_NAMESPACE_LABEL.value}`;
+        const where = otherNamespaces.has(ns)
+            ? `namespace ${ns}, which is not labelled ${VNF_NAMESPACE_LABEL.key}=${VNF_NAMESPACE_LABEL.value}`
+            : `namespace ${ns}, which this stack does not create with the label ${VNF_NAMESPACE_LABEL.key}=${VNF_NAMESPACE_LABEL.value}`;
         out.push({
             urn: r.urn,
             message: `${kindOf(r.type)} ${r.name} runs a pod with ${why.join(", ")} in ${where}; privileged and host-network pods belong only in a VNF namespace (QuaggaRouter creates one)`,
@@ -164,7 +166,9 @@ export function dockerTlsViolations(r: RuleResource, env: Record<string, string 
     const fromEnv = r.props.host === undefined || r.props.host === null || r.props.host === "";
     const host = String(fromEnv ? (env.DOCKER_HOST ?? "") : r.props.host).trim();
     if (!/^(tcp|http):\/\//i.test(host)) return [];
-    const tls = DOCKER_TLS_FIELDS.some((k) => typeof r.props[k] === "string" && r.props[k] !== "") || (fromEnv && !!env.DOCKER_CERT_PATH);
+    const tls =
+        DOCKER_TLS_FIELDS.some((k) => typeof r.props[k] === "string" && r.props[k] !== "") ||
+        (fromEnv && !!env.DOCKER_CERT_PATH);
     if (tls) return [];
     return [
         {
@@ -181,7 +185,12 @@ export function dockerTlsViolations(r: RuleResource, env: Record<string, string 
 export const SENSITIVE_INPUTS: Record<string, string[]> = {
     "pulumi:providers:kubernetes": ["kubeconfig"],
     "pulumi:providers:docker": ["keyMaterial"],
-    "command:remote:Command": ["connection.privateKey", "connection.password", "connection.proxy.privateKey", "connection.proxy.password"],
+    "command:remote:Command": [
+        "connection.privateKey",
+        "connection.password",
+        "connection.proxy.privateKey",
+        "connection.proxy.password",
+    ],
     "command:remote:CopyToRemote": ["connection.privateKey", "connection.password"],
     "command:remote:CopyFile": ["connection.privateKey", "connection.password"],
 };
@@ -196,12 +205,19 @@ export const SENSITIVE_PATTERNS: { what: string; re: RegExp }[] = [
 /** Commands whose stdout is a credential; their state must hold it as a secret (additionalSecretOutputs). */
 export const SECRET_STDOUT_COMMANDS: { what: string; re: RegExp }[] = [
     { what: "a Docker Swarm join token", re: /\bswarm\s+join-token\b/ },
-    { what: "a kubeconfig", re: /\/etc\/rancher\/k3s\/k3s\.yaml|\/etc\/kubernetes\/admin\.conf|\bkubectl\s+config\s+view\b.*--raw/ },
+    {
+        what: "a kubeconfig",
+        re: /\/etc\/rancher\/k3s\/k3s\.yaml|\/etc\/kubernetes\/admin\.conf|\bkubectl\s+config\s+view\b.*--raw/,
+    },
     { what: "a k3s join token", re: /\/var\/lib\/rancher\/k3s\/server\/(node-)?token/ },
 ];
 
 function isKubeconfigWithCredentials(s: string): boolean {
-    return /\bkind:\s*Config\b/.test(s) && /\busers:/.test(s) && /(client-key-data|client-certificate-data|\btoken|password):\s*\S/.test(s);
+    return (
+        /\bkind:\s*Config\b/.test(s) &&
+        /\busers:/.test(s) &&
+        /(client-key-data|client-certificate-data|\btoken|password):\s*\S/.test(s)
+    );
 }
 
 function looksSensitive(s: string): string | undefined {
@@ -231,7 +247,8 @@ export function plaintextSecretViolations(
         } else if (Array.isArray(v)) {
             v.forEach((x, i) => walk(x, Array.isArray(s) ? s[i] : undefined, `${path}[${i}]`));
         } else if (v && typeof v === "object") {
-            for (const [k, x] of Object.entries(v)) walk(x, s && typeof s === "object" ? s[k] : undefined, path ? `${path}.${k}` : k);
+            for (const [k, x] of Object.entries(v))
+                walk(x, s && typeof s === "object" ? s[k] : undefined, path ? `${path}.${k}` : k);
         }
     };
     walk(real, shown, "");
@@ -247,7 +264,11 @@ export function plaintextSecretViolations(
         urn: r.urn,
         message: `${r.type} ${r.name}: ${f}; mark it secret (pulumi.secret, or config set --secret) so it is encrypted in the state and hidden in logs`,
     }));
-    if (r.type === "command:remote:Command" && additionalSecretOutputs !== undefined && !additionalSecretOutputs.includes("stdout")) {
+    if (
+        r.type === "command:remote:Command" &&
+        additionalSecretOutputs !== undefined &&
+        !additionalSecretOutputs.includes("stdout")
+    ) {
         const create = typeof real.create === "string" ? real.create : "";
         const hit = SECRET_STDOUT_COMMANDS.find((c) => c.re.test(create));
         if (hit) {
@@ -266,8 +287,10 @@ export function plaintextSecretViolations(
 /** [container name, image] of every container a resource would run. */
 export function imagesOf(r: Pick<RuleResource, "type" | "props">): [string, unknown][] {
     const spec = podSpecOf(r);
-    if (spec) return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: any) => [c?.name ?? "?", c?.image]);
-    if (r.type === "docker:index/service:Service") return [[r.props.name ?? "service", dig(r.props, ["taskSpec", "containerSpec", "image"])]];
+    if (spec)
+        return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: any) => [c?.name ?? "?", c?.image]);
+    if (r.type === "docker:index/service:Service")
+        return [[r.props.name ?? "service", dig(r.props, ["taskSpec", "containerSpec", "image"])]];
     if (r.type === "docker:index/container:Container") return [[r.props.name ?? "container", r.props.image]];
     return [];
 }
@@ -276,7 +299,12 @@ export function unpinnedImageViolations(r: RuleResource): Violation[] {
     return imagesOf(r).flatMap(([container, image]) => {
         const problem = imagePinProblem(image);
         return problem
-            ? [{ urn: r.urn, message: `${kindOf(r.type)} ${r.name}, container ${container}: ${problem}; pin a version tag other than latest, or a @sha256 digest` }]
+            ? [
+                  {
+                      urn: r.urn,
+                      message: `${kindOf(r.type)} ${r.name}, container ${container}: ${problem}; pin a version tag other than latest, or a @sha256 digest`,
+                  },
+              ]
             : [];
     });
 }

@@ -7,7 +7,11 @@ import { ROLES, Role } from "../lib/contract";
 export function readRole(r: ConfigReader): Role {
     const role = r.optionalString("role");
     if (role === undefined || !(ROLES as readonly string[]).includes(role)) {
-        throw new ConfigError(r.name("role"), role ?? null, `is ${role === undefined ? "not set" : "not a known role"}; valid roles: ${ROLES.join(", ")}`);
+        throw new ConfigError(
+            r.name("role"),
+            role ?? null,
+            `is ${role === undefined ? "not set" : "not a known role"}; valid roles: ${ROLES.join(", ")}`,
+        );
     }
     return role as Role;
 }

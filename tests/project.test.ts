@@ -12,14 +12,30 @@ import { ConfigReader, ConfigSource, mapConfigSource } from "../lib/config-reade
 import { readK8sClusterConfig } from "../stacks/k8s-cluster/config";
 import { readSwarmClusterConfig } from "../stacks/swarm-cluster/config";
 import { readServiceChainConfig } from "../stacks/service-chain/config";
-import { CONFIG_KEYS_FILE, checkRequiredConfig, missingConfigMessage, readProjectFile, readStackFile, PROJECT_DIR } from "../harness/stack-files";
+import {
+    CONFIG_KEYS_FILE,
+    checkRequiredConfig,
+    missingConfigMessage,
+    readProjectFile,
+    readStackFile,
+    PROJECT_DIR,
+} from "../harness/stack-files";
 
 // Pulumi's published schema, as shared/ beside the checkout holds it; a vendored copy (kept
 // identical, see below) lets a clone without shared/ run the same check.
 const SHARED_SCHEMA = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "pulumi-project.schema.json");
 const VENDORED_SCHEMA = path.join(PROJECT_DIR, "tests", "fixtures", "pulumi-project.schema.json");
 const SCHEMA = fs.existsSync(SHARED_SCHEMA) ? SHARED_SCHEMA : VENDORED_SCHEMA;
-const STACKS = ["k8s-dev", "swarm-dev", "chain-dev", "k8s-local", "swarm-local", "chain-local", "k8s-cloud", "swarm-cloud"];
+const STACKS = [
+    "k8s-dev",
+    "swarm-dev",
+    "chain-dev",
+    "k8s-local",
+    "swarm-local",
+    "chain-local",
+    "k8s-cloud",
+    "swarm-cloud",
+];
 const STACKS_DIR = path.join(PROJECT_DIR, "stacks");
 const CONFIG_KEYS = path.join(STACKS_DIR, CONFIG_KEYS_FILE);
 /** Every stack file in stacks/, as the CLI finds them (Pulumi.<stack>.yaml). */
@@ -55,7 +71,8 @@ describe("Pulumi.yaml", () => {
     });
 
     it("the vendored schema is the shared one, where shared/ is present", () => {
-        if (fs.existsSync(SHARED_SCHEMA)) assert.strictEqual(fs.readFileSync(VENDORED_SCHEMA, "utf8"), fs.readFileSync(SHARED_SCHEMA, "utf8"));
+        if (fs.existsSync(SHARED_SCHEMA))
+            assert.strictEqual(fs.readFileSync(VENDORED_SCHEMA, "utf8"), fs.readFileSync(SHARED_SCHEMA, "utf8"));
         else assert.strictEqual(SCHEMA, VENDORED_SCHEMA);
     });
 
@@ -92,8 +109,14 @@ describe("Pulumi.yaml", () => {
 
     it(`each key is declared once, in Pulumi.yaml or ${CONFIG_KEYS_FILE}`, () => {
         const extra = parseYaml(fs.readFileSync(CONFIG_KEYS, "utf8")).config;
-        assert.deepStrictEqual(Object.keys(extra).filter((k) => k in project.config), []);
-        assert.deepStrictEqual(Object.keys(readProjectFile().config), [...Object.keys(project.config), ...Object.keys(extra)]);
+        assert.deepStrictEqual(
+            Object.keys(extra).filter((k) => k in project.config),
+            [],
+        );
+        assert.deepStrictEqual(Object.keys(readProjectFile().config), [
+            ...Object.keys(project.config),
+            ...Object.keys(extra),
+        ]);
         assert.deepStrictEqual(readProjectFile().config.apacheIps, extra.apacheIps, "the harness reads them unchanged");
     });
 
@@ -120,10 +143,17 @@ describe("Pulumi.yaml", () => {
     it("the runtime transpiles with swc: ts-node, given the options the SDK's run.js passes, takes swc from tsconfig.json", () => {
         // run.js (@pulumi/pulumi/cmd/run) registers ts-node with the project's tsconfig, transpileOnly from noCheck and
         // no transpiler of its own, so tsconfig's "ts-node" block decides.
-        const service = createTsNode({ project: path.join(PROJECT_DIR, "tsconfig.json"), transpileOnly: true, compilerOptions: {} });
+        const service = createTsNode({
+            project: path.join(PROJECT_DIR, "tsconfig.json"),
+            transpileOnly: true,
+            compilerOptions: {},
+        });
         assert.strictEqual(service.options.swc, true);
         assert.ok(require.resolve("@swc/core"), "@swc/core is installed");
-        assert.match(service.compile("const a: number = 1;\nexport = a;\n", path.join(PROJECT_DIR, "probe.ts")), /module\.exports = a/);
+        assert.match(
+            service.compile("const a: number = 1;\nexport = a;\n", path.join(PROJECT_DIR, "probe.ts")),
+            /module\.exports = a/,
+        );
     });
 
     it("every key the role loaders read is declared (none slips past the CLI's type check)", () => {
@@ -173,7 +203,11 @@ describe("keys the engine requires", () => {
         for (const file of files) {
             const config = parseYaml(fs.readFileSync(path.join(STACKS_DIR, file), "utf8"))?.config ?? {};
             const missing = withoutDefault.filter((k) => config[`${project.name}:${k}`] === undefined);
-            assert.deepStrictEqual(missing, [], `${file} leaves out keys the engine requires; give them a default or move their declaration to stacks/${CONFIG_KEYS_FILE}`);
+            assert.deepStrictEqual(
+                missing,
+                [],
+                `${file} leaves out keys the engine requires; give them a default or move their declaration to stacks/${CONFIG_KEYS_FILE}`,
+            );
             const stack = file.replace(/^Pulumi\.(.+)\.yaml$/, "$1");
             assert.doesNotThrow(() => checkRequiredConfig(stack, readStackFile(stack).config));
         }
@@ -181,7 +215,10 @@ describe("keys the engine requires", () => {
 
     it("the harness words a missing key as Pulumi does", () => {
         assert.strictEqual(missingConfigMessage("s", ["role"]), "Stack 's' is missing configuration value 'role'");
-        assert.strictEqual(missingConfigMessage("s", ["c", "a", "b"]), "Stack 's' is missing configuration values 'a', 'b' and 'c'");
+        assert.strictEqual(
+            missingConfigMessage("s", ["c", "a", "b"]),
+            "Stack 's' is missing configuration values 'a', 'b' and 'c'",
+        );
         assert.throws(
             () => checkRequiredConfig("k8s-local", { "hybrid-vnf:target": "existing" }),
             /^Error: validating stack config: Stack 'k8s-local' is missing configuration value 'role'$/,
@@ -198,12 +235,31 @@ describe("keys the engine requires", () => {
             );
             fs.writeFileSync(path.join(dir, "stacks", CONFIG_KEYS_FILE), "config:\n  routerImage: {type: string}\n");
             const p = readProjectFile(dir);
-            assert.deepStrictEqual(p.requiredKeys, ["role", "apacheCount"], "defaulted, other-namespace and config-keys.yaml keys are not required");
-            assert.deepStrictEqual(Object.keys(p.config), ["role", "apacheCount", "lbPort", "aws:region", "routerImage"]);
-            assert.throws(() => checkRequiredConfig("x", { "hybrid-vnf:role": "k8s-cluster" }, p), /Stack 'x' is missing configuration value 'apacheCount'/);
-            assert.throws(() => checkRequiredConfig("x", {}, p), /Stack 'x' is missing configuration values 'apacheCount' and 'role'/);
+            assert.deepStrictEqual(
+                p.requiredKeys,
+                ["role", "apacheCount"],
+                "defaulted, other-namespace and config-keys.yaml keys are not required",
+            );
+            assert.deepStrictEqual(Object.keys(p.config), [
+                "role",
+                "apacheCount",
+                "lbPort",
+                "aws:region",
+                "routerImage",
+            ]);
+            assert.throws(
+                () => checkRequiredConfig("x", { "hybrid-vnf:role": "k8s-cluster" }, p),
+                /Stack 'x' is missing configuration value 'apacheCount'/,
+            );
+            assert.throws(
+                () => checkRequiredConfig("x", {}, p),
+                /Stack 'x' is missing configuration values 'apacheCount' and 'role'/,
+            );
             fs.writeFileSync(path.join(dir, "stacks", CONFIG_KEYS_FILE), "config:\n  role: {type: string}\n");
-            assert.throws(() => readProjectFile(dir), /role: declared both in Pulumi.yaml and in stacks\/config-keys.yaml/);
+            assert.throws(
+                () => readProjectFile(dir),
+                /role: declared both in Pulumi.yaml and in stacks\/config-keys.yaml/,
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -223,27 +279,48 @@ describe("example stacks", () => {
 
     it("a typo'd key is refused, naming the file and key", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-"));
-        fs.writeFileSync(path.join(dir, "Pulumi.typo.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCuont: 3\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.typo.yaml"),
+            "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCuont: 3\n",
+        );
         assert.throws(() => readStackFile("typo", dir), /Pulumi\.typo\.yaml: hybrid-vnf:apacheCuont is not declared/);
-        fs.writeFileSync(path.join(dir, "Pulumi.typed.yaml"), "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCount: three\n");
-        assert.throws(() => readStackFile("typed", dir), /hybrid-vnf:apacheCount: "three" is not of the declared type integer/);
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.typed.yaml"),
+            "config:\n  hybrid-vnf:role: k8s-cluster\n  hybrid-vnf:apacheCount: three\n",
+        );
+        assert.throws(
+            () => readStackFile("typed", dir),
+            /hybrid-vnf:apacheCount: "three" is not of the declared type integer/,
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });
 
 describe("provider imports", () => {
     // Whole-provider imports load every resource module; start-up time is the users' complaint.
-    const WHOLE = /from\s+["']@pulumi\/(openstack|kubernetes|docker|command)["']|require\(["']@pulumi\/(openstack|kubernetes|docker|command)["']\)/;
+    const WHOLE =
+        /from\s+["']@pulumi\/(openstack|kubernetes|docker|command)["']|require\(["']@pulumi\/(openstack|kubernetes|docker|command)["']\)/;
     const sources = (dir: string): string[] =>
         fs.existsSync(dir)
-            ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-                  e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
-              )
+            ? fs
+                  .readdirSync(dir, { withFileTypes: true })
+                  .flatMap((e) =>
+                      e.isDirectory()
+                          ? sources(path.join(dir, e.name))
+                          : e.name.endsWith(".ts")
+                            ? [path.join(dir, e.name)]
+                            : [],
+                  )
             : [];
 
     it("the program imports provider submodules only", () => {
-        const files = ["index.ts", ...["stacks", "components", "lib"].flatMap((d) => sources(path.join(PROJECT_DIR, d)))];
-        const offenders = files.filter((f) => WHOLE.test(fs.readFileSync(path.isAbsolute(f) ? f : path.join(PROJECT_DIR, f), "utf8")));
+        const files = [
+            "index.ts",
+            ...["stacks", "components", "lib"].flatMap((d) => sources(path.join(PROJECT_DIR, d))),
+        ];
+        const offenders = files.filter((f) =>
+            WHOLE.test(fs.readFileSync(path.isAbsolute(f) ? f : path.join(PROJECT_DIR, f), "utf8")),
+        );
         assert.deepStrictEqual(offenders, []);
     });
 });
@@ -252,17 +329,36 @@ describe("provider imports", () => {
 // Markdown blocks, the JSON vectors) and what other tools write (stack YAML, the npm lock).
 describe("formatter (prettier)", () => {
     const info = (file: string) =>
-        prettier.getFileInfo(path.join(PROJECT_DIR, file), { ignorePath: [path.join(PROJECT_DIR, ".prettierignore"), path.join(PROJECT_DIR, ".gitignore")] });
+        prettier.getFileInfo(path.join(PROJECT_DIR, file), {
+            ignorePath: [path.join(PROJECT_DIR, ".prettierignore"), path.join(PROJECT_DIR, ".gitignore")],
+        });
 
     it("formats the code and the hand-written JSON configs, at 120 columns", async () => {
-        for (const file of ["index.ts", "lib/net.ts", "tests/project.test.ts", "eslint.config.mjs", "tsconfig.json", "package.json"]) {
+        for (const file of [
+            "index.ts",
+            "lib/net.ts",
+            "tests/project.test.ts",
+            "eslint.config.mjs",
+            "tsconfig.json",
+            "package.json",
+        ]) {
             assert.strictEqual((await info(file)).ignored, false, `${file} is formatted`);
         }
         assert.strictEqual((await prettier.resolveConfig(path.join(PROJECT_DIR, "index.ts")))?.printWidth, 120);
     });
 
     it("leaves Markdown, YAML, test vectors, fixtures, benchmark results and the npm lock alone", async () => {
-        const kept = ["README.md", "docs/x.md", "Pulumi.yaml", "stacks/Pulumi.k8s-dev.yaml", ".github/workflows/preview.yml", "tests/vectors/vnf-env.json", "tests/fixtures/pulumi-project.schema.json", "bench/results/lab.json", "package-lock.json"];
+        const kept = [
+            "README.md",
+            "docs/x.md",
+            "Pulumi.yaml",
+            "stacks/Pulumi.k8s-dev.yaml",
+            ".github/workflows/preview.yml",
+            "tests/vectors/vnf-env.json",
+            "tests/fixtures/pulumi-project.schema.json",
+            "bench/results/lab.json",
+            "package-lock.json",
+        ];
         for (const file of kept) assert.strictEqual((await info(file)).ignored, true, `${file} is not formatted`);
     });
 });
@@ -270,7 +366,10 @@ describe("formatter (prettier)", () => {
 // npm test alone on a fresh machine: its script loads the global setup that builds what the
 // Docker, lab and engine tiers lack; the unit tier needs none of it and must not pay for it.
 describe("npm test's setup", () => {
-    const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts as Record<string, string>;
+    const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts as Record<
+        string,
+        string
+    >;
     const SETUP = "tests/fixtures/test-prerequisites.ts";
 
     it("npm test loads the setup, after ts-node (mocha requires the command line's modules before .mocharc's)", () => {

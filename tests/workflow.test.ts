@@ -16,7 +16,11 @@ const FILE = path.join(WORKFLOWS, "preview.yml");
 /** action-validator (the npm package's wasm build of the Rust validator; no network) on one file. */
 function validate(file: string): { ok: boolean; output: string } {
     const cli = path.join(path.dirname(require.resolve("@action-validator/cli/package.json")), "cli.mjs");
-    const r = spawnSync(process.execPath, [cli, file], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, timeout: 30_000 });
+    const r = spawnSync(process.execPath, [cli, file], {
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+        timeout: 30_000,
+    });
     assert.equal(r.error, undefined, `action-validator did not run: ${r.error}`);
     return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }
@@ -48,14 +52,20 @@ function testFiles(dir = "tests"): string[] {
 function globRegExp(glob: string): RegExp {
     const body = glob
         .split(/(\*\*\/|\*)/)
-        .map((part) => (part === "**/" ? "(?:[^/]+/)*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+        .map((part) =>
+            part === "**/" ? "(?:[^/]+/)*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"),
+        )
         .join("");
     return new RegExp(`^${body}$`);
 }
 
 /** The tiers the workflow names as not run on a hosted runner: `#   NAME tier  GLOB  (why)` comment lines. */
 function tiersNotRun(text: string): { tier: string; glob: string; why: string }[] {
-    return [...text.matchAll(/^\s*#\s+(\w+) tier\s+(\S+\.e2e\.test\.ts)\s+\((.+)\)$/gm)].map((m) => ({ tier: m[1], glob: m[2], why: m[3] }));
+    return [...text.matchAll(/^\s*#\s+(\w+) tier\s+(\S+\.e2e\.test\.ts)\s+\((.+)\)$/gm)].map((m) => ({
+        tier: m[1],
+        glob: m[2],
+        why: m[3],
+    }));
 }
 
 /** Steps that run mocha as root on quoted spec globs: the tiers beyond the unit tier. */
@@ -76,7 +86,9 @@ describe(".github/workflows/preview.yml", () => {
     };
     // A command, alone on its line, possibly run as root (`sudo -E env "PATH=$PATH" npm test`).
     const runs = (cmd: string) => (s: Step) =>
-        (s.run ?? "").split("\n").some((l) => l.trim() === cmd || new RegExp(`^sudo -E env "PATH=\\$PATH" ${cmd}$`).test(l.trim()));
+        (s.run ?? "")
+            .split("\n")
+            .some((l) => l.trim() === cmd || new RegExp(`^sudo -E env "PATH=\\$PATH" ${cmd}$`).test(l.trim()));
 
     it("runs on pull requests and may comment on them", () => {
         assert.ok("pull_request" in wf.on, "on: pull_request");
@@ -88,11 +100,21 @@ describe(".github/workflows/preview.yml", () => {
         const checkout = index(steps, (s) => /^actions\/checkout@v\d+$/.test(s.uses ?? ""), "actions/checkout");
         const node = index(steps, (s) => /^actions\/setup-node@v\d+$/.test(s.uses ?? ""), "actions/setup-node");
         assert.equal(String(steps[node].with?.["node-version"]), "20");
-        const order = [checkout, node, ...["npm ci", "npm run typecheck", "npm run lint", "npm run test:unit", "npm run engine"].map((cmd) => index(steps, runs(cmd), cmd))];
+        const order = [
+            checkout,
+            node,
+            ...["npm ci", "npm run typecheck", "npm run lint", "npm run test:unit", "npm run engine"].map((cmd) =>
+                index(steps, runs(cmd), cmd),
+            ),
+        ];
         const tiers = tierSteps(steps);
         assert.ok(tiers.length >= 3, `root tier steps: ${tiers.map((t) => t.step.name).join(", ")}`);
         order.push(...tiers.map((t) => t.at));
-        assert.deepEqual([...order].sort((a, b) => a - b), order, `steps out of order: ${order.join(", ")}`);
+        assert.deepEqual(
+            [...order].sort((a, b) => a - b),
+            order,
+            `steps out of order: ${order.join(", ")}`,
+        );
     });
 
     it("every end-to-end test file runs in exactly one named tier step, as root, after the images are built", () => {
@@ -105,26 +127,43 @@ describe(".github/workflows/preview.yml", () => {
         for (const file of e2e) {
             const owners = tiers.filter((t) => t.globs.some((g) => globRegExp(g).test(file)));
             const left = notHere.filter((t) => globRegExp(t.glob).test(file));
-            assert.equal(owners.length + left.length, 1,
-                `${file} runs in ${owners.length} tier steps (${owners.map((t) => t.step.name).join(", ")}) and is listed as not run in ${left.length} (${left.map((t) => t.tier).join(", ")})`);
+            assert.equal(
+                owners.length + left.length,
+                1,
+                `${file} runs in ${owners.length} tier steps (${owners.map((t) => t.step.name).join(", ")}) and is listed as not run in ${left.length} (${left.map((t) => t.tier).join(", ")})`,
+            );
         }
         for (const t of tiers) {
-            assert.match(t.step.name ?? "", /^\w+ tier \(.+\)$/, "a tier step says which tier it is and what it covers");
+            assert.match(
+                t.step.name ?? "",
+                /^\w+ tier \(.+\)$/,
+                "a tier step says which tier it is and what it covers",
+            );
             assert.ok(t.at > images, `${t.step.name} runs after the images are built`);
-            assert.ok(t.globs.every((g) => g.endsWith(".e2e.test.ts")), `${t.step.name}: the unit tier has its own step`);
+            assert.ok(
+                t.globs.every((g) => g.endsWith(".e2e.test.ts")),
+                `${t.step.name}: the unit tier has its own step`,
+            );
         }
     });
 
     it("names the tiers it leaves out, each with why", () => {
         const notHere = tiersNotRun(fs.readFileSync(FILE, "utf8"));
-        assert.deepEqual(notHere.map((t) => t.tier), ["boot", "cloud"]);
+        assert.deepEqual(
+            notHere.map((t) => t.tier),
+            ["boot", "cloud"],
+        );
         for (const t of notHere) assert.ok(t.why.length > 10, `${t.tier}: say why`);
     });
 
     it("the tier globs match as mocha expands them (negative controls)", () => {
         const re = globRegExp("tests/lab/**/*.e2e.test.ts");
         assert.ok(re.test("tests/lab/lab.e2e.test.ts") && re.test("tests/lab/bench/failover.e2e.test.ts"));
-        assert.ok(!re.test("tests/lab/lab.test.ts") && !re.test("tests/engine/engine.e2e.test.ts") && !re.test("tests/labs/x.e2e.test.ts"));
+        assert.ok(
+            !re.test("tests/lab/lab.test.ts") &&
+                !re.test("tests/engine/engine.e2e.test.ts") &&
+                !re.test("tests/labs/x.e2e.test.ts"),
+        );
     });
 
     it("preview job: after the tests, one preview per dev stack with pulumi/actions (major pinned), commenting on the PR", () => {
@@ -143,14 +182,21 @@ describe(".github/workflows/preview.yml", () => {
         assert.equal(step.with?.["work-dir"], ".");
         assert.equal(step.with?.["comment-on-pr"], true);
         assert.equal(step.with?.policyPacks, "policy");
-        assert.ok(fs.existsSync(path.join(__dirname, "..", String(step.with?.policyPacks), "PulumiPolicy.yaml")), "the policy pack path exists");
+        assert.ok(
+            fs.existsSync(path.join(__dirname, "..", String(step.with?.policyPacks), "PulumiPolicy.yaml")),
+            "the policy pack path exists",
+        );
     });
 
     it("every .github/workflows/*.yml is valid against the workflow schema (action-validator)", () => {
         const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
         assert.ok(files.includes("preview.yml"), `workflows found: ${files.join(", ")}`);
         const bad = files.map((f) => ({ f, ...validate(path.join(WORKFLOWS, f)) })).filter((r) => !r.ok);
-        assert.deepEqual(bad.map((r) => r.f), [], bad.map((r) => `${r.f}:\n${r.output}`).join("\n"));
+        assert.deepEqual(
+            bad.map((r) => r.f),
+            [],
+            bad.map((r) => `${r.f}:\n${r.output}`).join("\n"),
+        );
     });
 
     it("negative control: the validator rejects preview.yml with a job without runs-on, or with an unknown key", () => {
@@ -166,7 +212,11 @@ describe(".github/workflows/preview.yml", () => {
                 fs.writeFileSync(path.join(dir, name), yml);
                 const r = validate(path.join(dir, name));
                 assert.equal(r.ok, false, `${name} was accepted`);
-                assert.match(r.output, /runs-on|run-on/, `${name}: the validator's output names the error:\n${r.output}`);
+                assert.match(
+                    r.output,
+                    /runs-on|run-on/,
+                    `${name}: the validator's output names the error:\n${r.output}`,
+                );
             }
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -175,9 +225,18 @@ describe(".github/workflows/preview.yml", () => {
 
     it("takes the backend and credentials from repository secrets, never from literals", () => {
         const env = jobs.preview.env ?? {};
-        for (const name of ["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "OS_AUTH_URL", "OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_SECRET", "OS_PASSWORD"]) {
+        for (const name of [
+            "PULUMI_ACCESS_TOKEN",
+            "PULUMI_BACKEND_URL",
+            "PULUMI_CONFIG_PASSPHRASE",
+            "OS_AUTH_URL",
+            "OS_APPLICATION_CREDENTIAL_ID",
+            "OS_APPLICATION_CREDENTIAL_SECRET",
+            "OS_PASSWORD",
+        ]) {
             assert.equal(env[name], `\${{ secrets.${name} }}`, name);
         }
-        for (const [k, v] of Object.entries(env)) assert.match(v, /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, `${k} must come from a secret`);
+        for (const [k, v] of Object.entries(env))
+            assert.match(v, /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, `${k} must come from a secret`);
     });
 });

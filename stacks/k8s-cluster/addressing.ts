@@ -39,15 +39,29 @@ export function apacheAddressPlan(apacheCidr: string, apacheCount: number, route
     if (!Number.isInteger(apacheCount) || apacheCount < 1 || apacheCount > MAX_APACHE) {
         throw new ConfigError("hybrid-vnf:apacheCount", apacheCount, `is out of range 1-${MAX_APACHE}`);
     }
-    if (!Number.isInteger(routerCount) || routerCount < 1 || ROUTER_NODE_APACHE_HOST + routerCount > FIRST_APACHE_HOST) {
-        throw new ConfigError("hybrid-vnf:routerCount", routerCount, `is out of range 1-${FIRST_APACHE_HOST - ROUTER_NODE_APACHE_HOST}`);
+    if (
+        !Number.isInteger(routerCount) ||
+        routerCount < 1 ||
+        ROUTER_NODE_APACHE_HOST + routerCount > FIRST_APACHE_HOST
+    ) {
+        throw new ConfigError(
+            "hybrid-vnf:routerCount",
+            routerCount,
+            `is out of range 1-${FIRST_APACHE_HOST - ROUTER_NODE_APACHE_HOST}`,
+        );
     }
     // Size first: in a /31 or /32 the router nodes' host numbers do not exist either.
     const hosts = hostCount(apacheCidr);
     if (hosts < FIRST_DHCP_HOST + 1) {
-        throw new ConfigError("hybrid-vnf:apacheCidr", apacheCidr, `has ${hosts} host addresses; it needs at least ${FIRST_DHCP_HOST + 1} (a /26 or larger)`);
+        throw new ConfigError(
+            "hybrid-vnf:apacheCidr",
+            apacheCidr,
+            `has ${hosts} host addresses; it needs at least ${FIRST_DHCP_HOST + 1} (a /26 or larger)`,
+        );
     }
-    const routerNodeIps = Array.from({ length: routerCount }, (_, i) => hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST + i));
+    const routerNodeIps = Array.from({ length: routerCount }, (_, i) =>
+        hostAddress(apacheCidr, ROUTER_NODE_APACHE_HOST + i),
+    );
     return {
         gateway: hostAddress(apacheCidr, 1),
         routerNodeIp: routerNodeIps[0],
@@ -81,7 +95,12 @@ export function apacheHostRoutes(routerNodeIp: string, clusterCidr: string, swar
  * In bgp mode the Apache subnet has no host routes: each Apache VM learns the cluster and swarm
  * networks by BGP from every live router (ECMP); a DHCP route via one router would outlive it.
  */
-export function apacheSubnetHostRoutes(routing: Routing, routerNodeIp: string, clusterCidr: string, swarmCidr: string): HostRoute[] {
+export function apacheSubnetHostRoutes(
+    routing: Routing,
+    routerNodeIp: string,
+    clusterCidr: string,
+    swarmCidr: string,
+): HostRoute[] {
     return routing.mode === "bgp" ? [] : apacheHostRoutes(routerNodeIp, clusterCidr, swarmCidr);
 }
 
@@ -113,7 +132,11 @@ export interface RouterNodeAddressPairs {
  *
  * Nothing else: the router node never needs to send from any other address.
  */
-export function routerNodeAddressPairs(clusterCidr: string, apacheCidr: string, swarmCidr: string): RouterNodeAddressPairs {
+export function routerNodeAddressPairs(
+    clusterCidr: string,
+    apacheCidr: string,
+    swarmCidr: string,
+): RouterNodeAddressPairs {
     return {
         clusterPort: [{ ipAddress: apacheCidr }],
         apachePort: [{ ipAddress: swarmCidr }, { ipAddress: clusterCidr }],

@@ -14,7 +14,16 @@
 import { stringify } from "yaml";
 import { renderApachePage } from "../../lib/apache-page";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG } from "../../lib/interfaces";
-import { applyNetworkd, CloudConfig, frrCloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig, waitOnline, WriteFile } from "../../lib/cloud-init";
+import {
+    applyNetworkd,
+    CloudConfig,
+    frrCloudConfig,
+    NETWORKD_DIR,
+    pinInterfaceName,
+    serializeCloudConfig,
+    waitOnline,
+    WriteFile,
+} from "../../lib/cloud-init";
 import { HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 
 /** Both k3s roles forward packets; the router node forwards the service chain's traffic. */
@@ -49,7 +58,13 @@ interface NodeNetworkSetup {
     script: string;
 }
 
-function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent", k3sConfig: Record<string, unknown>, network?: NodeNetworkSetup): CloudConfig {
+function k3sNode(
+    hostname: string,
+    k3sVersion: string,
+    role: "server" | "agent",
+    k3sConfig: Record<string, unknown>,
+    network?: NodeNetworkSetup,
+): CloudConfig {
     const install = k3sInstallScript(k3sVersion, role);
     return {
         hostname,
@@ -58,13 +73,21 @@ function k3sNode(hostname: string, k3sVersion: string, role: "server" | "agent",
         write_files: [
             { path: SYSCTL_PATH, owner: "root:root", permissions: "0644", content: SYSCTL_CONTENT },
             // k3s reads its flags from here; 0600 because an agent's file holds the join token.
-            { path: K3S_CONFIG_PATH, owner: "root:root", permissions: "0600", content: stringify(k3sConfig, { lineWidth: 0 }) },
+            {
+                path: K3S_CONFIG_PATH,
+                owner: "root:root",
+                permissions: "0600",
+                content: stringify(k3sConfig, { lineWidth: 0 }),
+            },
             ...(network?.files ?? []),
         ],
         // With network setup, one `sh -e`: k3s is installed only once the legs have their
         // names (flannel and the node IP bind to them), and a failed rename fails cloud-init,
         // which the kubeconfig read then reports, instead of a router with no eth1.
-        runcmd: [["sysctl", "--system"], network ? ["sh", "-ec", `${network.script}\n${install}`] : ["sh", "-c", install]],
+        runcmd: [
+            ["sysctl", "--system"],
+            network ? ["sh", "-ec", `${network.script}\n${install}`] : ["sh", "-c", install],
+        ],
     };
 }
 
@@ -88,7 +111,8 @@ export const routerLegNetworkPath = (leg: string) => `${NETWORKD_DIR}/05-hybrid-
  */
 export function routerLegNetwork(leg: "cluster" | "apache", mac: string): string {
     const common = [`[Match]`, `MACAddress=${mac}`, ``, `[Network]`, `DHCP=ipv4`, ``, `[DHCPv4]`, `UseMTU=true`];
-    if (leg === "cluster") return [`# ${ROUTER_CLUSTER_LEG}: the node's address, default route and DNS.`, ...common, ``].join("\n");
+    if (leg === "cluster")
+        return [`# ${ROUTER_CLUSTER_LEG}: the node's address, default route and DNS.`, ...common, ``].join("\n");
     // The Apache subnet's DHCP offers the host routes meant for the Apache VMs (the cluster and
     // swarm networks via this node's own Apache address) and, with them, a default route via
     // the subnet gateway (the OpenStack router). Taken here: a second default route, so the
@@ -148,7 +172,9 @@ export function k3sServerConfig(o: K3sServerOptions): Record<string, unknown> {
 }
 
 export function renderK3sServerUserData(o: K3sServerOptions): string {
-    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "server", k3sServerConfig(o), routerNodeNetwork(o.legs)));
+    return serializeCloudConfig(
+        k3sNode(o.hostname, o.k3sVersion, "server", k3sServerConfig(o), routerNodeNetwork(o.legs)),
+    );
 }
 
 export interface K3sAgentOptions {
@@ -168,7 +194,9 @@ export function k3sAgentConfig(o: K3sAgentOptions): Record<string, unknown> {
 }
 
 export function renderK3sAgentUserData(o: K3sAgentOptions): string {
-    return serializeCloudConfig(k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o), o.legs && routerNodeNetwork(o.legs)));
+    return serializeCloudConfig(
+        k3sNode(o.hostname, o.k3sVersion, "agent", k3sAgentConfig(o), o.legs && routerNodeNetwork(o.legs)),
+    );
 }
 
 /** Where an Apache VM's page goes: lib/apache-page.ts's page, the one the image serves, so the lab's and bench's backendOf reads either. */
@@ -190,7 +218,13 @@ export function renderApacheUserData(o: ApacheUserDataOptions): string {
         write_files: [
             // defer: written after the packages are installed, so the package's own default
             // page can never replace ours.
-            { path: APACHE_PAGE_PATH, owner: "root:root", permissions: "0644", content: renderApachePage(o.hostname, o.ip), defer: true },
+            {
+                path: APACHE_PAGE_PATH,
+                owner: "root:root",
+                permissions: "0644",
+                content: renderApachePage(o.hostname, o.ip),
+                defer: true,
+            },
             ...(frr?.writeFiles ?? []),
         ],
         runcmd: [["systemctl", "enable", "--now", "apache2"], ...(frr?.runcmd ?? [])],
@@ -199,6 +233,9 @@ export function renderApacheUserData(o: ApacheUserDataOptions): string {
 
 /** A VM's name and hostname: `<stack>-<role>[-<n>]`, reduced to what a hostname may hold. */
 export function vmName(stack: string, role: string, n?: number): string {
-    const base = `${stack}-${role}${n === undefined ? "" : `-${n}`}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+    const base = `${stack}-${role}${n === undefined ? "" : `-${n}`}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
     return base.slice(0, 63).replace(/-+$/, "");
 }

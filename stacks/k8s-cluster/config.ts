@@ -20,7 +20,13 @@ import { k3sVersionProblem } from "../../lib/vm-values";
 import { subnetCapacityProblem, vmNetworkProblem } from "../../lib/vm-networks";
 import { apacheAddressPlan } from "./addressing";
 import { SWARM_MAX_NODES } from "../swarm-cluster/config";
-import { declaredConfigKeys, DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
+import {
+    declaredConfigKeys,
+    DEFAULT_CIDRS,
+    OpenStackVmConfig,
+    readOpenStackVmConfig,
+    TARGETS,
+} from "../openstack-config";
 
 /** The routing keys: the same for both targets. */
 export interface K8sRoutingConfig {
@@ -62,7 +68,8 @@ const ASN_RANGES_TEXT = PRIVATE_ASN_RANGES.map(([lo, hi]) => `${lo}-${hi}`).join
 
 function readAsn(r: ConfigReader, key: string, fallback: number): number {
     const asn = r.int(key, fallback, 1, 4294967294);
-    if (!isPrivateAsn(asn)) throw new ConfigError(r.name(key), asn, `is not a private AS number (RFC 6996: ${ASN_RANGES_TEXT})`);
+    if (!isPrivateAsn(asn))
+        throw new ConfigError(r.name(key), asn, `is not a private AS number (RFC 6996: ${ASN_RANGES_TEXT})`);
     return asn;
 }
 
@@ -75,7 +82,11 @@ export function readRoutingConfig(r: ConfigReader): K8sRoutingConfig {
     const routerAsn = readAsn(r, "bgpRouterAsn", DEFAULT_ROUTER_ASN);
     const hostAsn = readAsn(r, "bgpHostAsn", DEFAULT_HOST_ASN);
     if (routerAsn === hostAsn) {
-        throw new ConfigError(r.name("bgpHostAsn"), hostAsn, `equals ${r.name("bgpRouterAsn")}; the routers and the hosts need different AS numbers (eBGP)`);
+        throw new ConfigError(
+            r.name("bgpHostAsn"),
+            hostAsn,
+            `equals ${r.name("bgpRouterAsn")}; the routers and the hosts need different AS numbers (eBGP)`,
+        );
     }
     const bfd = {
         intervalMs: r.int("bfdIntervalMs", DEFAULT_BFD.intervalMs, BFD_INTERVAL_MS.min, BFD_INTERVAL_MS.max),
@@ -89,7 +100,11 @@ export function readRoutingConfig(r: ConfigReader): K8sRoutingConfig {
 /** More than one router needs BGP: a static route points at one router. */
 function requireBgpForRouters(r: ConfigReader, key: string, count: number, value: unknown, routing: Routing): void {
     if (count > 1 && routing.mode === "static") {
-        throw new ConfigError(r.name(key), value, `needs ${r.name("routing")} bgp: with static routing the hosts' routes point at one router`);
+        throw new ConfigError(
+            r.name(key),
+            value,
+            `needs ${r.name("routing")} bgp: with static routing the hosts' routes point at one router`,
+        );
     }
 }
 
@@ -102,22 +117,40 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
 
     if (target === "existing") {
         requireDisjoint({ [r.name("clusterCidr")]: clusterCidr, [r.name("apacheCidr")]: apacheCidr });
-        const listed = r.optionalString("routerHosts") === undefined ? undefined : r.ipv4List("routerHosts", ROUTER_COUNT.min, ROUTER_COUNT.max);
-        const routerHost = listed === undefined || r.optionalString("routerHost") !== undefined ? r.ipv4("routerHost") : listed[0];
+        const listed =
+            r.optionalString("routerHosts") === undefined
+                ? undefined
+                : r.ipv4List("routerHosts", ROUTER_COUNT.min, ROUTER_COUNT.max);
+        const routerHost =
+            listed === undefined || r.optionalString("routerHost") !== undefined ? r.ipv4("routerHost") : listed[0];
         if (!cidrContains(clusterCidr, routerHost)) {
-            throw new ConfigError(r.name("routerHost"), routerHost, `is not inside ${r.name("clusterCidr")} ${clusterCidr}`);
+            throw new ConfigError(
+                r.name("routerHost"),
+                routerHost,
+                `is not inside ${r.name("clusterCidr")} ${clusterCidr}`,
+            );
         }
         const routerHosts = listed ?? [routerHost];
         for (const ip of routerHosts) {
-            if (!cidrContains(clusterCidr, ip)) throw new ConfigError(r.name("routerHosts"), ip, `is not inside ${r.name("clusterCidr")} ${clusterCidr}`);
+            if (!cidrContains(clusterCidr, ip))
+                throw new ConfigError(
+                    r.name("routerHosts"),
+                    ip,
+                    `is not inside ${r.name("clusterCidr")} ${clusterCidr}`,
+                );
         }
         if (routerHosts[0] !== routerHost) {
-            throw new ConfigError(r.name("routerHosts"), routerHosts, `does not start with ${r.name("routerHost")} ${routerHost} (routerHost is the first router)`);
+            throw new ConfigError(
+                r.name("routerHosts"),
+                routerHosts,
+                `does not start with ${r.name("routerHost")} ${routerHost} (routerHost is the first router)`,
+            );
         }
         requireBgpForRouters(r, "routerHosts", routerHosts.length, routerHosts, routingConfig.routing);
         const apacheIps = r.ipv4List("apacheIps", 1, 20);
         for (const ip of apacheIps) {
-            if (!cidrContains(apacheCidr, ip)) throw new ConfigError(r.name("apacheIps"), ip, `is not inside ${r.name("apacheCidr")} ${apacheCidr}`);
+            if (!cidrContains(apacheCidr, ip))
+                throw new ConfigError(r.name("apacheIps"), ip, `is not inside ${r.name("apacheCidr")} ${apacheCidr}`);
         }
         return {
             target,
@@ -133,8 +166,16 @@ export function readK8sClusterConfig(r: ConfigReader): K8sClusterConfig {
     }
 
     const swarmCidr = r.cidr("swarmCidr", DEFAULT_CIDRS.swarmCidr);
-    requireDisjoint({ [r.name("clusterCidr")]: clusterCidr, [r.name("apacheCidr")]: apacheCidr, [r.name("swarmCidr")]: swarmCidr });
-    for (const [key, cidr] of [["clusterCidr", clusterCidr], ["apacheCidr", apacheCidr], ["swarmCidr", swarmCidr]]) {
+    requireDisjoint({
+        [r.name("clusterCidr")]: clusterCidr,
+        [r.name("apacheCidr")]: apacheCidr,
+        [r.name("swarmCidr")]: swarmCidr,
+    });
+    for (const [key, cidr] of [
+        ["clusterCidr", clusterCidr],
+        ["apacheCidr", apacheCidr],
+        ["swarmCidr", swarmCidr],
+    ]) {
         const problem = vmNetworkProblem(cidr);
         if (problem) throw new ConfigError(r.name(key), cidr, problem);
     }

@@ -16,7 +16,9 @@ export function kubeconfigServer(kubeconfig: string): string {
     }
     const clusters: any[] = Array.isArray(doc?.clusters) ? doc.clusters : [];
     const context = (doc?.contexts ?? []).find((c: any) => c?.name === doc?.["current-context"]);
-    const cluster = clusters.find((c) => c?.name === context?.context?.cluster) ?? (clusters.length === 1 ? clusters[0] : undefined);
+    const cluster =
+        clusters.find((c) => c?.name === context?.context?.cluster) ??
+        (clusters.length === 1 ? clusters[0] : undefined);
     const server = cluster?.cluster?.server;
     if (typeof server !== "string" || !/^https:\/\/[^/\s]+/.test(server)) {
         throw fail("has no https:// server for its current context");

@@ -28,7 +28,8 @@ export function readAfterCloudInit(path: string): string {
  * server runs with --tls-san <that address>.
  */
 export function rewriteKubeconfigServer(kubeconfig: string, serverUrl: string): string {
-    if (!/^https:\/\/[^/\s]+$/.test(serverUrl)) throw new Error(`not an https:// API URL: ${JSON.stringify(serverUrl)}`);
+    if (!/^https:\/\/[^/\s]+$/.test(serverUrl))
+        throw new Error(`not an https:// API URL: ${JSON.stringify(serverUrl)}`);
     const doc = parseYaml(kubeconfig);
     const clusters: any[] = Array.isArray(doc?.clusters) ? doc.clusters : [];
     if (clusters.length === 0 || clusters.some((c) => typeof c?.cluster?.server !== "string")) {

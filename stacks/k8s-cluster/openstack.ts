@@ -8,9 +8,21 @@ import * as networking from "@pulumi/openstack/networking";
 import * as remote from "@pulumi/command/remote";
 import { exportOutputs, K8sClusterOutputs, k8sClusterContract, StackOutputs } from "../../lib/contract";
 import { apacheAddressPlan, apacheImportPrefixes, apacheSubnetHostRoutes, routerNodeAddressPairs } from "./addressing";
-import { K3sAgentOptions, renderApacheUserData, renderK3sAgentUserData, renderK3sServerUserData, vmName } from "./cloud-init";
+import {
+    K3sAgentOptions,
+    renderApacheUserData,
+    renderK3sAgentUserData,
+    renderK3sServerUserData,
+    vmName,
+} from "./cloud-init";
 import { K8sOpenStackConfig } from "./config";
-import { apiUrl, K3S_KUBECONFIG_PATH, K3S_NODE_TOKEN_PATH, readAfterCloudInit, rewriteKubeconfigServer } from "./kubeconfig";
+import {
+    apiUrl,
+    K3S_KUBECONFIG_PATH,
+    K3S_NODE_TOKEN_PATH,
+    readAfterCloudInit,
+    rewriteKubeconfigServer,
+} from "./kubeconfig";
 import { GroupKey, securityGroupSpecs } from "./security";
 import { ingressRuleArgs } from "../../lib/security-rule";
 import { ROUTER_NODE_LABEL_ARG } from "../../lib/labels";
@@ -25,7 +37,11 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
 
         // --- networks and the OpenStack router (gateway, SNAT for installs, floating IPs) ---
         const clusterNet = new networking.Network(`${name}-cluster-net`, { adminStateUp: true }, parent);
-        const clusterSubnet = new networking.Subnet(`${name}-cluster-subnet`, { networkId: clusterNet.id, cidr: cfg.clusterCidr, ipVersion: 4 }, parent);
+        const clusterSubnet = new networking.Subnet(
+            `${name}-cluster-subnet`,
+            { networkId: clusterNet.id, cidr: cfg.clusterCidr, ipVersion: 4 },
+            parent,
+        );
         const apacheNet = new networking.Network(`${name}-apache-net`, { adminStateUp: true }, parent);
         const apacheSubnet = new networking.Subnet(
             `${name}-apache-subnet`,
@@ -35,20 +51,37 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                 ipVersion: 4,
                 gatewayIp: apachePlan.gateway,
                 allocationPools: [apachePlan.allocationPool],
-                hostRoutes: apacheSubnetHostRoutes(cfg.routing, apachePlan.routerNodeIp, cfg.clusterCidr, cfg.swarmCidr),
+                hostRoutes: apacheSubnetHostRoutes(
+                    cfg.routing,
+                    apachePlan.routerNodeIp,
+                    cfg.clusterCidr,
+                    cfg.swarmCidr,
+                ),
             },
             parent,
         );
         const external = networking.getNetworkOutput({ name: cfg.externalNetwork, external: true }, parent);
         const router = new networking.Router(`${name}-router`, { externalNetworkId: external.id }, parent);
-        const clusterIface = new networking.RouterInterface(`${name}-router-cluster`, { routerId: router.id, subnetId: clusterSubnet.id }, parent);
-        const apacheIface = new networking.RouterInterface(`${name}-router-apache`, { routerId: router.id, subnetId: apacheSubnet.id }, parent);
+        const clusterIface = new networking.RouterInterface(
+            `${name}-router-cluster`,
+            { routerId: router.id, subnetId: clusterSubnet.id },
+            parent,
+        );
+        const apacheIface = new networking.RouterInterface(
+            `${name}-router-apache`,
+            { routerId: router.id, subnetId: apacheSubnet.id },
+            parent,
+        );
 
         // --- security groups, from the rule table ---
         const specs = securityGroupSpecs(cfg);
         const groups = {} as Record<GroupKey, networking.SecGroup>;
         for (const spec of specs) {
-            groups[spec.key] = new networking.SecGroup(`${name}-sg-${spec.key}`, { description: spec.description, deleteDefaultRules: false }, parent);
+            groups[spec.key] = new networking.SecGroup(
+                `${name}-sg-${spec.key}`,
+                { description: spec.description, deleteDefaultRules: false },
+                parent,
+            );
         }
         for (const spec of specs) {
             for (const rule of spec.ingress) {
@@ -62,7 +95,11 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
         // --- the router node: k3s server, legs on both networks, floating IP ---
         // The floating IP is allocated before the VM so its address can go into the API
         // certificate (--tls-san) and the kubeconfig can verify it.
-        const fip = new networking.FloatingIp(`${name}-router-fip`, { pool: cfg.externalNetwork, description: "k3s API and SSH of the router node" }, parent);
+        const fip = new networking.FloatingIp(
+            `${name}-router-fip`,
+            { pool: cfg.externalNetwork, description: "k3s API and SSH of the router node" },
+            parent,
+        );
         const pairs = routerNodeAddressPairs(cfg.clusterCidr, cfg.apacheCidr, cfg.swarmCidr);
         // Every router node has the same two legs; the first keeps the names it always had.
         const routerLegs = (i: number) => {
@@ -107,15 +144,17 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                 // (The names come from the MACs in the user-data, not from this order.)
                 networks: [{ port: clusterPort.id }, { port: apachePort.id }],
                 // The ports' MACs pin the legs' names (eth0, eth1) that the router VNF routes by.
-                userData: pulumi.all([fip.address, clusterPort.macAddress, apachePort.macAddress]).apply(([address, clusterMac, apacheMac]) =>
-                    renderK3sServerUserData({
-                        hostname: routerName,
-                        k3sVersion: cfg.k3sVersion,
-                        tlsSans: [address],
-                        nodeLabels: [ROUTER_NODE_LABEL_ARG],
-                        legs: { clusterMac, apacheMac },
-                    }),
-                ),
+                userData: pulumi
+                    .all([fip.address, clusterPort.macAddress, apachePort.macAddress])
+                    .apply(([address, clusterMac, apacheMac]) =>
+                        renderK3sServerUserData({
+                            hostname: routerName,
+                            k3sVersion: cfg.k3sVersion,
+                            tlsSans: [address],
+                            nodeLabels: [ROUTER_NODE_LABEL_ARG],
+                            legs: { clusterMac, apacheMac },
+                        }),
+                    ),
             },
             { parent: this, dependsOn: [clusterIface, apacheIface] },
         );
@@ -131,10 +170,19 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
 
         // Agents (workers, and router nodes after the first) join the server with its node
         // token, read over SSH as a secret.
-        const token = cfg.workerCount > 0 || cfg.routerCount > 1 ? pulumi.secret(readFromServer("node-token", K3S_NODE_TOKEN_PATH).stdout.apply((s) => s.trim())) : undefined;
+        const token =
+            cfg.workerCount > 0 || cfg.routerCount > 1
+                ? pulumi.secret(readFromServer("node-token", K3S_NODE_TOKEN_PATH).stdout.apply((s) => s.trim()))
+                : undefined;
         const agentUserData = (o: Omit<K3sAgentOptions, "k3sVersion" | "serverUrl" | "token">) =>
             // Holds the join token, so it is secret as a whole.
-            pulumi.secret(pulumi.all([token!, routerHost]).apply(([t, host]) => renderK3sAgentUserData({ ...o, k3sVersion: cfg.k3sVersion, serverUrl: apiUrl(host), token: t })));
+            pulumi.secret(
+                pulumi
+                    .all([token!, routerHost])
+                    .apply(([t, host]) =>
+                        renderK3sAgentUserData({ ...o, k3sVersion: cfg.k3sVersion, serverUrl: apiUrl(host), token: t }),
+                    ),
+            );
 
         // --- more router nodes (bgp routing): k3s agents labelled role=router, legs on both networks ---
         const routerHosts: pulumi.Output<string>[] = [routerHost];
@@ -151,7 +199,13 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
                     networks: [{ port: legs.clusterPort.id }, { port: legs.apachePort.id }],
                     userData: pulumi
                         .all([legs.clusterPort.macAddress, legs.apachePort.macAddress])
-                        .apply(([clusterMac, apacheMac]) => agentUserData({ hostname, nodeLabels: [ROUTER_NODE_LABEL_ARG], legs: { clusterMac, apacheMac } })),
+                        .apply(([clusterMac, apacheMac]) =>
+                            agentUserData({
+                                hostname,
+                                nodeLabels: [ROUTER_NODE_LABEL_ARG],
+                                legs: { clusterMac, apacheMac },
+                            }),
+                        ),
                 },
                 { parent: this, dependsOn: [clusterIface, apacheIface] },
             );
@@ -163,7 +217,11 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
             const hostname = vmName(stack, "worker", i + 1);
             const port = new networking.Port(
                 `${name}-worker-${i + 1}-port`,
-                { networkId: clusterNet.id, fixedIps: [{ subnetId: clusterSubnet.id }], securityGroupIds: [groups.nodes.id] },
+                {
+                    networkId: clusterNet.id,
+                    fixedIps: [{ subnetId: clusterSubnet.id }],
+                    securityGroupIds: [groups.nodes.id],
+                },
                 parent,
             );
             new compute.Instance(
@@ -185,7 +243,11 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
             const hostname = vmName(stack, "apache", i + 1);
             const port = new networking.Port(
                 `${name}-apache-${i + 1}-port`,
-                { networkId: apacheNet.id, fixedIps: [{ subnetId: apacheSubnet.id, ipAddress: ip }], securityGroupIds: [groups.apache.id] },
+                {
+                    networkId: apacheNet.id,
+                    fixedIps: [{ subnetId: apacheSubnet.id, ipAddress: ip }],
+                    securityGroupIds: [groups.apache.id],
+                },
                 parent,
             );
             new compute.Instance(
@@ -207,7 +269,9 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
         // --- the kubeconfig, pointed at the floating IP ---
         const clusterUrl = fip.address.apply(apiUrl);
         const kubeconfigCommand = readFromServer("kubeconfig", K3S_KUBECONFIG_PATH);
-        const kubeconfig = pulumi.secret(pulumi.all([kubeconfigCommand.stdout, clusterUrl]).apply(([k, url]) => rewriteKubeconfigServer(k, url)));
+        const kubeconfig = pulumi.secret(
+            pulumi.all([kubeconfigCommand.stdout, clusterUrl]).apply(([k, url]) => rewriteKubeconfigServer(k, url)),
+        );
 
         this.outputs = exportOutputs(k8sClusterContract, {
             kubeconfig,
@@ -224,14 +288,26 @@ export class K8sOpenStackCluster extends pulumi.ComponentResource {
 }
 
 /** An Apache VM's user-data; in bgp mode with FRR (secret when it holds the BGP password). */
-function apacheUserData(cfg: K8sOpenStackConfig, hostname: string, ip: string, routerAddresses: string[]): pulumi.Input<string> {
+function apacheUserData(
+    cfg: K8sOpenStackConfig,
+    hostname: string,
+    ip: string,
+    routerAddresses: string[],
+): pulumi.Input<string> {
     const routing = cfg.routing;
     if (routing.mode !== "bgp") return renderApacheUserData({ hostname, ip });
     const render = (password?: string) =>
         renderApacheUserData({
             hostname,
             ip,
-            frr: { hostname, routing, routerAddresses, importPrefixes: apacheImportPrefixes(cfg.clusterCidr, cfg.swarmCidr), password, routerId: ip },
+            frr: {
+                hostname,
+                routing,
+                routerAddresses,
+                importPrefixes: apacheImportPrefixes(cfg.clusterCidr, cfg.swarmCidr),
+                password,
+                routerId: ip,
+            },
         });
     return cfg.bgpPassword ? pulumi.secret(cfg.bgpPassword.apply(render)) : render();
 }

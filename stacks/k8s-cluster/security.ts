@@ -45,13 +45,35 @@ export function bgpIngress(key: GroupKey, s: SecurityInputs): IngressRule[] {
     switch (key) {
         case "router-transit":
             return [
-                { key: "bgp-cluster", description: "BGP from the swarm hosts' legs on the cluster network", protocol: "tcp", port: BGP_PORT, remoteIpPrefix: s.clusterCidr },
-                { key: "bfd-cluster", description: "BFD from the swarm hosts' legs on the cluster network", ...bfdPorts, remoteIpPrefix: s.clusterCidr },
+                {
+                    key: "bgp-cluster",
+                    description: "BGP from the swarm hosts' legs on the cluster network",
+                    protocol: "tcp",
+                    port: BGP_PORT,
+                    remoteIpPrefix: s.clusterCidr,
+                },
+                {
+                    key: "bfd-cluster",
+                    description: "BFD from the swarm hosts' legs on the cluster network",
+                    ...bfdPorts,
+                    remoteIpPrefix: s.clusterCidr,
+                },
             ];
         case "router-apache-leg":
             return [
-                { key: "bgp-apache", description: "BGP from the Apache VMs (return path)", protocol: "tcp", port: BGP_PORT, remoteGroup: "apache" },
-                { key: "bfd-apache", description: "BFD from the Apache VMs (return path)", ...bfdPorts, remoteGroup: "apache" },
+                {
+                    key: "bgp-apache",
+                    description: "BGP from the Apache VMs (return path)",
+                    protocol: "tcp",
+                    port: BGP_PORT,
+                    remoteGroup: "apache",
+                },
+                {
+                    key: "bfd-apache",
+                    description: "BFD from the Apache VMs (return path)",
+                    ...bfdPorts,
+                    remoteGroup: "apache",
+                },
                 {
                     key: "replies-apache",
                     description: "HTTP replies from the Apache VMs returning by another router than the request (ECMP)",
@@ -62,7 +84,14 @@ export function bgpIngress(key: GroupKey, s: SecurityInputs): IngressRule[] {
                 },
             ];
         case "apache":
-            return [{ key: "bfd-routers", description: "BFD from the router nodes' Apache legs", ...bfdPorts, remoteGroup: "router-apache-leg" }];
+            return [
+                {
+                    key: "bfd-routers",
+                    description: "BFD from the router nodes' Apache legs",
+                    ...bfdPorts,
+                    remoteGroup: "router-apache-leg",
+                },
+            ];
         default:
             return [];
     }
@@ -89,7 +118,10 @@ export function securityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
         const bgp = bgpIngress(g.key, s);
         if (bgp.length === 0) return g;
         // The router's Apache leg is no longer ingress-free: say so where operators look.
-        const description = g.key === "router-apache-leg" ? "Router node, Apache side: BGP and BFD from the Apache VMs, and replies that return by another router (ECMP)" : g.description;
+        const description =
+            g.key === "router-apache-leg"
+                ? "Router node, Apache side: BGP and BFD from the Apache VMs, and replies that return by another router (ECMP)"
+                : g.description;
         return { ...g, description, ingress: [...g.ingress, ...bgp] };
     });
 }
@@ -100,17 +132,46 @@ function staticSecurityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
             key: "nodes",
             description: "Kubernetes nodes: SSH and API from the admin network, all traffic between nodes",
             ingress: [
-                { key: "ssh-admin", description: "SSH from the admin network", protocol: "tcp", port: SSH_PORT, remoteIpPrefix: s.adminCidr },
-                { key: "api-admin", description: "Kubernetes API from the admin network", protocol: "tcp", port: KUBE_API_PORT, remoteIpPrefix: s.adminCidr },
-                { key: "intra-cluster", description: "All traffic between Kubernetes nodes (flannel, kubelet, API)", remoteGroup: "nodes" },
+                {
+                    key: "ssh-admin",
+                    description: "SSH from the admin network",
+                    protocol: "tcp",
+                    port: SSH_PORT,
+                    remoteIpPrefix: s.adminCidr,
+                },
+                {
+                    key: "api-admin",
+                    description: "Kubernetes API from the admin network",
+                    protocol: "tcp",
+                    port: KUBE_API_PORT,
+                    remoteIpPrefix: s.adminCidr,
+                },
+                {
+                    key: "intra-cluster",
+                    description: "All traffic between Kubernetes nodes (flannel, kubelet, API)",
+                    remoteGroup: "nodes",
+                },
             ],
         },
         {
             key: "router-transit",
-            description: "Router node, cluster side: HTTP forwarded from the swarm and cluster networks to the Apache network",
+            description:
+                "Router node, cluster side: HTTP forwarded from the swarm and cluster networks to the Apache network",
             ingress: [
-                { key: "http-swarm", description: "HTTP from the swarm network, forwarded to Apache", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.swarmCidr },
-                { key: "http-cluster", description: "HTTP from the cluster network, forwarded to Apache", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.clusterCidr },
+                {
+                    key: "http-swarm",
+                    description: "HTTP from the swarm network, forwarded to Apache",
+                    protocol: "tcp",
+                    port: HTTP_PORT,
+                    remoteIpPrefix: s.swarmCidr,
+                },
+                {
+                    key: "http-cluster",
+                    description: "HTTP from the cluster network, forwarded to Apache",
+                    protocol: "tcp",
+                    port: HTTP_PORT,
+                    remoteIpPrefix: s.clusterCidr,
+                },
             ],
         },
         {
@@ -122,8 +183,20 @@ function staticSecurityGroupSpecs(s: SecurityInputs): SecurityGroupSpec[] {
             key: "apache",
             description: "Apache VMs: HTTP from the cluster and swarm networks only",
             ingress: [
-                { key: "http-cluster", description: "HTTP from the cluster network (via the router VNF)", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.clusterCidr },
-                { key: "http-swarm", description: "HTTP from the swarm network (via the router VNF)", protocol: "tcp", port: HTTP_PORT, remoteIpPrefix: s.swarmCidr },
+                {
+                    key: "http-cluster",
+                    description: "HTTP from the cluster network (via the router VNF)",
+                    protocol: "tcp",
+                    port: HTTP_PORT,
+                    remoteIpPrefix: s.clusterCidr,
+                },
+                {
+                    key: "http-swarm",
+                    description: "HTTP from the swarm network (via the router VNF)",
+                    protocol: "tcp",
+                    port: HTTP_PORT,
+                    remoteIpPrefix: s.swarmCidr,
+                },
             ],
         },
     ];

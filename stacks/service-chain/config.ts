@@ -39,7 +39,12 @@ export interface ServiceChainConfig {
 /** An image reference pinned by a tag other than `latest`, or by digest (the rule the policy pack enforces too). */
 export function parseImageRef(key: string, value: string): string {
     const problem = imagePinProblem(value);
-    if (problem) throw new ConfigError(key, value, `is not pinned (${problem}); use a version tag other than latest, or a @sha256 digest`);
+    if (problem)
+        throw new ConfigError(
+            key,
+            value,
+            `is not pinned (${problem}); use a version tag other than latest, or a @sha256 digest`,
+        );
     return value;
 }
 
@@ -72,10 +77,22 @@ export function parseRouteEntries(key: string, values: string[], interfaces: rea
         if (entry.includes(",")) throw new ConfigError(key, entry, "must be one route per entry");
         const route = asConfigError(key, () => parseRoute(entry));
         if (route.via.kind === "dev" && !interfaces.includes(route.via.iface)) {
-            throw new ConfigError(key, entry, `names interface ${route.via.iface}, which is not one of the router's interfaces (hybrid-vnf:routerInterfaces: ${interfaces.join(", ")})`);
+            throw new ConfigError(
+                key,
+                entry,
+                `names interface ${route.via.iface}, which is not one of the router's interfaces (hybrid-vnf:routerInterfaces: ${interfaces.join(", ")})`,
+            );
         }
-        if (route.via.kind === "nexthop" && !route.prefix.endsWith("/0") && cidrContains(route.prefix, route.via.address)) {
-            throw new ConfigError(key, entry, `has its next hop ${route.via.address} inside its own destination ${route.prefix}; the router could only reach it through this route`);
+        if (
+            route.via.kind === "nexthop" &&
+            !route.prefix.endsWith("/0") &&
+            cidrContains(route.prefix, route.via.address)
+        ) {
+            throw new ConfigError(
+                key,
+                entry,
+                `has its next hop ${route.via.address} inside its own destination ${route.prefix}; the router could only reach it through this route`,
+            );
         }
         if (seen.has(route.prefix)) throw new ConfigError(key, entry, `duplicate route for ${route.prefix}`);
         seen.add(route.prefix);
@@ -99,13 +116,24 @@ export interface RouterNetworks {
  * repeats the Apache route, or whose next hop is on none of the router's networks, is a config
  * error naming hybrid-vnf:routes and the entry.
  */
-export function routerRoutes(cfg: Pick<ServiceChainConfig, "routerApacheInterface" | "extraRoutes">, nets: RouterNetworks): Route[] {
+export function routerRoutes(
+    cfg: Pick<ServiceChainConfig, "routerApacheInterface" | "extraRoutes">,
+    nets: RouterNetworks,
+): Route[] {
     const key = `${PROJECT}:routes`;
     for (const r of cfg.extraRoutes) {
         if (r.prefix === nets.apache) {
-            throw new ConfigError(key, formatRoute(r), `repeats the default route to apacheInfo.network ${nets.apache} of stack ${nets.stack}`);
+            throw new ConfigError(
+                key,
+                formatRoute(r),
+                `repeats the default route to apacheInfo.network ${nets.apache} of stack ${nets.stack}`,
+            );
         }
-        if (r.via.kind === "nexthop" && !cidrContains(nets.cluster, r.via.address) && !cidrContains(nets.apache, r.via.address)) {
+        if (
+            r.via.kind === "nexthop" &&
+            !cidrContains(nets.cluster, r.via.address) &&
+            !cidrContains(nets.apache, r.via.address)
+        ) {
             throw new ConfigError(
                 key,
                 formatRoute(r),
@@ -122,7 +150,8 @@ const DOCKER_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 /** lbNetworks: Docker network names or IDs, each once. */
 export function parseNetworkNames(key: string, values: string[]): string[] {
-    for (const v of values) if (!DOCKER_NETWORK_NAME.test(v)) throw new ConfigError(key, v, "is not a Docker network name or ID");
+    for (const v of values)
+        if (!DOCKER_NETWORK_NAME.test(v)) throw new ConfigError(key, v, "is not a Docker network name or ID");
     const twice = values.find((v, i) => values.indexOf(v) !== i);
     if (twice) throw new ConfigError(key, twice, "is listed twice");
     return values;
@@ -131,11 +160,19 @@ export function parseNetworkNames(key: string, values: string[]): string[] {
 export function readServiceChainConfig(r: ConfigReader): ServiceChainConfig {
     r.refuseUndeclaredKeys(declaredConfigKeys());
     const routerNamespace = r.string("routerNamespace", "vnf-router");
-    if (!DNS_LABEL.test(routerNamespace)) throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
-    const routerInterfaces = parseRouterInterfaces(r.name("routerInterfaces"), r.list("routerInterfaces", [...ROUTER_INTERFACES]));
+    if (!DNS_LABEL.test(routerNamespace))
+        throw new ConfigError(r.name("routerNamespace"), routerNamespace, "is not a valid Kubernetes namespace name");
+    const routerInterfaces = parseRouterInterfaces(
+        r.name("routerInterfaces"),
+        r.list("routerInterfaces", [...ROUTER_INTERFACES]),
+    );
     const routerApacheInterface = r.string("routerApacheInterface", ROUTER_APACHE_LEG);
     if (!routerInterfaces.includes(routerApacheInterface)) {
-        throw new ConfigError(r.name("routerApacheInterface"), routerApacheInterface, `is not one of hybrid-vnf:routerInterfaces (${routerInterfaces.join(", ")})`);
+        throw new ConfigError(
+            r.name("routerApacheInterface"),
+            routerApacheInterface,
+            `is not one of hybrid-vnf:routerInterfaces (${routerInterfaces.join(", ")})`,
+        );
     }
     return {
         k8sStack: r.stackName("k8sStack"),

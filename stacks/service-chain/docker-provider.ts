@@ -30,7 +30,9 @@ export function writeSshKeyFile(key: string, dir = sshKeyDir()): string {
     const st = fs.lstatSync(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
-        throw new Error(`${dir} is not a directory of this user with mode 0700; refusing to write the SSH key there (set ${SSH_KEY_DIR_ENV})`);
+        throw new Error(
+            `${dir} is not a directory of this user with mode 0700; refusing to write the SSH key there (set ${SSH_KEY_DIR_ENV})`,
+        );
     }
     const content = key.trim() + "\n"; // ssh rejects a key without the final newline
     const file = path.join(dir, `id-${crypto.createHash("sha256").update(content).digest("hex").slice(0, 16)}`);
@@ -48,10 +50,14 @@ export function dockerSshOpts(keyFile?: string): string[] {
     return [
         ...(keyFile ? ["-i", keyFile, "-o", "IdentitiesOnly=yes"] : []),
         // Trust the host key on first use (the VM was just built), refuse a changed one later.
-        "-o", "StrictHostKeyChecking=accept-new",
-        "-o", "BatchMode=yes",
-        "-o", "ConnectTimeout=15",
-        "-o", "ServerAliveInterval=15",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ConnectTimeout=15",
+        "-o",
+        "ServerAliveInterval=15",
     ];
 }
 

@@ -7,7 +7,13 @@ import { NginxLoadBalancer, backendsOf } from "../../components/nginx-load-balan
 import { formatBackend } from "../../lib/lb-env";
 import { formatRoute } from "../../lib/router-env";
 import {
-    ContractReference, exportOutputs, k8sClusterContract, serviceChainContract, ServiceChainOutputs, StackOutputs, swarmClusterContract,
+    ContractReference,
+    exportOutputs,
+    k8sClusterContract,
+    serviceChainContract,
+    ServiceChainOutputs,
+    StackOutputs,
+    swarmClusterContract,
 } from "../../lib/contract";
 import { ServiceChainConfig, routerRoutes } from "./config";
 import { swarmDockerProvider } from "./docker-provider";
@@ -27,28 +33,37 @@ export async function serviceChain(cfg: ServiceChainConfig): Promise<StackOutput
     const apacheInfo = k8s.require("apacheInfo");
     const clusterNetwork = k8s.require("clusterNetwork");
 
-    const kubernetes = new KubernetesProvider("router-cluster", { kubeconfig: pulumi.secret(k8s.require("kubeconfig")) });
+    const kubernetes = new KubernetesProvider("router-cluster", {
+        kubeconfig: pulumi.secret(k8s.require("kubeconfig")),
+    });
     const docker = swarmDockerProvider("lb-swarm", swarm.require("dockerHost"), cfg.sshPrivateKey);
 
     // Read as values (getOutputDetails): the routing mode decides which resources exist.
     // The k8s stack decides the routing (its routerCount nodes carry role=router); static
     // sends exactly the objects it always did, bgp one router pod per router node.
     const routing = await k8s.requireNow("routing");
-    const bgpArgs = routing.mode === "bgp"
-        ? {
-              routing,
-              networks: pulumi.all([apacheInfo, clusterNetwork]).apply(([a, c]) => ({ cluster: c.cidr, apache: a.network })),
-              // "" means no password: then no Secret and sessions without TCP-MD5.
-              ...((await k8s.requireNow("bgpPassword")) === "" ? {} : { bgpPassword: pulumi.secret(k8s.require("bgpPassword")) }),
-          }
-        : {};
+    const bgpArgs =
+        routing.mode === "bgp"
+            ? {
+                  routing,
+                  networks: pulumi
+                      .all([apacheInfo, clusterNetwork])
+                      .apply(([a, c]) => ({ cluster: c.cidr, apache: a.network })),
+                  // "" means no password: then no Secret and sessions without TCP-MD5.
+                  ...((await k8s.requireNow("bgpPassword")) === ""
+                      ? {}
+                      : { bgpPassword: pulumi.secret(k8s.require("bgpPassword")) }),
+              }
+            : {};
     const router = new QuaggaRouter(
         "router",
         {
             image: cfg.routerImage,
             namespace: cfg.routerNamespace,
             interfaces: cfg.routerInterfaces,
-            routes: pulumi.all([apacheInfo, clusterNetwork]).apply(([a, c]) => routerRoutes(cfg, { stack: cfg.k8sStack, cluster: c.cidr, apache: a.network })),
+            routes: pulumi
+                .all([apacheInfo, clusterNetwork])
+                .apply(([a, c]) => routerRoutes(cfg, { stack: cfg.k8sStack, cluster: c.cidr, apache: a.network })),
             leastPrivilege: cfg.leastPrivilege,
             vtyPassword: cfg.routerVtyPassword,
             ...bgpArgs,

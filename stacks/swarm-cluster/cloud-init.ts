@@ -3,7 +3,13 @@
 // (static routing), or FRR learning that route from every router by BGP (bgp routing).
 // Serialization, the NIC name pinning and FRR's install are shared with the k8s stack (lib/cloud-init).
 import { SWARM_NODE_CLUSTER_LEG } from "../../lib/interfaces";
-import { applyNetworkd, frrCloudConfig, NETWORKD_DIR, pinInterfaceName, serializeCloudConfig } from "../../lib/cloud-init";
+import {
+    applyNetworkd,
+    frrCloudConfig,
+    NETWORKD_DIR,
+    pinInterfaceName,
+    serializeCloudConfig,
+} from "../../lib/cloud-init";
 import { HostFrrInput, renderHostFrrConfig, renderHostFrrDaemons } from "../../lib/frr-host";
 
 export interface SwarmNodeCloudConfig {
@@ -41,9 +47,12 @@ export function apacheRoute(apacheNetwork: string, routerHost: string): string {
  * and the only route via eth1 is the one to the Apache network through the router VNF.
  */
 export function clusterLegNetwork(mac: string, apacheNetwork: string, routerHost: string | undefined): string {
-    const route = routerHost === undefined ? [] : [`[Route]`, `Destination=${apacheNetwork}`, `Gateway=${routerHost}`, ``];
+    const route =
+        routerHost === undefined ? [] : [`[Route]`, `Destination=${apacheNetwork}`, `Gateway=${routerHost}`, ``];
     return [
-        routerHost === undefined ? `# ${apacheNetwork}: learned by BGP from the routers (FRR), no static route` : `# ip route: ${apacheRoute(apacheNetwork, routerHost)}`,
+        routerHost === undefined
+            ? `# ${apacheNetwork}: learned by BGP from the routers (FRR), no static route`
+            : `# ip route: ${apacheRoute(apacheNetwork, routerHost)}`,
         `[Match]`,
         `MACAddress=${mac}`,
         ``,
@@ -72,7 +81,11 @@ export function renderSwarmCloudConfig(c: SwarmNodeCloudConfig): string {
         packages: [["docker.io", c.dockerVersion], ...(frr ? [frr.package] : [])],
         write_files: [
             clusterLeg.linkFile,
-            { path: CLUSTER_LEG_NETWORK_FILE, permissions: "0644", content: clusterLegNetwork(clusterLeg.mac, c.apacheNetwork, frr ? undefined : c.routerHost) },
+            {
+                path: CLUSTER_LEG_NETWORK_FILE,
+                permissions: "0644",
+                content: clusterLegNetwork(clusterLeg.mac, c.apacheNetwork, frr ? undefined : c.routerHost),
+            },
             ...(frr?.writeFiles ?? []),
         ],
         runcmd: [

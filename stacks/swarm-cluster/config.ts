@@ -5,7 +5,13 @@ import { cidrContains } from "../../lib/net";
 import { SWARM_HOST_PORTS } from "../../lib/ports";
 import { debianVersionProblem } from "../../lib/vm-values";
 import { sourceNetworkProblem, subnetCapacityProblem, vmNetworkProblem } from "../../lib/vm-networks";
-import { declaredConfigKeys, DEFAULT_CIDRS, OpenStackVmConfig, readOpenStackVmConfig, TARGETS } from "../openstack-config";
+import {
+    declaredConfigKeys,
+    DEFAULT_CIDRS,
+    OpenStackVmConfig,
+    readOpenStackVmConfig,
+    TARGETS,
+} from "../openstack-config";
 
 interface SwarmCommon {
     /** The k8s-cluster stack (org/project/stack); its networks are checked against swarmCidr. */
@@ -41,9 +47,14 @@ const DOCKER_HOST = /^(ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d{1,5})?|unix:\/
 
 export function parseDockerHost(key: string, value: string): string {
     if (value.startsWith("tcp://")) {
-        throw new ConfigError(key, value, "is a TCP Docker socket; use ssh://user@host (the Docker API is never exposed over TCP)");
+        throw new ConfigError(
+            key,
+            value,
+            "is a TCP Docker socket; use ssh://user@host (the Docker API is never exposed over TCP)",
+        );
     }
-    if (!DOCKER_HOST.test(value)) throw new ConfigError(key, value, "is not ssh://user@host[:port] or unix:///path/to/docker.sock");
+    if (!DOCKER_HOST.test(value))
+        throw new ConfigError(key, value, "is not ssh://user@host[:port] or unix:///path/to/docker.sock");
     return value;
 }
 
@@ -59,25 +70,49 @@ export function readSwarmClusterConfig(r: ConfigReader): SwarmClusterConfig {
     // (FRR's bgpd in bgp mode). Opening one to clients would expose it, and the ingress mesh
     // would take its traffic from the host's own listener.
     if (SWARM_HOST_PORTS.includes(common.lbPort)) {
-        throw new ConfigError(r.name("lbPort"), common.lbPort, `is reserved (SSH, BGP, Docker API or swarm: ${SWARM_HOST_PORTS.join(", ")}); publish the load balancer elsewhere`);
+        throw new ConfigError(
+            r.name("lbPort"),
+            common.lbPort,
+            `is reserved (SSH, BGP, Docker API or swarm: ${SWARM_HOST_PORTS.join(", ")}); publish the load balancer elsewhere`,
+        );
     }
     if (target === "existing") {
         const managerIp = r.ipv4("managerIp");
         const nodeIps = r.ipv4List("nodeIps", 1, SWARM_MAX_NODES);
-        if (!nodeIps.includes(managerIp)) throw new ConfigError(r.name("nodeIps"), nodeIps, `does not include managerIp ${managerIp}`);
+        if (!nodeIps.includes(managerIp))
+            throw new ConfigError(r.name("nodeIps"), nodeIps, `does not include managerIp ${managerIp}`);
         for (const ip of nodeIps) {
-            if (!cidrContains(common.swarmCidr, ip)) throw new ConfigError(r.name("nodeIps"), ip, `is not inside ${r.name("swarmCidr")} ${common.swarmCidr}`);
+            if (!cidrContains(common.swarmCidr, ip))
+                throw new ConfigError(
+                    r.name("nodeIps"),
+                    ip,
+                    `is not inside ${r.name("swarmCidr")} ${common.swarmCidr}`,
+                );
         }
-        return { target, ...common, dockerHost: parseDockerHost(r.name("dockerHost"), r.string("dockerHost")), managerIp, nodeIps };
+        return {
+            target,
+            ...common,
+            dockerHost: parseDockerHost(r.name("dockerHost"), r.string("dockerHost")),
+            managerIp,
+            nodeIps,
+        };
     }
     const managerCount = r.int("managerCount", SWARM_MANAGERS.fallback, SWARM_MANAGERS.min, SWARM_MANAGERS.max);
     if (managerCount % 2 === 0) {
-        throw new ConfigError(r.name("managerCount"), managerCount, "is even; Raft needs an odd number of managers (1, 3, 5 or 7) to keep a quorum");
+        throw new ConfigError(
+            r.name("managerCount"),
+            managerCount,
+            "is even; Raft needs an odd number of managers (1, 3, 5 or 7) to keep a quorum",
+        );
     }
     const workerCount = r.int("workerCount", SWARM_WORKERS.fallback, SWARM_WORKERS.min, SWARM_WORKERS.max);
     const swarmProblem =
         vmNetworkProblem(common.swarmCidr) ??
-        subnetCapacityProblem(common.swarmCidr, managerCount + workerCount, `${r.name("managerCount")} ${managerCount} and ${r.name("workerCount")} ${workerCount}`);
+        subnetCapacityProblem(
+            common.swarmCidr,
+            managerCount + workerCount,
+            `${r.name("managerCount")} ${managerCount} and ${r.name("workerCount")} ${workerCount}`,
+        );
     if (swarmProblem) throw new ConfigError(r.name("swarmCidr"), common.swarmCidr, swarmProblem);
     const clientCidr = r.cidr("clientCidr");
     const clientProblem = sourceNetworkProblem(clientCidr);

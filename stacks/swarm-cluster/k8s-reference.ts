@@ -13,7 +13,10 @@ export interface K8sView {
 
 /** Fails, naming the key, when swarmCidr overlaps a network the k8s stack reports. */
 export function checkSwarmCidr(swarmCidr: string, k8sStack: string, clusterCidr: string, apacheCidr: string): void {
-    for (const [what, cidr] of [["clusterNetwork", clusterCidr], ["apacheInfo.network", apacheCidr]]) {
+    for (const [what, cidr] of [
+        ["clusterNetwork", clusterCidr],
+        ["apacheInfo.network", apacheCidr],
+    ]) {
         if (cidrsOverlap(swarmCidr, cidr)) {
             throw new ConfigError("hybrid-vnf:swarmCidr", swarmCidr, `overlaps ${what} ${cidr} of stack ${k8sStack}`);
         }

@@ -20,28 +20,57 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
     readonly outputs: StackOutputs<SwarmClusterOutputs>;
 
     /** `k8s` and `routing` come from the k8s stack: read before the component, as the routing decides which resources exist. */
-    constructor(name: string, cfg: SwarmOpenStackConfig, stack: string, k8s: K8sView, routing: Routing, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        cfg: SwarmOpenStackConfig,
+        stack: string,
+        k8s: K8sView,
+        routing: Routing,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("hybrid-vnf:swarm:OpenStackCluster", name, {}, opts);
         const parent = { parent: this };
 
         // --- the swarm network and its own router: the k8s stack exports no router, and a
         // separate one keeps the two stacks' lifecycles apart (destroying the swarm leaves k8s alone) ---
         const network = new networking.Network(`${name}-net`, { adminStateUp: true }, parent);
-        const subnet = new networking.Subnet(`${name}-subnet`, { networkId: network.id, cidr: cfg.swarmCidr, ipVersion: 4 }, parent);
+        const subnet = new networking.Subnet(
+            `${name}-subnet`,
+            { networkId: network.id, cidr: cfg.swarmCidr, ipVersion: 4 },
+            parent,
+        );
         const external = networking.getNetworkOutput({ name: cfg.externalNetwork, external: true }, parent);
         const router = new networking.Router(`${name}-router`, { externalNetworkId: external.id }, parent);
-        const routerIface = new networking.RouterInterface(`${name}-router-swarm`, { routerId: router.id, subnetId: subnet.id }, parent);
+        const routerIface = new networking.RouterInterface(
+            `${name}-router-swarm`,
+            { routerId: router.id, subnetId: subnet.id },
+            parent,
+        );
 
         // --- security groups: eth0 gets the rule table; eth1 (cluster leg) only accepts replies ---
-        const nodesSg = new networking.SecGroup(`${name}-sg-nodes`, { description: "swarm nodes: SSH from admins, swarm ports among nodes, LB port from clients", deleteDefaultRules: false }, parent);
+        const nodesSg = new networking.SecGroup(
+            `${name}-sg-nodes`,
+            {
+                description: "swarm nodes: SSH from admins, swarm ports among nodes, LB port from clients",
+                deleteDefaultRules: false,
+            },
+            parent,
+        );
         for (const rule of swarmSecurityRules(cfg)) {
             const args = ingressRuleArgs(rule, nodesSg.id, () => nodesSg.id);
             new networking.SecGroupRule(`${name}-sg-nodes-${rule.key}`, args, parent);
         }
         // No ingress rules: the nodes only start connections to the Apache network over eth1, and
         // security groups are stateful, so the replies pass.
-        const clusterLegSg = new networking.SecGroup(`${name}-sg-cluster-leg`, { description: "swarm nodes' leg on the k8s cluster network: replies only", deleteDefaultRules: false }, parent);
-        for (const rule of clusterLegRules(routing, k8s.clusterNetwork.apply((n) => n.cidr))) {
+        const clusterLegSg = new networking.SecGroup(
+            `${name}-sg-cluster-leg`,
+            { description: "swarm nodes' leg on the k8s cluster network: replies only", deleteDefaultRules: false },
+            parent,
+        );
+        for (const rule of clusterLegRules(
+            routing,
+            k8s.clusterNetwork.apply((n) => n.cidr),
+        )) {
             const args = ingressRuleArgs(rule, clusterLegSg.id, () => clusterLegSg.id);
             new networking.SecGroupRule(`${name}-sg-cluster-leg-${rule.key}`, args, parent);
         }
@@ -57,7 +86,9 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
             dockerHost: pulumi.interpolate`ssh://${cfg.sshUser}@${first.sshHost}`,
             managerIp: first.swarmIp,
             // Passing through the checked view makes the CIDR check part of this output.
-            swarmNetwork: pulumi.all([subnet.cidr, k8s.apacheNetwork]).apply(([cidr]) => ({ cidr: cidr ?? cfg.swarmCidr })),
+            swarmNetwork: pulumi
+                .all([subnet.cidr, k8s.apacheNetwork])
+                .apply(([cidr]) => ({ cidr: cidr ?? cfg.swarmCidr })),
             nodeIps: pulumi.all(nodes.map((n) => n.swarmIp)),
             lbPort: cfg.lbPort,
         });
@@ -70,13 +101,22 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
         cfg: SwarmOpenStackConfig,
         k8s: K8sView,
         routing: Routing,
-        net: { subnet: networking.Subnet; nodesSg: networking.SecGroup; clusterLegSg: networking.SecGroup; routerIface: networking.RouterInterface },
+        net: {
+            subnet: networking.Subnet;
+            nodesSg: networking.SecGroup;
+            clusterLegSg: networking.SecGroup;
+            routerIface: networking.RouterInterface;
+        },
     ): ReachableNode {
         const parent = { parent: this };
         const prefix = `${name}-${node.key}`;
         const swarmPort = new networking.Port(
             `${prefix}-swarm-port`,
-            { networkId: net.subnet.networkId, fixedIps: [{ subnetId: net.subnet.id }], securityGroupIds: [net.nodesSg.id] },
+            {
+                networkId: net.subnet.networkId,
+                fixedIps: [{ subnetId: net.subnet.id }],
+                securityGroupIds: [net.nodesSg.id],
+            },
             parent,
         );
         // No allowedAddressPairs: packets leave eth1 with the node's own eth1 address as source
@@ -108,7 +148,14 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
         const userData =
             routing.mode === "bgp"
                 ? pulumi
-                      .all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost, k8s.ref.require("routerHosts"), k8s.ref.require("bgpPassword"), clusterPort.allFixedIps])
+                      .all([
+                          clusterPort.macAddress,
+                          k8s.apacheNetwork,
+                          k8s.routerHost,
+                          k8s.ref.require("routerHosts"),
+                          k8s.ref.require("bgpPassword"),
+                          clusterPort.allFixedIps,
+                      ])
                       .apply(([mac, apacheNetwork, routerHost, routerAddresses, password, ips]) =>
                           render(mac, apacheNetwork, routerHost, {
                               hostname: node.name,
@@ -119,7 +166,9 @@ export class SwarmOpenStackCluster extends pulumi.ComponentResource {
                               routerId: ips[0],
                           }),
                       )
-                : pulumi.all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost]).apply(([mac, apacheNetwork, routerHost]) => render(mac, apacheNetwork, routerHost));
+                : pulumi
+                      .all([clusterPort.macAddress, k8s.apacheNetwork, k8s.routerHost])
+                      .apply(([mac, apacheNetwork, routerHost]) => render(mac, apacheNetwork, routerHost));
         const instance = new compute.Instance(
             prefix,
             {
@@ -147,7 +196,10 @@ export async function openstackSwarmCluster(cfg: SwarmOpenStackConfig): Promise<
     const routing = await k8s.ref.requireNow("routing");
     // swarmCidr against the k8s stack's networks now, before any resource registers: the check
     // inside the Outputs would fail only once the swarm network and subnet existed.
-    const [clusterNetwork, apacheInfo] = await Promise.all([k8s.ref.requireNow("clusterNetwork"), k8s.ref.requireNow("apacheInfo")]);
+    const [clusterNetwork, apacheInfo] = await Promise.all([
+        k8s.ref.requireNow("clusterNetwork"),
+        k8s.ref.requireNow("apacheInfo"),
+    ]);
     checkSwarmCidr(cfg.swarmCidr, cfg.k8sStack, clusterNetwork.cidr, apacheInfo.network);
     return new SwarmOpenStackCluster("swarm", cfg, pulumi.getStack(), k8s, routing).outputs;
 }

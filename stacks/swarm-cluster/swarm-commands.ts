@@ -17,7 +17,11 @@ export function swarmNodes(stack: string, managerCount: number, workerCount: num
     // Stack names may hold . and _, which are not hostname characters.
     const prefix = stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
     const numbered = (role: SwarmRole, count: number) =>
-        Array.from({ length: count }, (_, i) => ({ key: `${role}-${i + 1}`, name: `${prefix}-${role}-${i + 1}`, role }));
+        Array.from({ length: count }, (_, i) => ({
+            key: `${role}-${i + 1}`,
+            name: `${prefix}-${role}-${i + 1}`,
+            role,
+        }));
     return [...numbered("manager", managerCount), ...numbered("worker", workerCount)];
 }
 

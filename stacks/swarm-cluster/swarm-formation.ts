@@ -28,7 +28,12 @@ export interface SshLogin {
     privateKey: pulumi.Output<string>;
 }
 
-export function formSwarm(prefix: string, nodes: ReachableNode[], login: SshLogin, parent: pulumi.Resource): remote.Command[] {
+export function formSwarm(
+    prefix: string,
+    nodes: ReachableNode[],
+    login: SshLogin,
+    parent: pulumi.Resource,
+): remote.Command[] {
     const [first, ...others] = nodes;
     const connect = (n: ReachableNode) => ({ host: n.sshHost, user: login.user, privateKey: login.privateKey });
 
@@ -59,7 +64,9 @@ export function formSwarm(prefix: string, nodes: ReachableNode[], login: SshLogi
             `${prefix}-${n.node.key}-join`,
             {
                 connection: connect(n),
-                create: pulumi.all([n.swarmIp, first.swarmIp]).apply(([ip, managerIp]) => joinSwarmCommand(ip, managerIp)),
+                create: pulumi
+                    .all([n.swarmIp, first.swarmIp])
+                    .apply(([ip, managerIp]) => joinSwarmCommand(ip, managerIp)),
                 stdin: pulumi.interpolate`${tokens[n.node.role]}\n`,
                 delete: leaveSwarmCommand(n.node),
             },

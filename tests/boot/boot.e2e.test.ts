@@ -12,7 +12,10 @@ const TIMEOUT_MS = 40 * 60_000;
 
 function runBoot(args: string[]): Promise<{ code: number | null; out: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], {
+            cwd: PROJECT_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let out = "";
         const take = (d: Buffer) => {
             out += d;
@@ -31,14 +34,28 @@ function runBoot(args: string[]): Promise<{ code: number | null; out: string }> 
 describe("boot (e2e): the static swarm pair on real Debian guests", function () {
     this.timeout(TIMEOUT_MS);
     after(() => {
-        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, "down"], { cwd: PROJECT_DIR, stdio: "inherit", timeout: 120_000 });
+        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, "down"], {
+            cwd: PROJECT_DIR,
+            stdio: "inherit",
+            timeout: 120_000,
+        });
     });
 
     it("boots swarm-manager-1 and swarm-worker-1, forms the swarm, survives a reboot, and removes the worker", async () => {
         const { code, out } = await runBoot(["k8s-dev", "swarm-dev", "swarm-manager-1", "swarm-worker-1"]);
-        const passed = (vm: string, check: string) => new RegExp(`PASS\\s+${vm} ${check.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`).test(out);
+        const passed = (vm: string, check: string) =>
+            new RegExp(`PASS\\s+${vm} ${check.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`).test(out);
         for (const vm of ["swarm-manager-1", "swarm-worker-1"]) {
-            for (const check of ["cloud-init done", "hostname", "NIC names pinned by MAC", "docker.io pinned and held", "route 10.100.102.0/24", "MTU from DHCP", "netplan renders networkd", "same instance-id, no first-boot step rerun"]) {
+            for (const check of [
+                "cloud-init done",
+                "hostname",
+                "NIC names pinned by MAC",
+                "docker.io pinned and held",
+                "route 10.100.102.0/24",
+                "MTU from DHCP",
+                "netplan renders networkd",
+                "same instance-id, no first-boot step rerun",
+            ]) {
                 assert.ok(passed(vm, check), `${vm}: ${check} did not pass`);
             }
         }

@@ -34,12 +34,21 @@ describe("cloud: service configs", () => {
         const urls = Object.values(configs).flatMap((t) => t.split("\n").filter((l) => l.includes("mysql+pymysql")));
         assert.ok(urls.length >= 5);
         for (const l of urls) assert.match(l, new RegExp(`@${LOOPBACK}:${PORTS.mariadb}/`));
-        assert.strictEqual(dbUrl(secrets, "nova"), `mysql+pymysql://hvnf:d'b@127.0.0.1:${PORTS.mariadb}/nova?charset=utf8mb4`.replace("d'b", encodeURIComponent("d'b")));
+        assert.strictEqual(
+            dbUrl(secrets, "nova"),
+            `mysql+pymysql://hvnf:d'b@127.0.0.1:${PORTS.mariadb}/nova?charset=utf8mb4`.replace(
+                "d'b",
+                encodeURIComponent("d'b"),
+            ),
+        );
     });
     it("nova runs the fake driver as the compute host the macvtap agent reports", () => {
         const nova = configs["nova/nova.conf"];
         assert.strictEqual(iniValue(nova, "DEFAULT", "compute_driver"), "fake.FakeDriver");
-        assert.strictEqual(iniValue(nova, "DEFAULT", "host"), iniValue(configs["neutron/neutron.conf"], "DEFAULT", "host"));
+        assert.strictEqual(
+            iniValue(nova, "DEFAULT", "host"),
+            iniValue(configs["neutron/neutron.conf"], "DEFAULT", "host"),
+        );
         assert.strictEqual(iniValue(nova, "conductor", "workers"), "1");
     });
     it("neutron: ML2 with port_security, macvtap on physnet1 (VLAN tenants), the router plugin, the venv's paste file, no sudo", () => {
@@ -52,7 +61,8 @@ describe("cloud: service configs", () => {
         assert.strictEqual(iniValue(ml2, "ml2", "tenant_network_types"), "vlan");
         assert.strictEqual(iniValue(configs["neutron/macvtap_agent.ini"], "securitygroup", "firewall_driver"), "noop");
         assert.ok(!/sudo/.test(n));
-        for (const section of ["privsep", "privsep_link"]) assert.strictEqual(iniValue(n, section, "helper_command"), "/v/bin/privsep-helper", section);
+        for (const section of ["privsep", "privsep_link"])
+            assert.strictEqual(iniValue(n, section, "helper_command"), "/v/bin/privsep-helper", section);
     });
     it("gunicorn binds loopback only and clears the command line the services would parse", () => {
         const text = gunicornConf({ wsgiApp: "keystone.wsgi.api:application", port: 1234 });
@@ -67,7 +77,17 @@ describe("cloud: daemons", () => {
     it("are the database, the broker, five WSGI APIs and the RPC daemons, each named once", () => {
         const names = specs.map((d) => d.name);
         assert.deepStrictEqual(new Set(names).size, names.length);
-        for (const n of ["mariadb", "epmd", "rabbitmq", "nova-conductor", "nova-scheduler", "nova-compute", "neutron-rpc-server", "neutron-macvtap-agent"]) assert.ok(names.includes(n), n);
+        for (const n of [
+            "mariadb",
+            "epmd",
+            "rabbitmq",
+            "nova-conductor",
+            "nova-scheduler",
+            "nova-compute",
+            "neutron-rpc-server",
+            "neutron-macvtap-agent",
+        ])
+            assert.ok(names.includes(n), n);
         for (const a of WSGI_APIS) assert.ok(names.includes(a.name), a.name);
     });
     it("every listener is on 127.0.0.1: MariaDB, epmd, RabbitMQ (AMQP and Erlang distribution)", () => {
@@ -79,7 +99,10 @@ describe("cloud: daemons", () => {
         assert.strictEqual(env.RABBITMQ_NODE_IP_ADDRESS, LOOPBACK);
         assert.match(env.RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS, /inet_dist_use_interface \{127,0,0,1\}/);
         assert.match(env.RABBITMQ_CTL_ERL_ARGS, /inet_dist_use_interface \{127,0,0,1\}/);
-        assert.match(rabbitmqConf(), new RegExp(`^listeners\\.tcp\\.default = 127\\.0\\.0\\.1:${PORTS.rabbitmq}$`, "m"));
+        assert.match(
+            rabbitmqConf(),
+            new RegExp(`^listeners\\.tcp\\.default = 127\\.0\\.0\\.1:${PORTS.rabbitmq}$`, "m"),
+        );
     });
     it("no two listeners share a port", () => {
         const ports = Object.values(PORTS);
@@ -91,10 +114,22 @@ describe("cloud: lock file and venv key", () => {
     it("the committed lock pins every package with == and a sha256 hash, the five services at their 2026.2 versions", () => {
         const text = fs.readFileSync(LOCK_FILE, "utf8");
         assert.deepStrictEqual(lockProblems(text), []);
-        for (const pin of ["keystone==30.0.0", "glance==33.0.0", "openstack-placement==16.0.0", "nova==34.0.0", "neutron==29.0.0"]) assert.ok(text.includes(pin), pin);
+        for (const pin of [
+            "keystone==30.0.0",
+            "glance==33.0.0",
+            "openstack-placement==16.0.0",
+            "nova==34.0.0",
+            "neutron==29.0.0",
+        ])
+            assert.ok(text.includes(pin), pin);
     });
     it("names what is not pinned or not hashed", () => {
-        assert.deepStrictEqual(lockProblems("a==1 --hash=sha256:" + "0".repeat(64) + "\nb>=2 --hash=sha256:" + "1".repeat(64) + "\nc==3\n"), ["b>=2: not pinned with ==", "c==3: no sha256 hash"]);
+        assert.deepStrictEqual(
+            lockProblems(
+                "a==1 --hash=sha256:" + "0".repeat(64) + "\nb>=2 --hash=sha256:" + "1".repeat(64) + "\nc==3\n",
+            ),
+            ["b>=2: not pinned with ==", "c==3: no sha256 hash"],
+        );
     });
     it("a changed lock makes a different venv folder", () => {
         assert.notStrictEqual(venvDir("/c", "a==1"), venvDir("/c", "a==2"));
@@ -107,7 +142,11 @@ describe("cloud: clouds.yaml and env", () => {
         const doc = parse(renderCloudsYaml(secrets, { id: "ID", secret: "SEC" }));
         const c = doc.clouds[TENANT.cloudName];
         assert.strictEqual(c.auth_type, "v3applicationcredential");
-        assert.deepStrictEqual(Object.keys(c.auth).sort(), ["application_credential_id", "application_credential_secret", "auth_url"]);
+        assert.deepStrictEqual(Object.keys(c.auth).sort(), [
+            "application_credential_id",
+            "application_credential_secret",
+            "auth_url",
+        ]);
         assert.strictEqual(c.auth.auth_url, `http://127.0.0.1:${PORTS.keystone}/v3`);
         assert.strictEqual(doc.clouds[TENANT.adminCloudName].auth.username, "admin");
     });
@@ -115,7 +154,10 @@ describe("cloud: clouds.yaml and env", () => {
         const env = cloudEnv(p);
         assert.strictEqual(env.OS_CLIENT_CONFIG_FILE, "/c/state/clouds.yaml");
         assert.strictEqual(env.OS_CLOUD, TENANT.cloudName);
-        const out = execFileSync("sh", ["-c", shellExports(env, "/tmp") + 'printf "%s %s" "$OS_CLIENT_CONFIG_FILE" "$OS_CLOUD"']).toString();
+        const out = execFileSync("sh", [
+            "-c",
+            shellExports(env, "/tmp") + 'printf "%s %s" "$OS_CLIENT_CONFIG_FILE" "$OS_CLOUD"',
+        ]).toString();
         assert.strictEqual(out, `/c/state/clouds.yaml ${TENANT.cloudName}`);
     });
 });

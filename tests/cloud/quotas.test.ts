@@ -29,11 +29,22 @@ describe("cloud: quotas", () => {
         assert.deepStrictEqual(quotasFor(uses), {
             compute: { instances: 3, cores: 2 + 1 + 1, ram: 4096 + 2048 + 2048, key_pairs: 1 },
             // groups: 2 + the project's default; rules: 3 + 2 egress per new group + 4 of default.
-            network: { networks: 1, subnets: 1, routers: 1, ports: 2 + 2, floating_ips: 1, security_groups: 3, security_group_rules: 3 + 4 + 4 },
+            network: {
+                networks: 1,
+                subnets: 1,
+                routers: 1,
+                ports: 2 + 2,
+                floating_ips: 1,
+                security_groups: 3,
+                security_group_rules: 3 + 4 + 4,
+            },
         });
     });
     it("refuses an instance whose flavor the cloud does not create", () => {
-        assert.throws(() => quotasFor([T("compute/instance:Instance", "m1.huge")]), /flavor "m1\.huge", which the cloud does not create \(m1\.small, m1\.medium\)/);
+        assert.throws(
+            () => quotasFor([T("compute/instance:Instance", "m1.huge")]),
+            /flavor "m1\.huge", which the cloud does not create \(m1\.small, m1\.medium\)/,
+        );
     });
     it("adds the needs of stacks standing at once, key by key", () => {
         const q = quotasFor(uses);
@@ -45,6 +56,9 @@ describe("cloud: quotas", () => {
         const q = quotasFor(uses);
         const lines = quotaTable(q, q, q).split("\n");
         assert.strictEqual(lines.length, 1 + 4 + 7);
-        assert.match(lines.find((l) => l.startsWith("network.floating_ips"))!, /\s1\s+1\s+1$/);
+        assert.match(
+            lines.find((l) => l.startsWith("network.floating_ips"))!,
+            /\s1\s+1\s+1$/,
+        );
     });
 });

@@ -15,21 +15,36 @@ describe("cloud: planned user-data against Nova's", () => {
     it("names the server and the line when the text differs beyond those values", () => {
         const m = new ValueMapping(new Set());
         const [p] = m.compare("apache-1", planned, stored.replace("route", "rte"));
-        assert.match(p, /^apache-1: user-data differs beyond the cloud's values at line 2: planned "route 10\.100\.102\.0\/24 via 10\.100\.101\.10", stored "rte/);
+        assert.match(
+            p,
+            /^apache-1: user-data differs beyond the cloud's values at line 2: planned "route 10\.100\.102\.0\/24 via 10\.100\.101\.10", stored "rte/,
+        );
     });
     it("refuses one planned value standing for two real ones, or two for one", () => {
         const m = new ValueMapping(new Set());
         m.compare("a", "x 10.0.0.1", "x 10.0.0.9");
-        assert.match(m.compare("b", "x 10.0.0.1", "x 10.0.0.8")[0], /planned 10\.0\.0\.1 is 10\.0\.0\.9 elsewhere but 10\.0\.0\.8 here/);
-        assert.match(m.compare("c", "x 10.0.0.2", "x 10.0.0.9")[0], /10\.0\.0\.9 stands for both 10\.0\.0\.1 and 10\.0\.0\.2/);
+        assert.match(
+            m.compare("b", "x 10.0.0.1", "x 10.0.0.8")[0],
+            /planned 10\.0\.0\.1 is 10\.0\.0\.9 elsewhere but 10\.0\.0\.8 here/,
+        );
+        assert.match(
+            m.compare("c", "x 10.0.0.2", "x 10.0.0.9")[0],
+            /10\.0\.0\.9 stands for both 10\.0\.0\.1 and 10\.0\.0\.2/,
+        );
     });
     it("holds the addresses the program chose to exactly what was planned", () => {
         const fixed = programChosenAddresses([
-            { type: "openstack:networking/port:Port", inputs: { fixedIps: [{ subnetId: "s", ipAddress: "10.100.102.10" }, { subnetId: "s" }] } },
+            {
+                type: "openstack:networking/port:Port",
+                inputs: { fixedIps: [{ subnetId: "s", ipAddress: "10.100.102.10" }, { subnetId: "s" }] },
+            },
             { type: "openstack:networking/subnet:Subnet", inputs: { gatewayIp: "10.100.102.1" } },
         ]);
         assert.deepStrictEqual([...fixed].sort(), ["10.100.102.1", "10.100.102.10"]);
         const m = new ValueMapping(fixed);
-        assert.match(m.compare("apache-1", "ip 10.100.102.10", "ip 10.100.102.11")[0], /10\.100\.102\.10 is chosen by the program but Nova holds 10\.100\.102\.11/);
+        assert.match(
+            m.compare("apache-1", "ip 10.100.102.10", "ip 10.100.102.11")[0],
+            /10\.100\.102\.10 is chosen by the program but Nova holds 10\.100\.102\.11/,
+        );
     });
 });

@@ -4,7 +4,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/docker/provider";
-import { NginxLoadBalancer, NginxLoadBalancerArgs, VNF_SERVICE_LABEL_KEY, backendsOf } from "../../components/nginx-load-balancer";
+import {
+    NginxLoadBalancer,
+    NginxLoadBalancerArgs,
+    VNF_SERVICE_LABEL_KEY,
+    backendsOf,
+} from "../../components/nginx-load-balancer";
 import { VnfConfigError } from "../../lib/vnf-env-syntax";
 
 import { mockRun, promiseOf, Recorded } from "../fixtures/component-mocks";
@@ -29,7 +34,10 @@ describe("NginxLoadBalancer", () => {
         const svc = resources.find((r) => r.type === "docker:index/service:Service")!;
         assert.strictEqual(svc.name, "lb-service");
         assert.match(svc.provider ?? "", /pulumi:providers:docker::swarm::/);
-        assert.match(await promiseOf(lb.service.urn), /hybrid-vnf:index:NginxLoadBalancer\$docker:index\/service:Service::lb-service$/);
+        assert.match(
+            await promiseOf(lb.service.urn),
+            /hybrid-vnf:index:NginxLoadBalancer\$docker:index\/service:Service::lb-service$/,
+        );
         assert.strictEqual(await promiseOf(lb.serviceName), "lb");
     });
 
@@ -38,14 +46,23 @@ describe("NginxLoadBalancer", () => {
         const spec = service(resources).taskSpec.containerSpec;
         assert.strictEqual(spec.image, "hybrid-vnf/nginx-lb:0.1.0");
         assert.deepStrictEqual(spec.env, { SERVERS: "10.100.102.10:80,10.100.102.11:80", LISTEN_PORT: "80" });
-        assert.deepStrictEqual(await promiseOf(lb.backends), [{ host: "10.100.102.10", port: 80 }, { host: "10.100.102.11", port: 80 }], "the backends output stays typed");
+        assert.deepStrictEqual(
+            await promiseOf(lb.backends),
+            [
+                { host: "10.100.102.10", port: 80 },
+                { host: "10.100.102.11", port: 80 },
+            ],
+            "the backends output stays typed",
+        );
         assert.deepStrictEqual(await promiseOf(lb.env), spec.env, "the env output is the container env");
     });
 
     it("publishes the port in ingress mode with 2 replicas by default", async () => {
         const { result: lb, resources } = await mockRun(() => new NginxLoadBalancer("lb", base));
         const s = service(resources);
-        assert.deepStrictEqual(s.endpointSpec.ports, [{ name: "http", protocol: "tcp", targetPort: 80, publishedPort: 8080, publishMode: "ingress" }]);
+        assert.deepStrictEqual(s.endpointSpec.ports, [
+            { name: "http", protocol: "tcp", targetPort: 80, publishedPort: 8080, publishMode: "ingress" },
+        ]);
         assert.deepStrictEqual(s.mode, { replicated: { replicas: 2 } });
         assert.strictEqual(s.taskSpec.placement, undefined);
         assert.strictEqual(await promiseOf(lb.publishedPort), 8080);
@@ -79,7 +96,16 @@ describe("NginxLoadBalancer", () => {
     });
 
     it("in host mode updates stop-first and places at most one task per node (the port is the node's)", async () => {
-        const { resources } = await mockRun(() => new NginxLoadBalancer("lb", { ...base, publishMode: "host", replicas: 1, targetPort: 8081, serviceName: "edge" }));
+        const { resources } = await mockRun(
+            () =>
+                new NginxLoadBalancer("lb", {
+                    ...base,
+                    publishMode: "host",
+                    replicas: 1,
+                    targetPort: 8081,
+                    serviceName: "edge",
+                }),
+        );
         const s = service(resources);
         assert.strictEqual(s.endpointSpec.ports[0].publishMode, "host");
         assert.strictEqual(s.endpointSpec.ports[0].targetPort, 8081);
@@ -89,25 +115,51 @@ describe("NginxLoadBalancer", () => {
         assert.deepStrictEqual(s.taskSpec.placement, { maxReplicas: 1 });
         assert.deepStrictEqual(s.mode, { replicated: { replicas: 1 } });
         assert.strictEqual(s.name, "edge");
-        const forced = await mockRun(() => new NginxLoadBalancer("lb", { ...base, publishMode: "host", updateOrder: "start-first" }));
+        const forced = await mockRun(
+            () => new NginxLoadBalancer("lb", { ...base, publishMode: "host", updateOrder: "start-first" }),
+        );
         assert.strictEqual(service(forced.resources).updateConfig.order, "start-first");
     });
 
     it("follows backends given as an Output: another list, another SERVERS", async () => {
         const ips = ["10.100.102.20", "10.100.102.21", "10.100.102.22"];
-        const { resources } = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: pulumi.output(ips).apply((a) => backendsOf(a, 8000)) }));
-        assert.strictEqual(service(resources).taskSpec.containerSpec.env.SERVERS, "10.100.102.20:8000,10.100.102.21:8000,10.100.102.22:8000");
+        const { resources } = await mockRun(
+            () =>
+                new NginxLoadBalancer("lb", {
+                    ...base,
+                    backends: pulumi.output(ips).apply((a) => backendsOf(a, 8000)),
+                }),
+        );
+        assert.strictEqual(
+            service(resources).taskSpec.containerSpec.env.SERVERS,
+            "10.100.102.20:8000,10.100.102.21:8000,10.100.102.22:8000",
+        );
     });
 
     it("fails at plan time on a bad backend, naming SERVERS and the entry", async () => {
-        const bad = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.100.102.300", port: 80 }] }));
-        await assert.rejects(promiseOf(bad.result.backends), (e: unknown) => e instanceof VnfConfigError && e.key === "SERVERS" && e.entry === "10.100.102.300:80");
-        assert.ok(!bad.resources.some((r) => r.type === "docker:index/service:Service"), "no service is sent with bad backends");
-        const port = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.0.0.1", port: 70000 }] }));
-        await assert.rejects(promiseOf(port.result.backends), /SERVERS entry "10\.0\.0\.1:70000": port 70000 is out of range/);
+        const bad = await mockRun(
+            () => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.100.102.300", port: 80 }] }),
+        );
+        await assert.rejects(
+            promiseOf(bad.result.backends),
+            (e: unknown) => e instanceof VnfConfigError && e.key === "SERVERS" && e.entry === "10.100.102.300:80",
+        );
+        assert.ok(
+            !bad.resources.some((r) => r.type === "docker:index/service:Service"),
+            "no service is sent with bad backends",
+        );
+        const port = await mockRun(
+            () => new NginxLoadBalancer("lb", { ...base, backends: [{ host: "10.0.0.1", port: 70000 }] }),
+        );
+        await assert.rejects(
+            promiseOf(port.result.backends),
+            /SERVERS entry "10\.0\.0\.1:70000": port 70000 is out of range/,
+        );
         const empty = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: [] }));
         await assert.rejects(promiseOf(empty.result.backends), /SERVERS.*the list is empty/);
-        const dup = await mockRun(() => new NginxLoadBalancer("lb", { ...base, backends: backendsOf(["10.0.0.1", "10.0.0.1"], 80) }));
+        const dup = await mockRun(
+            () => new NginxLoadBalancer("lb", { ...base, backends: backendsOf(["10.0.0.1", "10.0.0.1"], 80) }),
+        );
         await assert.rejects(promiseOf(dup.result.backends), /duplicate backend/);
     });
 
@@ -121,7 +173,10 @@ describe("NginxLoadBalancer", () => {
         await mockRun(() => {
             assert.throws(() => new NginxLoadBalancer("a", { ...base, replicas: 0 }), /replicas: 0/);
             assert.throws(() => new NginxLoadBalancer("b", { ...base, targetPort: 0 }), /targetPort: 0/);
-            assert.throws(() => new NginxLoadBalancer("c", { ...base, publishMode: "mesh" as any }), /publishMode "mesh"/);
+            assert.throws(
+                () => new NginxLoadBalancer("c", { ...base, publishMode: "mesh" as any }),
+                /publishMode "mesh"/,
+            );
         });
         const port = await mockRun(() => new NginxLoadBalancer("lb", { ...base, publishedPort: 65536 }));
         await assert.rejects(promiseOf(port.result.publishedPort), /publishedPort: 65536/);

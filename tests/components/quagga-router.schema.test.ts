@@ -38,13 +38,27 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
     let models: Models;
     const plans: Record<string, StackPlan> = {};
     before(async () => {
-        const [core, apps] = await Promise.all([esmImport("kubernetes-models/v1"), esmImport("kubernetes-models/apps/v1")]);
-        models = { Namespace: core.Namespace, Service: core.Service, Secret: core.Secret, Deployment: apps.Deployment, DaemonSet: apps.DaemonSet };
+        const [core, apps] = await Promise.all([
+            esmImport("kubernetes-models/v1"),
+            esmImport("kubernetes-models/apps/v1"),
+        ]);
+        models = {
+            Namespace: core.Namespace,
+            Service: core.Service,
+            Secret: core.Secret,
+            Deployment: apps.Deployment,
+            DaemonSet: apps.DaemonSet,
+        };
         const [k8sLocal, swarmLocal, chainLocal] = await planStacks(["k8s-local", "swarm-local", "chain-local"]);
         plans["chain-local (least privilege)"] = chainLocal;
         [plans["chain-local privileged"]] = await planStacks(["chain-local"], {
             previous: [k8sLocal, swarmLocal],
-            overrides: { "chain-local": { "hybrid-vnf:leastPrivilege": false, "hybrid-vnf:routes": ["192.0.2.0/24 10.100.101.1"] } },
+            overrides: {
+                "chain-local": {
+                    "hybrid-vnf:leastPrivilege": false,
+                    "hybrid-vnf:routes": ["192.0.2.0/24 10.100.101.1"],
+                },
+            },
         });
         const [k8sDev, swarmDev, chainDev] = await planStacks(["k8s-dev", "swarm-dev", "chain-dev"]);
         plans["chain-dev"] = chainDev;
@@ -83,23 +97,84 @@ describe("router Kubernetes objects against the Kubernetes schema (kubernetes-mo
     }
 
     describe("negative controls: the same objects, broken, are refused", () => {
-        const broken = (kind: keyof Models, mutate: (o: any) => void, variant = "chain-local (least privilege)") => () => {
-            const { obj } = k8sObjects(plans[variant]).find((o) => o.kind === kind)!;
-            mutate(obj);
-            assert.throws(() => new models[kind](obj).validate(), /must be|must have/);
-        };
-        it("a port given as a string", broken("Deployment", (d) => (d.spec.template.spec.containers[0].ports[0].containerPort = "2601")));
-        it("capabilities.add as a string, not a list", broken("Deployment", (d) => (d.spec.template.spec.containers[0].securityContext.capabilities.add = "NET_ADMIN")));
-        it("hostNetwork as a string", broken("Deployment", (d) => (d.spec.template.spec.hostNetwork = "true")));
-        it("a Deployment without a selector", broken("Deployment", (d) => delete d.spec.selector));
-        it("a container without a name", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].name));
-        it("an env var without a name", broken("Deployment", (d) => (d.spec.template.spec.containers[0].env = [{ value: "10.0.0.0/8 dev eth1" }])));
-        it("a probe command as a string", broken("Deployment", (d) => (d.spec.template.spec.containers[0].livenessProbe.exec.command = "start.sh --health")));
-        it("a Service port without a port number", broken("Service", (s) => delete s.spec.ports[0].port, "chain-dev with a vty password"));
-        it("Secret stringData that is not a map of strings", broken("Secret", (s) => (s.stringData = { password: 42 }), "chain-dev with a vty password"));
-        it("an env var from a secretKeyRef without a key", broken("Deployment", (d) => delete d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom).valueFrom.secretKeyRef.key, "chain-dev with a vty password"));
-        it("a DaemonSet updateStrategy maxUnavailable as an object", broken("DaemonSet", (d) => (d.spec.updateStrategy.rollingUpdate.maxUnavailable = { n: 1 }), "chain-local bgp with passwords"));
-        it("a DaemonSet UDP port given as a string", broken("DaemonSet", (d) => (d.spec.template.spec.containers[0].ports[3].containerPort = "3784"), "chain-local bgp with passwords"));
-        it("namespace labels that are not strings", broken("Namespace", (n) => (n.metadata.labels["hybrid-vnf/vnf"] = true)));
+        const broken =
+            (kind: keyof Models, mutate: (o: any) => void, variant = "chain-local (least privilege)") =>
+            () => {
+                const { obj } = k8sObjects(plans[variant]).find((o) => o.kind === kind)!;
+                mutate(obj);
+                assert.throws(() => new models[kind](obj).validate(), /must be|must have/);
+            };
+        it(
+            "a port given as a string",
+            broken("Deployment", (d) => (d.spec.template.spec.containers[0].ports[0].containerPort = "2601")),
+        );
+        it(
+            "capabilities.add as a string, not a list",
+            broken(
+                "Deployment",
+                (d) => (d.spec.template.spec.containers[0].securityContext.capabilities.add = "NET_ADMIN"),
+            ),
+        );
+        it(
+            "hostNetwork as a string",
+            broken("Deployment", (d) => (d.spec.template.spec.hostNetwork = "true")),
+        );
+        it(
+            "a Deployment without a selector",
+            broken("Deployment", (d) => delete d.spec.selector),
+        );
+        it(
+            "a container without a name",
+            broken("Deployment", (d) => delete d.spec.template.spec.containers[0].name),
+        );
+        it(
+            "an env var without a name",
+            broken("Deployment", (d) => (d.spec.template.spec.containers[0].env = [{ value: "10.0.0.0/8 dev eth1" }])),
+        );
+        it(
+            "a probe command as a string",
+            broken(
+                "Deployment",
+                (d) => (d.spec.template.spec.containers[0].livenessProbe.exec.command = "start.sh --health"),
+            ),
+        );
+        it(
+            "a Service port without a port number",
+            broken("Service", (s) => delete s.spec.ports[0].port, "chain-dev with a vty password"),
+        );
+        it(
+            "Secret stringData that is not a map of strings",
+            broken("Secret", (s) => (s.stringData = { password: 42 }), "chain-dev with a vty password"),
+        );
+        it(
+            "an env var from a secretKeyRef without a key",
+            broken(
+                "Deployment",
+                (d) =>
+                    delete d.spec.template.spec.containers[0].env.find((e: any) => e.valueFrom).valueFrom.secretKeyRef
+                        .key,
+                "chain-dev with a vty password",
+            ),
+        );
+        it(
+            "a DaemonSet updateStrategy maxUnavailable as an object",
+            broken(
+                "DaemonSet",
+                (d) => (d.spec.updateStrategy.rollingUpdate.maxUnavailable = { n: 1 }),
+                "chain-local bgp with passwords",
+            ),
+        );
+        it(
+            "a DaemonSet UDP port given as a string",
+            broken(
+                "DaemonSet",
+                (d) => (d.spec.template.spec.containers[0].ports[3].containerPort = "3784"),
+                "chain-local bgp with passwords",
+            ),
+        );
+        it(
+            "namespace labels that are not strings",
+            broken("Namespace", (n) => (n.metadata.labels["hybrid-vnf/vnf"] = true)),
+        );
     });
 });

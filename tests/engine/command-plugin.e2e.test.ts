@@ -14,7 +14,9 @@ import { PROJECT_DIR } from "../../harness/stack-files";
 import { realTool } from "../fixtures/real-tools";
 
 const log = (s: string) => process.stdout.write(`      ${s}\n`);
-const lockedCommand: string = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")).packages["node_modules/@pulumi/command"].version;
+const lockedCommand: string = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")).packages[
+    "node_modules/@pulumi/command"
+].version;
 const PROGRAM = path.join(PROJECT_DIR, "tests", "engine", "fixtures", "command-program", "index.ts");
 const STDIN_SECRET = "stdin-Secret-4b7e19";
 const PASSPHRASE = "command-e2e-passphrase";
@@ -54,7 +56,9 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
 
     const sshdConfig = () => path.join(tmp, "sshd_config");
     function startSshd(): void {
-        sshd = spawn(realTool("sshd", "openssh-server"), ["-D", "-e", "-f", sshdConfig()], { stdio: ["ignore", "ignore", "pipe"] });
+        sshd = spawn(realTool("sshd", "openssh-server"), ["-D", "-e", "-f", sshdConfig()], {
+            stdio: ["ignore", "ignore", "pipe"],
+        });
         sshd.stderr!.on("data", (d) => fs.appendFileSync(path.join(tmp, "sshd.log"), d));
     }
     async function stopSshd(): Promise<void> {
@@ -66,9 +70,16 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
     }
 
     /** A pulumi command in the project; `during` runs while it does; `input` is its stdin. */
-    async function pulumi(args: string[], during?: (running: () => boolean) => Promise<void>, input?: string): Promise<Result> {
+    async function pulumi(
+        args: string[],
+        during?: (running: () => boolean) => Promise<void>,
+        input?: string,
+    ): Promise<Result> {
         const t0 = Date.now();
-        const p = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd: path.join(tmp, "project"), env });
+        const p = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
+            cwd: path.join(tmp, "project"),
+            env,
+        });
         p.stdin.end(input ?? "");
         let out = "";
         p.stdout.on("data", (d) => (out += d));
@@ -96,13 +107,17 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         this.timeout(120_000);
         assert.strictEqual(process.getuid?.(), 0, "needs root: sshd runs as root and the test logs in as root");
         const installed = path.join(engineCache(), "pulumi-home", "plugins", `resource-command-v${lockedCommand}`);
-        assert.ok(fs.existsSync(installed), `no command plugin ${lockedCommand} in ${installed}: build it with ENGINE_ONLY=command-provider npm run engine`);
+        assert.ok(
+            fs.existsSync(installed),
+            `no command plugin ${lockedCommand} in ${installed}: build it with ENGINE_ONLY=command-provider npm run engine`,
+        );
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hvnf-command-e2e-"));
         fs.mkdirSync(path.join(tmp, "host"));
         fs.mkdirSync(path.join(tmp, "project"));
         fs.mkdirSync(path.join(tmp, "state"));
         const keygen = realTool("ssh-keygen", "openssh-client");
-        for (const k of ["host_key", "good", "wrong"]) execFileSync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", k, "-f", path.join(tmp, k)]);
+        for (const k of ["host_key", "good", "wrong"])
+            execFileSync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", k, "-f", path.join(tmp, k)]);
         keys.good = fs.readFileSync(path.join(tmp, "good"), "utf8");
         keys.wrong = fs.readFileSync(path.join(tmp, "wrong"), "utf8");
         fs.copyFileSync(path.join(tmp, "good.pub"), path.join(tmp, "authorized_keys"));
@@ -141,7 +156,14 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(tmp, "project", "node_modules"));
         const init = await pulumi(["stack", "init", "organization/command-e2e/test"]);
         assert.strictEqual(init.code, 0, init.out);
-        for (const [k, v] of Object.entries({ host: "127.0.0.1", port: String(port), dir: path.join(tmp, "host"), trigger: "1", pause: "3" })) await config(k, v);
+        for (const [k, v] of Object.entries({
+            host: "127.0.0.1",
+            port: String(port),
+            dir: path.join(tmp, "host"),
+            trigger: "1",
+            pause: "3",
+        }))
+            await config(k, v);
         await config("privateKey", keys.good, true);
         await config("stdin", STDIN_SECRET, true);
         startSshd();
@@ -179,12 +201,16 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
 
     it("the state holds stdin, the connection and the key only as ciphertext; a second preview and a refresh change nothing", async () => {
         const exported = (await pulumi(["stack", "export"])).out;
-        const stateFiles = (fs.readdirSync(path.join(tmp, "state"), { recursive: true }) as string[]).map((f) => path.join(tmp, "state", f)).filter((f) => fs.statSync(f).isFile());
+        const stateFiles = (fs.readdirSync(path.join(tmp, "state"), { recursive: true }) as string[])
+            .map((f) => path.join(tmp, "state", f))
+            .filter((f) => fs.statSync(f).isFile());
         for (const text of [exported, ...stateFiles.map((f) => fs.readFileSync(f, "utf8"))]) {
             assert.ok(!text.includes(STDIN_SECRET), "stdin in plaintext");
             assert.ok(!text.includes(privateLine(keys.good)), "the key in plaintext");
         }
-        const cmd = JSON.parse(exported).deployment.resources.find((r: { type: string }) => r.type === "command:remote:Command");
+        const cmd = JSON.parse(exported).deployment.resources.find(
+            (r: { type: string }) => r.type === "command:remote:Command",
+        );
         const sig = "4dabf18193072939515e22adb298388d"; // the engine's secret signature
         for (const k of ["stdin", "connection"]) {
             for (const side of ["inputs", "outputs"]) {
@@ -198,7 +224,9 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         assert.strictEqual(refresh.code, 0, refresh.out);
         const again = await pulumi(["preview", "--expect-no-changes"]);
         assert.strictEqual(again.code, 0, again.out);
-        log(`stack export and ${stateFiles.length} state files: stdin and key as ciphertext only; preview, refresh, preview: no changes`);
+        log(
+            `stack export and ${stateFiles.length} state files: stdin and key as ciphertext only; preview, refresh, preview: no changes`,
+        );
     });
 
     it("a changed trigger replaces it; while the host is still booting (its port drops connections until the plugin has tried 3 times, then sshd starts), the dial is retried", async () => {
@@ -213,19 +241,28 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         await new Promise<void>((res) => booting.listen(port, "127.0.0.1", res));
         let bootedAfterMs = 0;
         // With the engine's and the plugins' most verbose logs, searched for secrets at the end.
-        const r = await pulumi(["up", "--yes", "--skip-preview", "--logtostderr", "--logflow", "-v=9"], async (running) => {
-            const t0 = Date.now();
-            while (attempts < 3 && running()) await new Promise((res) => setTimeout(res, 100));
-            await new Promise((res) => booting.close(res));
-            bootedAfterMs = Date.now() - t0;
-            startSshd();
-        });
-        log(`booting host: up exit ${r.code} in ${r.ms} ms; the plugin dialled ${attempts} times before sshd started (${bootedAfterMs} ms into up)`);
+        const r = await pulumi(
+            ["up", "--yes", "--skip-preview", "--logtostderr", "--logflow", "-v=9"],
+            async (running) => {
+                const t0 = Date.now();
+                while (attempts < 3 && running()) await new Promise((res) => setTimeout(res, 100));
+                await new Promise((res) => booting.close(res));
+                bootedAfterMs = Date.now() - t0;
+                startSshd();
+            },
+        );
+        log(
+            `booting host: up exit ${r.code} in ${r.ms} ms; the plugin dialled ${attempts} times before sshd started (${bootedAfterMs} ms into up)`,
+        );
         assert.strictEqual(r.code, 0, r.out.slice(-3000));
         assert.ok(attempts >= 3, `the plugin dialled ${attempts} times`);
         assert.match(r.out, /marker\s+(creating )?replace/, "the trigger's change is a replacement");
         assert.strictEqual(fs.readFileSync(file("created-2"), "utf8"), STDIN_SECRET, "the new one was created");
-        assert.strictEqual(fs.readFileSync(file("deleted-1"), "utf8"), "created 1\n", "the old one's delete ran, with its stdout in PULUMI_COMMAND_STDOUT");
+        assert.strictEqual(
+            fs.readFileSync(file("deleted-1"), "utf8"),
+            "created 1\n",
+            "the old one's delete ran, with its stdout in PULUMI_COMMAND_STDOUT",
+        );
     });
 
     it("a wrong key or a wrong host fails naming the host and the cause, and leaves the state as it was", async () => {
@@ -237,7 +274,11 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         const badHost = await pulumi(["up", "--yes", "--skip-preview"]);
         await config("host", "127.0.0.1");
         await config("trigger", "2");
-        const line = (r: Result, re: RegExp) => r.out.split("\n").find((l) => re.test(l))?.trim();
+        const line = (r: Result, re: RegExp) =>
+            r.out
+                .split("\n")
+                .find((l) => re.test(l))
+                ?.trim();
         log(`wrong key: exit ${badKey.code} in ${badKey.ms} ms: ${line(badKey, /ssh to/)}`);
         log(`wrong host: exit ${badHost.code} in ${badHost.ms} ms: ${line(badHost, /ssh to/)}`);
         assert.notStrictEqual(badKey.code, 0);
@@ -254,7 +295,11 @@ describe("command plugin E2E: command:remote:Command through the real engine aga
         const r = await pulumi(["destroy", "--yes", "--skip-preview"]);
         assert.strictEqual(r.code, 0, r.out);
         assert.strictEqual(fs.readFileSync(file("deleted-2"), "utf8"), "created 2\n");
-        for (const [what, value] of Object.entries({ stdin: STDIN_SECRET, "private key": privateLine(keys.good), passphrase: PASSPHRASE })) {
+        for (const [what, value] of Object.entries({
+            stdin: STDIN_SECRET,
+            "private key": privateLine(keys.good),
+            passphrase: PASSPHRASE,
+        })) {
             assert.ok(!logs.includes(value), `${what} in the CLI's output`);
         }
         log(`destroy: exit ${r.code} in ${r.ms} ms; ${logs.length} characters of CLI output hold no secret`);

@@ -21,9 +21,18 @@ describe("engine/tools: the plugins' schema checks", () => {
             'import * as networking from "@pulumi/openstack/networking";\nimport * as remote from "@pulumi/command/remote";\n' +
                 'new networking.SecGroupRule("r", {});\nconst n = networking.getNetworkOutput({ name: "x" });\nnew remote.Command("c", {});\n',
         );
-        fs.writeFileSync(path.join(tmp, "stacks", "a.test.ts"), 'import * as networking from "@pulumi/openstack/networking";\nnew networking.Trunk("t", {});\n');
-        const used = (pkg: string) => execFileSync("python3", [tool("used-tokens.py"), pkg, path.join(tmp, "stacks")], { encoding: "utf8" }).trim();
-        assert.strictEqual(used("openstack"), "openstack:networking/getNetwork:getNetwork,openstack:networking/secGroupRule:SecGroupRule");
+        fs.writeFileSync(
+            path.join(tmp, "stacks", "a.test.ts"),
+            'import * as networking from "@pulumi/openstack/networking";\nnew networking.Trunk("t", {});\n',
+        );
+        const used = (pkg: string) =>
+            execFileSync("python3", [tool("used-tokens.py"), pkg, path.join(tmp, "stacks")], {
+                encoding: "utf8",
+            }).trim();
+        assert.strictEqual(
+            used("openstack"),
+            "openstack:networking/getNetwork:getNetwork,openstack:networking/secGroupRule:SecGroupRule",
+        );
         assert.strictEqual(used("command"), "command:remote:Command");
     });
 
@@ -31,24 +40,48 @@ describe("engine/tools: the plugins' schema checks", () => {
         const sdk = path.join(tmp, "sdk");
         fs.mkdirSync(path.join(sdk, "networking"), { recursive: true });
         fs.mkdirSync(path.join(sdk, "types"));
-        fs.writeFileSync(path.join(sdk, "types", "input.d.ts"), "export declare namespace networking {\n    interface PortFixedIp {\n        subnetId: pulumi.Input<string>;\n    }\n}\n");
+        fs.writeFileSync(
+            path.join(sdk, "types", "input.d.ts"),
+            "export declare namespace networking {\n    interface PortFixedIp {\n        subnetId: pulumi.Input<string>;\n    }\n}\n",
+        );
         fs.writeFileSync(path.join(sdk, "types", "output.d.ts"), "");
-        fs.writeFileSync(path.join(sdk, "provider.d.ts"), "export interface ProviderArgs {\n    region?: pulumi.Input<string>;\n}\n");
+        fs.writeFileSync(
+            path.join(sdk, "provider.d.ts"),
+            "export interface ProviderArgs {\n    region?: pulumi.Input<string>;\n}\n",
+        );
         fs.writeFileSync(
             path.join(sdk, "networking", "port.d.ts"),
             "export interface PortArgs {\n    fixedIps?: pulumi.Input<pulumi.Input<inputs.networking.PortFixedIp>[]>;\n    name?: pulumi.Input<string>;\n}\n" +
                 "export interface PortState {\n    fixedIps?: pulumi.Input<pulumi.Input<inputs.networking.PortFixedIp>[]>;\n    name?: pulumi.Input<string>;\n}\n",
         );
-        fs.writeFileSync(path.join(sdk, "networking", "port.js"), "Port.__pulumiType = 'openstack:networking/port:Port';\n");
+        fs.writeFileSync(
+            path.join(sdk, "networking", "port.js"),
+            "Port.__pulumiType = 'openstack:networking/port:Port';\n",
+        );
         const fixedIps = { type: "array", items: { $ref: "#/types/openstack:networking/PortFixedIp:PortFixedIp" } };
         const schema = (typeProps: Record<string, unknown>) => ({
             provider: { inputProperties: { region: { type: "string" } } },
-            resources: { "openstack:networking/port:Port": { inputProperties: { fixedIps, name: { type: "string" } }, stateInputs: { properties: { fixedIps, name: { type: "string" } } } } },
+            resources: {
+                "openstack:networking/port:Port": {
+                    inputProperties: { fixedIps, name: { type: "string" } },
+                    stateInputs: { properties: { fixedIps, name: { type: "string" } } },
+                },
+            },
             types: { "openstack:networking/PortFixedIp:PortFixedIp": { properties: typeProps } },
         });
         const compare = (s: object) => {
             fs.writeFileSync(path.join(tmp, "schema.json"), JSON.stringify(s));
-            const r = spawnSync("python3", [tool("compare-sdk.py"), path.join(tmp, "schema.json"), sdk, "--used", "openstack:networking/port:Port"], { encoding: "utf8" });
+            const r = spawnSync(
+                "python3",
+                [
+                    tool("compare-sdk.py"),
+                    path.join(tmp, "schema.json"),
+                    sdk,
+                    "--used",
+                    "openstack:networking/port:Port",
+                ],
+                { encoding: "utf8" },
+            );
             assert.strictEqual(r.status, 0, r.stderr);
             return r.stdout;
         };

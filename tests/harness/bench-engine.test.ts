@@ -5,7 +5,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ENGINE_GOALS, EngineRow, emptyProjectFiles, engineRatios, previewSteps, sourcePositionDifferences, typescriptVariant } from "../../harness/bench-engine";
+import {
+    ENGINE_GOALS,
+    EngineRow,
+    emptyProjectFiles,
+    engineRatios,
+    previewSteps,
+    sourcePositionDifferences,
+    typescriptVariant,
+} from "../../harness/bench-engine";
 import { PROJECT_DIR } from "../../harness/stack-files";
 
 const projectYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
@@ -13,9 +21,20 @@ const tsconfigText = fs.readFileSync(path.join(PROJECT_DIR, "tsconfig.json"), "u
 
 describe("harness/bench-engine", () => {
     it("the TypeScript variant drops only swc (and any transpiler) from ts-node's options", () => {
-        const tsconfig = { compilerOptions: { target: "ES2022", noCheck: true }, "ts-node": { transpileOnly: true, swc: true }, include: ["*.ts"] };
-        assert.deepStrictEqual(typescriptVariant(tsconfig), { compilerOptions: { target: "ES2022", noCheck: true }, "ts-node": { transpileOnly: true }, include: ["*.ts"] });
-        assert.deepStrictEqual(typescriptVariant({ "ts-node": { transpiler: "ts-node/transpilers/swc" } })["ts-node"], {});
+        const tsconfig = {
+            compilerOptions: { target: "ES2022", noCheck: true },
+            "ts-node": { transpileOnly: true, swc: true },
+            include: ["*.ts"],
+        };
+        assert.deepStrictEqual(typescriptVariant(tsconfig), {
+            compilerOptions: { target: "ES2022", noCheck: true },
+            "ts-node": { transpileOnly: true },
+            include: ["*.ts"],
+        });
+        assert.deepStrictEqual(
+            typescriptVariant({ "ts-node": { transpiler: "ts-node/transpilers/swc" } })["ts-node"],
+            {},
+        );
         assert.deepStrictEqual(typescriptVariant({})["ts-node"], {});
     });
 
@@ -35,16 +54,35 @@ describe("harness/bench-engine", () => {
             { program: "chain-local", transpiler: "typescript", wallMs: 3300, cpuMs: 2200 },
         ];
         const r = engineRatios(rows);
-        assert.deepStrictEqual(r.map((x) => [x.wallRatio, x.cpuRatio]), [[1, 1], [1.25, 1.5], [1, 1], [1.5, 2]]);
+        assert.deepStrictEqual(
+            r.map((x) => [x.wallRatio, x.cpuRatio]),
+            [
+                [1, 1],
+                [1.25, 1.5],
+                [1, 1],
+                [1.5, 2],
+            ],
+        );
         assert.throws(() => engineRatios(rows.slice(1)), /no empty TypeScript program row for swc/);
     });
 
     it("compares previews by their steps and change summary, not their timing or source positions", () => {
-        const step = (op: string, line: number) => ({ op, urn: "u", newState: { inputs: { a: 1 }, sourcePosition: `project:///x.ts#${line},1`, stackTrace: [{ sourcePosition: `x.ts#${line}` }, {}] } });
+        const step = (op: string, line: number) => ({
+            op,
+            urn: "u",
+            newState: {
+                inputs: { a: 1 },
+                sourcePosition: `project:///x.ts#${line},1`,
+                stackTrace: [{ sourcePosition: `x.ts#${line}` }, {}],
+            },
+        });
         const a = JSON.stringify({ steps: [step("same", 1)], changeSummary: { same: 1 }, duration: 100 });
         const b = JSON.stringify({ steps: [step("same", 2)], changeSummary: { same: 1 }, duration: 250 });
         const c = JSON.stringify({ steps: [step("update", 1)], changeSummary: { update: 1 }, duration: 100 });
-        const d = JSON.stringify({ steps: [{ ...step("same", 1), newState: { inputs: { a: 2 } } }], changeSummary: { same: 1 } });
+        const d = JSON.stringify({
+            steps: [{ ...step("same", 1), newState: { inputs: { a: 2 } } }],
+            changeSummary: { same: 1 },
+        });
         assert.deepStrictEqual(previewSteps(a), previewSteps(b));
         assert.notDeepStrictEqual(previewSteps(a), previewSteps(c));
         assert.notDeepStrictEqual(previewSteps(a), previewSteps(d), "a changed input is a difference");
@@ -53,10 +91,26 @@ describe("harness/bench-engine", () => {
     });
 
     it("a fresh stack's previews match whatever order the steps come in and whatever names the provider makes up", () => {
-        const dep = (name: string) => ({ op: "create", urn: "d", newState: { inputs: { metadata: { annotations: { "pulumi.com/autonamed": "true" }, name } } } });
-        const a = JSON.stringify({ steps: [{ op: "read", urn: "a" }, dep("router-1a2b3c4d")], changeSummary: { create: 1 } });
-        const b = JSON.stringify({ steps: [dep("router-9f8e7d6c"), { op: "read", urn: "a" }], changeSummary: { create: 1 } });
-        const named = JSON.stringify({ steps: [{ op: "read", urn: "a" }, { ...dep("x"), newState: { inputs: { metadata: { name: "router-1" } } } }], changeSummary: { create: 1 } });
+        const dep = (name: string) => ({
+            op: "create",
+            urn: "d",
+            newState: { inputs: { metadata: { annotations: { "pulumi.com/autonamed": "true" }, name } } },
+        });
+        const a = JSON.stringify({
+            steps: [{ op: "read", urn: "a" }, dep("router-1a2b3c4d")],
+            changeSummary: { create: 1 },
+        });
+        const b = JSON.stringify({
+            steps: [dep("router-9f8e7d6c"), { op: "read", urn: "a" }],
+            changeSummary: { create: 1 },
+        });
+        const named = JSON.stringify({
+            steps: [
+                { op: "read", urn: "a" },
+                { ...dep("x"), newState: { inputs: { metadata: { name: "router-1" } } } },
+            ],
+            changeSummary: { create: 1 },
+        });
         assert.deepStrictEqual(previewSteps(a), previewSteps(b));
         assert.strictEqual(sourcePositionDifferences(a, b), 0);
         assert.notDeepStrictEqual(previewSteps(a), previewSteps(named), "a name given by the program is compared");

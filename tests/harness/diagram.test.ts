@@ -40,14 +40,23 @@ describe("chain diagram (harness/diagram.ts)", function () {
 
     it("draws each stack as a cluster", () => {
         const dot = renderDiagram(dev);
-        for (const s of ["k8s_dev", "swarm_dev", "chain_dev"]) assert.match(dot, new RegExp(`subgraph cluster_${s} \\{`));
+        for (const s of ["k8s_dev", "swarm_dev", "chain_dev"])
+            assert.match(dot, new RegExp(`subgraph cluster_${s} \\{`));
         assert.match(dot, /stack k8s-dev<\/B>.*\(k8s-cluster\)/);
     });
 
     it("shows the networks with their CIDRs, the VNFs with their images, the backends", () => {
         const dot = renderDiagram(dev);
         const k8s = dev[0].outputs as any;
-        for (const text of ["swarm network", "10.100.100.0/24", "cluster network", "10.100.101.0/24", "Apache network", "10.100.102.0/24"]) assert.ok(dot.includes(text), text);
+        for (const text of [
+            "swarm network",
+            "10.100.100.0/24",
+            "cluster network",
+            "10.100.101.0/24",
+            "Apache network",
+            "10.100.102.0/24",
+        ])
+            assert.ok(dot.includes(text), text);
         assert.ok(dot.includes("image hybrid-vnf/nginx-lb:0.1.0"));
         assert.ok(dot.includes("image hybrid-vnf/router:0.1.0"));
         for (const ip of k8s.apacheInfo.ips) assert.ok(dot.includes(`Apache backend`) && dot.includes(ip), ip);
@@ -57,7 +66,11 @@ describe("chain diagram (harness/diagram.ts)", function () {
     it("shows the route via routerHost, the router's routes and the published port on the packet path", () => {
         const dot = renderDiagram(dev);
         const k8s = dev[0].outputs as any;
-        assert.ok(dot.includes(`label="route ${k8s.apacheInfo.network} via ${k8s.routerHost} dev eth1\\n(on the swarm hosts)"`));
+        assert.ok(
+            dot.includes(
+                `label="route ${k8s.apacheInfo.network} via ${k8s.routerHost} dev eth1\\n(on the swarm hosts)"`,
+            ),
+        );
         assert.match(dot, /chain_dev_client -> chain_dev_lb \[.*label="published port 80\/tcp \(ingress\) -> 80"\]/);
         assert.match(dot, /chain_dev_lb -> chain_dev_router \[/);
         assert.match(dot, /chain_dev_router -> k8s_dev_apache_0 \[.*label="10\.100\.102\.0\/24 dev eth1"\]/);
@@ -86,7 +99,8 @@ describe("chain diagram (harness/diagram.ts)", function () {
     it("is valid DOT: Graphviz renders it, and the SVG carries the labels", () => {
         const svg = svgText(svgOf(renderDiagram(dev)));
         assert.match(svg, /<svg /);
-        for (const text of ["stack chain-dev", "10.100.102.0/24", "hybrid-vnf/router:0.1.0", "published port 80/tcp"]) assert.ok(svg.includes(text), text);
+        for (const text of ["stack chain-dev", "10.100.102.0/24", "hybrid-vnf/router:0.1.0", "published port 80/tcp"])
+            assert.ok(svg.includes(text), text);
     });
 
     it("writes SVG/PNG with dot, DOT for other names, and DOT (with a note) when dot is missing", async () => {
@@ -107,7 +121,21 @@ describe("chain diagram (harness/diagram.ts)", function () {
 
     it("npm run plan -- <stacks> --diagram FILE writes the picture and still prints the plan", () => {
         const file = path.join(tmp, "cli.svg");
-        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "harness/cli.ts", "k8s-local", "swarm-local", "chain-local", "--json", "--diagram", file], { cwd: ROOT, encoding: "utf8" });
+        const r = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                "harness/cli.ts",
+                "k8s-local",
+                "swarm-local",
+                "chain-local",
+                "--json",
+                "--diagram",
+                file,
+            ],
+            { cwd: ROOT, encoding: "utf8" },
+        );
         assert.equal(r.status, 0, r.stderr);
         assert.equal(JSON.parse(r.stdout).length, 3);
         assert.match(r.stderr, /diagram: wrote .*cli\.svg/);
@@ -116,8 +144,21 @@ describe("chain diagram (harness/diagram.ts)", function () {
 
     it("docs/chain.svg (embedded in README) shows the dev chain", () => {
         const svg = svgText(fs.readFileSync(path.join(ROOT, "docs", "chain.svg"), "utf8"));
-        for (const text of ["stack k8s-dev", "stack swarm-dev", "stack chain-dev", "10.100.100.0/24", "10.100.101.0/24", "10.100.102.0/24", "hybrid-vnf/nginx-lb:0.1.0", "hybrid-vnf/router:0.1.0", "published port 80/tcp"]) {
-            assert.ok(svg.includes(text), `docs/chain.svg lacks ${text}; regenerate: npm run plan -- k8s-dev swarm-dev chain-dev --diagram docs/chain.svg`);
+        for (const text of [
+            "stack k8s-dev",
+            "stack swarm-dev",
+            "stack chain-dev",
+            "10.100.100.0/24",
+            "10.100.101.0/24",
+            "10.100.102.0/24",
+            "hybrid-vnf/nginx-lb:0.1.0",
+            "hybrid-vnf/router:0.1.0",
+            "published port 80/tcp",
+        ]) {
+            assert.ok(
+                svg.includes(text),
+                `docs/chain.svg lacks ${text}; regenerate: npm run plan -- k8s-dev swarm-dev chain-dev --diagram docs/chain.svg`,
+            );
         }
     });
 });

@@ -42,7 +42,10 @@ describe("harness/transpile-cache", () => {
         const swc = transpilerId({ options: { swc: true }, ts } as unknown as Service);
         assert.match(swc, /^@swc\/core@\d+\.\d+\.\d+$/);
         assert.strictEqual(transpilerId({ options: {}, ts } as unknown as Service), "typescript@5.9.3");
-        assert.notStrictEqual(transpileKey("let a = 1;", swc, { target: 9 }), transpileKey("let a = 1;", "typescript@5.9.3", { target: 9 }));
+        assert.notStrictEqual(
+            transpileKey("let a = 1;", swc, { target: 9 }),
+            transpileKey("let a = 1;", "typescript@5.9.3", { target: 9 }),
+        );
     });
 
     it("transpiles a file once, then serves the same output until its source changes", () => {
@@ -80,16 +83,30 @@ describe("harness/transpile-cache", () => {
 
     it("the plan CLI prints the same plan with an empty cache and a full one", () => {
         const run = () =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join("harness", "cli.ts"), "k8s-local", "swarm-local", "--json"], {
-                cwd: PROJECT_DIR,
-                encoding: "utf8",
-                env: { ...process.env, HVNF_TRANSPILE_CACHE: dir },
-                timeout: 60_000,
-            });
+            spawnSync(
+                process.execPath,
+                [
+                    "-r",
+                    "ts-node/register/transpile-only",
+                    path.join("harness", "cli.ts"),
+                    "k8s-local",
+                    "swarm-local",
+                    "--json",
+                ],
+                {
+                    cwd: PROJECT_DIR,
+                    encoding: "utf8",
+                    env: { ...process.env, HVNF_TRANSPILE_CACHE: dir },
+                    timeout: 60_000,
+                },
+            );
         const cold = run();
         assert.strictEqual(cold.status, 0, cold.stderr);
         const entries = fs.readdirSync(dir);
-        assert.ok(entries.some((f) => f.endsWith(".json")) && !entries.some((f) => f.endsWith(".tmp")), `cache entries: ${entries.join(", ")}`);
+        assert.ok(
+            entries.some((f) => f.endsWith(".json")) && !entries.some((f) => f.endsWith(".tmp")),
+            `cache entries: ${entries.join(", ")}`,
+        );
         const warm = run();
         assert.strictEqual(warm.status, 0, warm.stderr);
         assert.strictEqual(warm.stdout, cold.stdout);

@@ -8,7 +8,24 @@ import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import { renderNginxMainConfig } from "../reference/nginx-config";
-import { vectors, IMAGES, VERSION, image, ROUTER_HOSTNAME, PATH_ENV, Env, Outcome, run, expectedRouter, expectedLb, assertSameAsTs, assertVectorRouter, assertVectorLb, extraRouter, extraLb } from "./start-script-cases";
+import {
+    vectors,
+    IMAGES,
+    VERSION,
+    image,
+    ROUTER_HOSTNAME,
+    PATH_ENV,
+    Env,
+    Outcome,
+    run,
+    expectedRouter,
+    expectedLb,
+    assertSameAsTs,
+    assertVectorRouter,
+    assertVectorLb,
+    extraRouter,
+    extraLb,
+} from "./start-script-cases";
 import { FRR_CAPABILITIES } from "../../lib/frr-capabilities";
 
 // ---------------------------------------------------------------------------------------------
@@ -41,7 +58,12 @@ async function waitHealthy(name: string, timeoutMs = 60000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let state = "";
     while (Date.now() < deadline) {
-        state = dockerOk(["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name]);
+        state = dockerOk([
+            "inspect",
+            "-f",
+            "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+            name,
+        ]);
         if (state === "running healthy") return;
         if (!state.startsWith("running")) break;
         await sleep(500);
@@ -77,14 +99,25 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
  */
 const LEAST_PRIVILEGE_CAPS: readonly string[] = FRR_CAPABILITIES;
 const CAPS_MASK = "0000000000203000"; // bits 12 (NET_ADMIN), 13 (NET_RAW), 21 (SYS_ADMIN) of /proc/PID/status
-const caps = ["--cap-drop", "ALL", ...LEAST_PRIVILEGE_CAPS.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
+const caps = [
+    "--cap-drop",
+    "ALL",
+    ...LEAST_PRIVILEGE_CAPS.flatMap((c) => ["--cap-add", c]),
+    "--security-opt",
+    "no-new-privileges",
+];
 
 /**
  * A telnet-less vty client: connects to host:port, and for each step waits until the text
  * received since the previous step matches `until`, then sends `send` (CRLF added). Telnet
  * option bytes (IAC ...) are dropped. Resolves with everything received (rejects on timeout).
  */
-function vtySession(host: string, port: number, steps: { until: RegExp; send?: string }[], timeoutMs = 10000): Promise<string> {
+function vtySession(
+    host: string,
+    port: number,
+    steps: { until: RegExp; send?: string }[],
+    timeoutMs = 10000,
+): Promise<string> {
     return new Promise((resolve, reject) => {
         const sock = net.connect({ host, port });
         let all = "";
@@ -92,7 +125,11 @@ function vtySession(host: string, port: number, steps: { until: RegExp; send?: s
         let i = 0;
         const timer = setTimeout(() => {
             sock.destroy();
-            reject(new Error(`vty ${host}:${port}: step ${i} (${steps[i]?.until}) not seen within ${timeoutMs}ms; got:\n${all}`));
+            reject(
+                new Error(
+                    `vty ${host}:${port}: step ${i} (${steps[i]?.until}) not seen within ${timeoutMs}ms; got:\n${all}`,
+                ),
+            );
         }, timeoutMs);
         const done = () => {
             clearTimeout(timer);
@@ -101,7 +138,10 @@ function vtySession(host: string, port: number, steps: { until: RegExp; send?: s
         };
         sock.on("data", (buf: Buffer) => {
             // IAC (255) + command + option: telnet negotiation, not text.
-            const text = buf.toString("latin1").replace(/\xff[\xfb-\xfe]./gs, "").replace(/\xff./gs, "");
+            const text = buf
+                .toString("latin1")
+                .replace(/\xff[\xfb-\xfe]./gs, "")
+                .replace(/\xff./gs, "");
             all += text;
             since += text;
             while (i < steps.length && steps[i].until.test(since)) {
@@ -128,19 +168,30 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * shebang, with a clean environment per case. Returns one outcome per case.
  */
 function renderInImage(name: string, cases: Env[]): Outcome[] {
-    const script = cases.map((env, i) => {
-        const assigns = Object.entries(env).map(([k, v]) => q(`${k}=${v}`)).join(" ");
-        return [
-            `env -i PATH=${PATH_ENV} ${assigns} /usr/local/bin/start.sh --render-only >/tmp/out 2>/tmp/err; s=$?`,
-            `printf '@@@CASE ${i} %s\\n' "$s"; cat /tmp/out; printf '@@@ERR\\n'; cat /tmp/err; printf '@@@END\\n'`,
-        ].join("\n");
-    }).join("\n");
-    const res = run("docker", ["run", "--rm", "-i", "--network", "none", "--entrypoint", "sh", image(name), "-s"], { input: script, timeout: 120000 });
+    const script = cases
+        .map((env, i) => {
+            const assigns = Object.entries(env)
+                .map(([k, v]) => q(`${k}=${v}`))
+                .join(" ");
+            return [
+                `env -i PATH=${PATH_ENV} ${assigns} /usr/local/bin/start.sh --render-only >/tmp/out 2>/tmp/err; s=$?`,
+                `printf '@@@CASE ${i} %s\\n' "$s"; cat /tmp/out; printf '@@@ERR\\n'; cat /tmp/err; printf '@@@END\\n'`,
+            ].join("\n");
+        })
+        .join("\n");
+    const res = run("docker", ["run", "--rm", "-i", "--network", "none", "--entrypoint", "sh", image(name), "-s"], {
+        input: script,
+        timeout: 120000,
+    });
     assert.strictEqual(res.status, 0, `render run in ${image(name)} failed:\n${res.stderr}`);
     const out: Outcome[] = [];
     const re = /@@@CASE (\d+) (\d+)\n([\s\S]*?)@@@ERR\n([\s\S]*?)@@@END\n/g;
     for (const m of res.stdout.matchAll(re)) out[Number(m[1])] = { status: Number(m[2]), stdout: m[3], stderr: m[4] };
-    assert.strictEqual(out.filter(Boolean).length, cases.length, `expected ${cases.length} results from ${image(name)}:\n${res.stdout}`);
+    assert.strictEqual(
+        out.filter(Boolean).length,
+        cases.length,
+        `expected ${cases.length} results from ${image(name)}:\n${res.stdout}`,
+    );
     return out;
 }
 
@@ -151,18 +202,34 @@ describe("images: Docker (build, then run the real containers)", function () {
     before(function () {
         const cli = spawnSync("docker", ["version", "--format", "{{.Client.Version}}"], { encoding: "utf8" });
         if (cli.error) {
-            assert.fail(`the docker CLI is not installed (${cli.error.message}): these tests need a Docker Engine ` +
-                "(apt-get install docker.io; CI installs Docker). They fail rather than skip.");
+            assert.fail(
+                `the docker CLI is not installed (${cli.error.message}): these tests need a Docker Engine ` +
+                    "(apt-get install docker.io; CI installs Docker). They fail rather than skip.",
+            );
         }
         const info = docker(["info", "--format", "{{.ServerVersion}}"]);
         if (info.status !== 0) {
-            assert.fail(`the Docker Engine is not reachable (docker info: ${info.stderr.trim()}); start it ` +
-                "(e.g. dockerd >/var/log/dockerd.log 2>&1 &). These tests fail rather than skip.");
+            assert.fail(
+                `the Docker Engine is not reachable (docker info: ${info.stderr.trim()}); start it ` +
+                    "(e.g. dockerd >/var/log/dockerd.log 2>&1 &). These tests fail rather than skip.",
+            );
         }
         const build = run("sh", [path.join(IMAGES, "build.sh")], { timeout: 9 * 60 * 1000 });
         assert.strictEqual(build.status, 0, `images/build.sh failed:\n${build.stdout}${build.stderr}`);
-        process.stdout.write(build.stderr.split("\n").filter(Boolean).map((l) => `      ${l}\n`).join(""));
-        process.stdout.write(build.stdout.split("\n").filter(Boolean).map((l) => `      ${l}\n`).join(""));
+        process.stdout.write(
+            build.stderr
+                .split("\n")
+                .filter(Boolean)
+                .map((l) => `      ${l}\n`)
+                .join(""),
+        );
+        process.stdout.write(
+            build.stdout
+                .split("\n")
+                .filter(Boolean)
+                .map((l) => `      ${l}\n`)
+                .join(""),
+        );
         // An internal network: containers reach each other and this host, nothing beyond.
         network = `${PREFIX}-net`;
         dockerOk(["network", "create", "--internal", network]);
@@ -177,16 +244,27 @@ describe("images: Docker (build, then run the real containers)", function () {
 
     it("built every image with the version tag from images/VERSION", () => {
         for (const n of ["router", "nginx-lb", "apache"]) {
-            const v = dockerOk(["image", "inspect", "-f", '{{index .Config.Labels "org.opencontainers.image.version"}}', image(n)]);
+            const v = dockerOk([
+                "image",
+                "inspect",
+                "-f",
+                '{{index .Config.Labels "org.opencontainers.image.version"}}',
+                image(n),
+            ]);
             assert.strictEqual(v, VERSION, image(n));
         }
     });
 
     it("router image: --render-only matches every vector and the TS module", () => {
         const cases = [...vectors.router.map((v) => v.env), ...extraRouter.map((c) => c.env)];
-        const got = renderInImage("router", cases.map((env) => ({ ...env, ROUTER_HOSTNAME })));
+        const got = renderInImage(
+            "router",
+            cases.map((env) => ({ ...env, ROUTER_HOSTNAME })),
+        );
         vectors.router.forEach((v, i) => assertVectorRouter(v, got[i], `in image: ${v.name}`));
-        extraRouter.forEach((c, i) => assertSameAsTs(got[vectors.router.length + i], expectedRouter(c.env), `in image: ${c.name}`));
+        extraRouter.forEach((c, i) =>
+            assertSameAsTs(got[vectors.router.length + i], expectedRouter(c.env), `in image: ${c.name}`),
+        );
     });
 
     it("nginx-lb image: --render-only matches every vector and the TS module", () => {
@@ -215,20 +293,40 @@ describe("images: Docker (build, then run the real containers)", function () {
     });
 
     it("router container with a bad ROUTES entry exits non-zero naming it", () => {
-        const r = dockerRun("router-bad", ["--network", "none", "-e", "INTERFACES=eth0,eth1", "-e", "ROUTES=10.0.0.0/33 dev eth1", image("router")]);
+        const r = dockerRun("router-bad", [
+            "--network",
+            "none",
+            "-e",
+            "INTERFACES=eth0,eth1",
+            "-e",
+            "ROUTES=10.0.0.0/33 dev eth1",
+            image("router"),
+        ]);
         assert.notStrictEqual(r.status, 0, `exited 0:\n${r.stdout}${r.stderr}`);
         assert.match(r.stderr, /ROUTES entry "10\.0\.0\.0\/33 dev eth1": /);
     });
 
     it("nginx-lb container with a bad SERVERS entry exits non-zero naming it", () => {
-        const r = dockerRun("lb-bad", ["--network", "none", "-e", "SERVERS=10.0.0.1,10.0.0.1:70000", image("nginx-lb")]);
+        const r = dockerRun("lb-bad", [
+            "--network",
+            "none",
+            "-e",
+            "SERVERS=10.0.0.1,10.0.0.1:70000",
+            image("nginx-lb"),
+        ]);
         assert.notStrictEqual(r.status, 0, `exited 0:\n${r.stdout}${r.stderr}`);
         assert.match(r.stderr, /SERVERS entry "10\.0\.0\.1:70000": /);
     });
 
     it("nginx-lb container whose backend name does not resolve fails nginx -t and exits", () => {
         // --network none: the lookup fails at once instead of waiting for a DNS timeout.
-        const r = dockerRun("lb-unresolvable", ["--network", "none", "-e", "SERVERS=hvnf-no-such-backend", image("nginx-lb")]);
+        const r = dockerRun("lb-unresolvable", [
+            "--network",
+            "none",
+            "-e",
+            "SERVERS=hvnf-no-such-backend",
+            image("nginx-lb"),
+        ]);
         assert.strictEqual(r.status, 3, `${r.stdout}${r.stderr}`);
         assert.match(r.stderr, /nginx -t/);
         assert.match(r.stderr, /host not found in upstream "hvnf-no-such-backend:80"/);
@@ -238,8 +336,17 @@ describe("images: Docker (build, then run the real containers)", function () {
         const name = `${PREFIX}-router`;
         before(async () => {
             // eth0 is the container's leg on the test network; the next hop is the network's gateway.
-            const r = dockerRun("router", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
-                "-e", `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`, image("router")]);
+            const r = dockerRun("router", [
+                "-d",
+                "--network",
+                network,
+                ...caps,
+                "-e",
+                "INTERFACES=eth0",
+                "-e",
+                `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`,
+                image("router"),
+            ]);
             assert.strictEqual(r.status, 0, r.stderr);
             await waitHealthy(name);
         });
@@ -247,14 +354,25 @@ describe("images: Docker (build, then run the real containers)", function () {
         it("runs with no capability but those three (Docker has dropped all others) and as root", () => {
             const hc = JSON.parse(dockerOk(["inspect", "-f", "{{json .HostConfig}}", name]));
             assert.deepStrictEqual(hc.CapDrop, ["ALL"]);
-            assert.deepStrictEqual(hc.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), [...LEAST_PRIVILEGE_CAPS].sort());
+            assert.deepStrictEqual(
+                hc.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(),
+                [...LEAST_PRIVILEGE_CAPS].sort(),
+            );
             assert.strictEqual(hc.Privileged, false);
             // The bounding set of every process, the daemons included, is exactly the three.
-            const status = dockerOk(["exec", name, "sh", "-c", "for p in 1 $(cat /run/frr/zebra.pid) $(cat /run/frr/staticd.pid); do grep -E '^(Uid|CapBnd|CapPrm):' /proc/$p/status; done"]);
+            const status = dockerOk([
+                "exec",
+                name,
+                "sh",
+                "-c",
+                "for p in 1 $(cat /run/frr/zebra.pid) $(cat /run/frr/staticd.pid); do grep -E '^(Uid|CapBnd|CapPrm):' /proc/$p/status; done",
+            ]);
             const bnd = [...status.matchAll(/^CapBnd:\s+([0-9a-f]+)$/gm)].map((m) => m[1]);
             assert.deepStrictEqual(bnd, [CAPS_MASK, CAPS_MASK, CAPS_MASK], status);
-            for (const m of status.matchAll(/^CapPrm:\s+([0-9a-f]+)$/gm)) assert.strictEqual(BigInt(`0x${m[1]}`) & ~BigInt(`0x${CAPS_MASK}`), 0n, status);
-            for (const m of status.matchAll(/^Uid:\s+(.*)$/gm)) assert.match(m[1], /^0\s+0\s+0\s+0$/, "the daemons run as root (no user switch)");
+            for (const m of status.matchAll(/^CapPrm:\s+([0-9a-f]+)$/gm))
+                assert.strictEqual(BigInt(`0x${m[1]}`) & ~BigInt(`0x${CAPS_MASK}`), 0n, status);
+            for (const m of status.matchAll(/^Uid:\s+(.*)$/gm))
+                assert.match(m[1], /^0\s+0\s+0\s+0$/, "the daemons run as root (no user switch)");
         });
 
         it("without VTY_PASSWORD the vty listens on 127.0.0.1 only: nothing answers on the container's address", async () => {
@@ -265,7 +383,10 @@ describe("images: Docker (build, then run the real containers)", function () {
             }
             const ip = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name]);
             await assert.rejects(vtySession(ip, 2601, [{ until: /Password:/ }], 3000), /ECONNREFUSED/);
-            assert.match(docker(["logs", name]).stdout, /router: vty \(TCP 2601 zebra, 2616 staticd\) on 127\.0\.0\.1 only \(no VTY_PASSWORD\)/);
+            assert.match(
+                docker(["logs", name]).stdout,
+                /router: vty \(TCP 2601 zebra, 2616 staticd\) on 127\.0\.0\.1 only \(no VTY_PASSWORD\)/,
+            );
         });
 
         it("logs the rendered route lines at start", () => {
@@ -277,7 +398,13 @@ describe("images: Docker (build, then run the real containers)", function () {
         it("vtysh shows both static routes selected and installed", () => {
             const out = dockerOk(["exec", name, "vtysh", "-c", "show ip route static"]);
             assert.match(out, /^S>\* 10\.100\.102\.0\/24 \[1\/0\] is directly connected, eth0/m, out);
-            assert.ok(new RegExp(`^S>\\* 192\\.168\\.250\\.0/24 \\[1/0\\] via ${gateway.replace(/\./g, "\\.")}, eth0`, "m").test(out), out);
+            assert.ok(
+                new RegExp(
+                    `^S>\\* 192\\.168\\.250\\.0/24 \\[1/0\\] via ${gateway.replace(/\./g, "\\.")}, eth0`,
+                    "m",
+                ).test(out),
+                out,
+            );
             assert.match(dockerOk(["exec", name, "vtysh", "-c", "show ip route"]), /192\.168\.250\.0\/24/);
         });
 
@@ -307,11 +434,27 @@ describe("images: Docker (build, then run the real containers)", function () {
     for (const missing of LEAST_PRIVILEGE_CAPS) {
         it(`router container without ${missing} (only the other two) fails at start, naming what it needs`, () => {
             const others = LEAST_PRIVILEGE_CAPS.filter((c) => c !== missing);
-            const r = dockerRun(`router-no-${missing.toLowerCase().replace("_", "-")}`, ["--network", network, "--cap-drop", "ALL",
-                ...others.flatMap((c) => ["--cap-add", c]), "-e", `ROUTES=192.168.250.0/24 ${gateway}`, image("router")], 60000);
+            const r = dockerRun(
+                `router-no-${missing.toLowerCase().replace("_", "-")}`,
+                [
+                    "--network",
+                    network,
+                    "--cap-drop",
+                    "ALL",
+                    ...others.flatMap((c) => ["--cap-add", c]),
+                    "-e",
+                    `ROUTES=192.168.250.0/24 ${gateway}`,
+                    image("router"),
+                ],
+                60000,
+            );
             assert.notStrictEqual(r.status, 0, `exited 0 without ${missing}:\n${r.stdout}${r.stderr}`);
             assert.match(r.stderr, /cap_set_proc failed/, r.stderr);
-            assert.match(r.stderr, /router: zebra died during startup \(it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities\)/, r.stderr);
+            assert.match(
+                r.stderr,
+                /router: zebra died during startup \(it needs the NET_ADMIN, NET_RAW and SYS_ADMIN capabilities\)/,
+                r.stderr,
+            );
         });
     }
 
@@ -320,8 +463,19 @@ describe("images: Docker (build, then run the real containers)", function () {
         const password = "Vty-t3st!pw{x}";
         let ip = "";
         before(async () => {
-            const r = dockerRun("router-vty", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
-                "-e", "ROUTES=10.100.102.0/24 dev eth0", "-e", `VTY_PASSWORD=${password}`, image("router")]);
+            const r = dockerRun("router-vty", [
+                "-d",
+                "--network",
+                network,
+                ...caps,
+                "-e",
+                "INTERFACES=eth0",
+                "-e",
+                "ROUTES=10.100.102.0/24 dev eth0",
+                "-e",
+                `VTY_PASSWORD=${password}`,
+                image("router"),
+            ]);
             assert.strictEqual(r.status, 0, r.stderr);
             await waitHealthy(name);
             ip = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name]);
@@ -343,45 +497,90 @@ describe("images: Docker (build, then run the real containers)", function () {
                 { until: /10\.100\.102\.0\/24[^\n]*\n[\s\S]*> ?$/, send: "exit" },
             ]);
             assert.match(out, /^S>\* 10\.100\.102\.0\/24 \[1\/0\] is directly connected, eth0/m, out);
-            const wrong = await vtySession(ip, 2601, [{ until: /Password: ?$/, send: "not-the-password" }, { until: /Password: ?$/ }]);
+            const wrong = await vtySession(ip, 2601, [
+                { until: /Password: ?$/, send: "not-the-password" },
+                { until: /Password: ?$/ },
+            ]);
             assert.doesNotMatch(wrong, /> ?$/, "no prompt after a wrong password");
         });
 
         it("vtysh in the container still works (unix sockets, no password)", () => {
             const out = dockerOk(["exec", name, "vtysh", "-c", "show ip route static"]);
             assert.match(out, /^S>\* 10\.100\.102\.0\/24 /m, out);
-            assert.match(dockerOk(["exec", name, "ip", "route", "show", "proto", "196"]), /^10\.100\.102\.0\/24 .*dev eth0/m);
+            assert.match(
+                dockerOk(["exec", name, "ip", "route", "show", "proto", "196"]),
+                /^10\.100\.102\.0\/24 .*dev eth0/m,
+            );
         });
 
         it("never prints the password: not in the logs, not in --render-only (REDACTED), not in the daemons' env", () => {
             const logs = docker(["logs", name]);
-            assert.ok(!`${logs.stdout}${logs.stderr}`.includes(password), `the logs hold the password:\n${logs.stdout}${logs.stderr}`);
-            assert.match(logs.stdout, /router: vty \(TCP 2601 zebra, 2616 staticd\) on all addresses, login with VTY_PASSWORD/);
+            assert.ok(
+                !`${logs.stdout}${logs.stderr}`.includes(password),
+                `the logs hold the password:\n${logs.stdout}${logs.stderr}`,
+            );
+            assert.match(
+                logs.stdout,
+                /router: vty \(TCP 2601 zebra, 2616 staticd\) on all addresses, login with VTY_PASSWORD/,
+            );
             const rendered = dockerOk(["exec", name, "/usr/local/bin/start.sh", "--render-only"]);
             assert.ok(!rendered.includes(password), rendered);
             assert.match(rendered, /^line vty\n password REDACTED\n!$/m, rendered);
-            const environ = dockerOk(["exec", name, "sh", "-c", "cat /proc/$(cat /run/frr/zebra.pid)/environ /proc/$(cat /run/frr/staticd.pid)/environ | tr '\\0' '\\n'"]);
+            const environ = dockerOk([
+                "exec",
+                name,
+                "sh",
+                "-c",
+                "cat /proc/$(cat /run/frr/zebra.pid)/environ /proc/$(cat /run/frr/staticd.pid)/environ | tr '\\0' '\\n'",
+            ]);
             assert.doesNotMatch(environ, /VTY_PASSWORD/, "the daemons do not inherit VTY_PASSWORD");
         });
 
         it("frr.conf holds the password under line vty, readable by root only", () => {
-            assert.strictEqual(dockerOk(["exec", name, "stat", "-c", "%a %U:%G", "/etc/frr/frr.conf"]), "600 root:root");
+            assert.strictEqual(
+                dockerOk(["exec", name, "stat", "-c", "%a %U:%G", "/etc/frr/frr.conf"]),
+                "600 root:root",
+            );
             const conf = dockerOk(["exec", name, "cat", "/etc/frr/frr.conf"]);
-            assert.ok(conf.split("\n").includes(` password ${password}`), "the file the daemons load has the real password");
+            assert.ok(
+                conf.split("\n").includes(` password ${password}`),
+                "the file the daemons load has the real password",
+            );
         });
     });
 
     it("router container with a bad VTY_PASSWORD exits 2 without printing it", () => {
-        const r = dockerRun("router-bad-vty", ["--network", "none", ...caps, "-e", "ROUTES=10.1.0.0/16 dev eth0", "-e", "VTY_PASSWORD=Bad password!", image("router")]);
+        const r = dockerRun("router-bad-vty", [
+            "--network",
+            "none",
+            ...caps,
+            "-e",
+            "ROUTES=10.1.0.0/16 dev eth0",
+            "-e",
+            "VTY_PASSWORD=Bad password!",
+            image("router"),
+        ]);
         assert.strictEqual(r.status, 2, `${r.stdout}${r.stderr}`);
-        assert.strictEqual(r.stderr.trim(), 'VTY_PASSWORD entry "[hidden]": the password must be printable ASCII without spaces or newlines');
+        assert.strictEqual(
+            r.stderr.trim(),
+            'VTY_PASSWORD entry "[hidden]": the password must be printable ASCII without spaces or newlines',
+        );
         assert.ok(!`${r.stdout}${r.stderr}`.includes("Bad password"));
     });
 
     it("router container comes back with its routes after docker restart (stale sockets are not taken for ready daemons)", async () => {
         const name = `${PREFIX}-router-restart`;
-        const r = dockerRun("router-restart", ["-d", "--network", network, ...caps, "-e", "INTERFACES=eth0",
-            "-e", `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`, image("router")]);
+        const r = dockerRun("router-restart", [
+            "-d",
+            "--network",
+            network,
+            ...caps,
+            "-e",
+            "INTERFACES=eth0",
+            "-e",
+            `ROUTES=10.100.102.0/24 dev eth0,192.168.250.0/24 ${gateway}`,
+            image("router"),
+        ]);
         assert.strictEqual(r.status, 0, r.stderr);
         await waitHealthy(name);
         // Take a route away first, so only a correct restart brings it back.
@@ -395,14 +594,30 @@ describe("images: Docker (build, then run the real containers)", function () {
             if (/^10\.100\.102\.0\/24 /m.test(routes) && routes.includes("192.168.250.0/24")) break;
             await sleep(200);
         }
-        assert.match(routes, /^10\.100\.102\.0\/24 .*dev eth0/m, `after the restart:\n${routes}\n${docker(["logs", name]).stdout}`);
+        assert.match(
+            routes,
+            /^10\.100\.102\.0\/24 .*dev eth0/m,
+            `after the restart:\n${routes}\n${docker(["logs", name]).stdout}`,
+        );
         assert.ok(routes.includes(`192.168.250.0/24 nhid`), routes);
     });
 
     it("router container stops cleanly on docker stop (signal forwarded to the daemons)", async () => {
         const name = `${PREFIX}-router-stop`;
-        const r = dockerRun("router-stop", ["-d", "--network", network, "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
-            "--cap-add", "SYS_ADMIN", "-e", `ROUTES=192.168.250.0/24 ${gateway}`, image("router")]);
+        const r = dockerRun("router-stop", [
+            "-d",
+            "--network",
+            network,
+            "--cap-add",
+            "NET_ADMIN",
+            "--cap-add",
+            "NET_RAW",
+            "--cap-add",
+            "SYS_ADMIN",
+            "-e",
+            `ROUTES=192.168.250.0/24 ${gateway}`,
+            image("router"),
+        ]);
         assert.strictEqual(r.status, 0, r.stderr);
         await waitHealthy(name);
         const t0 = Date.now();
@@ -417,13 +632,21 @@ describe("images: Docker (build, then run the real containers)", function () {
         let apacheIp = "";
         let lbIp = "";
         before(async () => {
-            let r = dockerRun("apache1", ["-d", "--network", network, "-e", "BACKEND_NAME=hvnf-apache-1", image("apache")]);
+            let r = dockerRun("apache1", [
+                "-d",
+                "--network",
+                network,
+                "-e",
+                "BACKEND_NAME=hvnf-apache-1",
+                image("apache"),
+            ]);
             assert.strictEqual(r.status, 0, r.stderr);
             r = dockerRun("lb", ["-d", "--network", network, "-e", `SERVERS=${apache}`, image("nginx-lb")]);
             assert.strictEqual(r.status, 0, r.stderr);
             await waitHealthy(apache);
             await waitHealthy(lb);
-            const ip = (n: string) => dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", n]);
+            const ip = (n: string) =>
+                dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", n]);
             apacheIp = ip(apache);
             lbIp = ip(lb);
         });
@@ -450,10 +673,20 @@ describe("images: Docker (build, then run the real containers)", function () {
             for (let i = 0; i < 10; i++) assert.strictEqual((await httpGet(`http://${lbIp}/`)).status, 200);
             // Apache's side of the TCP table: ESTABLISHED (01) connections on port 80 (0050) from the LB.
             // Without keepalive nginx closes each one after its response, and none stays.
-            const hex = lbIp.split(".").map((o) => Number(o).toString(16).padStart(2, "0").toUpperCase()).reverse().join("");
-            const table = dockerOk(["exec", apache, "cat", "/proc/net/tcp"]).split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+            const hex = lbIp
+                .split(".")
+                .map((o) => Number(o).toString(16).padStart(2, "0").toUpperCase())
+                .reverse()
+                .join("");
+            const table = dockerOk(["exec", apache, "cat", "/proc/net/tcp"])
+                .split("\n")
+                .slice(1)
+                .map((l) => l.trim().split(/\s+/));
             const fromLb = table.filter((f) => f[1]?.endsWith(":0050") && f[2]?.startsWith(`${hex}:`) && f[3] === "01");
-            assert.ok(fromLb.length >= 1 && fromLb.length < 10, `${fromLb.length} established LB connections at Apache after 10 requests`);
+            assert.ok(
+                fromLb.length >= 1 && fromLb.length < 10,
+                `${fromLb.length} established LB connections at Apache after 10 requests`,
+            );
             assert.match(dockerOk(["logs", lb]), /nginx-lb: config checked with nginx -t; \d+ worker processes/);
         });
     });

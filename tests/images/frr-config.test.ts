@@ -28,7 +28,15 @@ describe("images/router/frr-config.sh and its twin", () => {
         for (const shell of SHELLS) {
             it(`BFD block, ${v.name}: frr_bfd_profile under ${shell}`, () => {
                 const script = `. "$1"; frr_bfd_profile "$2" "$3" "$4"`;
-                const args = ["-c", script, shell, FRR_CONFIG_SH, v.profile, String(v.intervalMs), String(v.multiplier)];
+                const args = [
+                    "-c",
+                    script,
+                    shell,
+                    FRR_CONFIG_SH,
+                    v.profile,
+                    String(v.intervalMs),
+                    String(v.multiplier),
+                ];
                 const r = run(shell, args);
                 assert.strictEqual(r.status, 0, r.stderr);
                 assert.deepStrictEqual(r.stdout.split("\n"), [...v.lines, ""]);
@@ -39,7 +47,8 @@ describe("images/router/frr-config.sh and its twin", () => {
     it("the shell file and the twin name each other, and QuaggaRouter's header names both", () => {
         const twin = fs.readFileSync(path.join(ROOT, "tests", "reference", "frr-config.ts"), "utf8");
         const router = fs.readFileSync(path.join(ROOT, "components", "quagga-router.ts"), "utf8");
-        const names = (text: string, what: string, file: string) => assert.ok(text.includes(file), `${what} does not name ${file}`);
+        const names = (text: string, what: string, file: string) =>
+            assert.ok(text.includes(file), `${what} does not name ${file}`);
         names(fs.readFileSync(FRR_CONFIG_SH, "utf8"), "frr-config.sh", "tests/reference/frr-config.ts");
         names(twin, "the twin", "images/router/frr-config.sh");
         const header = router.slice(0, router.indexOf("import "));

@@ -17,7 +17,8 @@ function copiedFiles(dockerfile: string): Map<string, string> {
     for (const line of dockerfile.split("\n").filter((l) => /^COPY\s/.test(l))) {
         const [, ...args] = line.trim().split(/\s+/);
         const dest = args.pop()!;
-        for (const src of args) copied.set(dest.endsWith("/") ? path.posix.join(dest, path.posix.basename(src)) : dest, src);
+        for (const src of args)
+            copied.set(dest.endsWith("/") ? path.posix.join(dest, path.posix.basename(src)) : dest, src);
     }
     return copied;
 }
@@ -39,8 +40,15 @@ describe("images: files the start scripts source are in the images", () => {
                 for (const rel of sourcedRelPaths(fs.readFileSync(path.join(IMAGES, file), "utf8"))) {
                     const inRepo = path.posix.normalize(path.posix.join(name, rel));
                     const inImage = path.posix.normalize(path.posix.join(path.posix.dirname(ENTRYPOINT), rel));
-                    assert.ok(fs.existsSync(path.join(IMAGES, inRepo)), `${file} sources ${inRepo}, which is not in images/`);
-                    assert.strictEqual(copied.get(inImage), inRepo, `${file} sources ${inImage} in the image: COPY ${inRepo} there`);
+                    assert.ok(
+                        fs.existsSync(path.join(IMAGES, inRepo)),
+                        `${file} sources ${inRepo}, which is not in images/`,
+                    );
+                    assert.strictEqual(
+                        copied.get(inImage),
+                        inRepo,
+                        `${file} sources ${inImage} in the image: COPY ${inRepo} there`,
+                    );
                     if (!seen.has(inRepo)) queue.push(inRepo);
                     seen.add(inRepo);
                 }
@@ -52,7 +60,13 @@ describe("images: files the start scripts source are in the images", () => {
     it("the router exposes the vty, BGP and BFD ports of lib/ports.ts", () => {
         const dockerfile = fs.readFileSync(path.join(IMAGES, "router", "Dockerfile"), "utf8");
         const expose = dockerfile.split("\n").find((l) => l.startsWith("EXPOSE "));
-        const want = [FRR_VTY_PORTS.zebra, FRR_VTY_PORTS.staticd, `${BGP_PORT}/tcp`, `${BFD_PORTS.control}/udp`, `${BFD_PORTS.echo}/udp`];
+        const want = [
+            FRR_VTY_PORTS.zebra,
+            FRR_VTY_PORTS.staticd,
+            `${BGP_PORT}/tcp`,
+            `${BFD_PORTS.control}/udp`,
+            `${BFD_PORTS.echo}/udp`,
+        ];
         assert.strictEqual(expose, `EXPOSE ${want.join(" ")}`);
     });
 });

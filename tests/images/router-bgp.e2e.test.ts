@@ -39,7 +39,12 @@ function dockerOk(args: string[], timeout = 60000): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a value (not undefined), at most `timeoutMs`; fails with `what` and the last state. */
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined, state: () => string): Promise<{ value: T; ms: number }> {
+async function until<T>(
+    what: string,
+    timeoutMs: number,
+    probe: () => T | undefined,
+    state: () => string,
+): Promise<{ value: T; ms: number }> {
     const t0 = Date.now();
     for (;;) {
         const value = probe();
@@ -103,7 +108,13 @@ const PEER_SCRIPT = [
 ].join("\n");
 
 // As QuaggaRouter runs it with leastPrivilege in bgp mode (FRR_BGP_CAPABILITIES); the peer too.
-const CAPS = ["--cap-drop", "ALL", ...FRR_BGP_CAPABILITIES.flatMap((c) => ["--cap-add", c]), "--security-opt", "no-new-privileges"];
+const CAPS = [
+    "--cap-drop",
+    "ALL",
+    ...FRR_BGP_CAPABILITIES.flatMap((c) => ["--cap-add", c]),
+    "--security-opt",
+    "no-new-privileges",
+];
 
 describe("router image in bgp mode against a peer FRR (Docker, no lab)", function () {
     this.timeout(5 * 60 * 1000);
@@ -112,18 +123,39 @@ describe("router image in bgp mode against a peer FRR (Docker, no lab)", functio
 
     before(() => {
         const info = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" });
-        if (info.error || info.status !== 0) assert.fail(`these tests need a running Docker Engine: ${info.error?.message ?? info.stderr}`);
-        const build = spawnSync("sh", [path.join(ROOT, "images", "build.sh"), "router"], { encoding: "utf8", timeout: 10 * 60 * 1000 });
+        if (info.error || info.status !== 0)
+            assert.fail(`these tests need a running Docker Engine: ${info.error?.message ?? info.stderr}`);
+        const build = spawnSync("sh", [path.join(ROOT, "images", "build.sh"), "router"], {
+            encoding: "utf8",
+            timeout: 10 * 60 * 1000,
+        });
         assert.strictEqual(build.status, 0, `images/build.sh router failed:\n${build.stderr}`);
         dockerOk(["network", "create", "--label", PREFIX, NETWORK]);
         const subnet = dockerOk(["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", NETWORK]);
         const gateway = dockerOk(["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", NETWORK]);
         const env = {
-            INTERFACES: "eth0", ROUTES: `${ANNOUNCED} ${gateway}`, ROUTING: "bgp", BGP_ASN: "64512", BGP_PEER_ASN: "64513",
-            BGP_LISTEN_RANGES: `SWARM=${subnet}`, BGP_ANNOUNCE: `SWARM=${ANNOUNCED}`, BGP_PASSWORD: PASSWORD,
+            INTERFACES: "eth0",
+            ROUTES: `${ANNOUNCED} ${gateway}`,
+            ROUTING: "bgp",
+            BGP_ASN: "64512",
+            BGP_PEER_ASN: "64513",
+            BGP_LISTEN_RANGES: `SWARM=${subnet}`,
+            BGP_ANNOUNCE: `SWARM=${ANNOUNCED}`,
+            BGP_PASSWORD: PASSWORD,
         };
-        dockerOk(["run", "-d", "--name", ROUTER, "--label", PREFIX, "--network", NETWORK, ...CAPS,
-            ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]), IMAGE]);
+        dockerOk([
+            "run",
+            "-d",
+            "--name",
+            ROUTER,
+            "--label",
+            PREFIX,
+            "--network",
+            NETWORK,
+            ...CAPS,
+            ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+            IMAGE,
+        ]);
         routerIp = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", ROUTER]);
     });
 
@@ -135,10 +167,17 @@ describe("router image in bgp mode against a peer FRR (Docker, no lab)", functio
     });
 
     it("runs zebra, staticd, bfdd and bgpd and is healthy (liveness) but not ready without a peer", async () => {
-        await until("router healthy", 60000, () => (dockerOk(["inspect", "-f", "{{.State.Health.Status}}", ROUTER]) === "healthy" ? true : undefined),
-            () => docker(["logs", ROUTER]).stdout + docker(["logs", ROUTER]).stderr);
+        await until(
+            "router healthy",
+            60000,
+            () => (dockerOk(["inspect", "-f", "{{.State.Health.Status}}", ROUTER]) === "healthy" ? true : undefined),
+            () => docker(["logs", ROUTER]).stdout + docker(["logs", ROUTER]).stderr,
+        );
         const logs = docker(["logs", ROUTER]);
-        assert.match(logs.stdout, /router: zebra \(pid \d+\) staticd \(pid \d+\) bfdd \(pid \d+\) bgpd \(pid \d+\) running with/);
+        assert.match(
+            logs.stdout,
+            /router: zebra \(pid \d+\) staticd \(pid \d+\) bfdd \(pid \d+\) bgpd \(pid \d+\) running with/,
+        );
         assert.match(logs.stdout, /router: BGP AS 64512, dynamic neighbours of AS 64513, BFD 300ms x 3:/);
         const r = ready();
         assert.notStrictEqual(r.status, 0, "ready without any BGP session");
@@ -150,55 +189,123 @@ describe("router image in bgp mode against a peer FRR (Docker, no lab)", functio
         assert.ok(!(logs.stdout + logs.stderr).includes(PASSWORD));
         const rendered = dockerOk(["exec", ROUTER, "sh", "-c", "/usr/local/bin/start.sh --render-only"]);
         assert.ok(!rendered.includes(PASSWORD) && rendered.includes(" neighbor SWARM password REDACTED"), rendered);
-        const environ = dockerOk(["exec", ROUTER, "sh", "-c", "cat /proc/$(cat /run/frr/bgpd.pid)/environ | tr '\\0' '\\n'"]);
+        const environ = dockerOk([
+            "exec",
+            ROUTER,
+            "sh",
+            "-c",
+            "cat /proc/$(cat /run/frr/bgpd.pid)/environ | tr '\\0' '\\n'",
+        ]);
         assert.ok(!environ.includes(PASSWORD), "bgpd inherited BGP_PASSWORD");
     });
 
     it("reaches Established with the peer (password set on both sides, BFD up) and --ready flips to ready", async () => {
-        dockerOk(["run", "-d", "--name", PEER, "--label", PREFIX, "--network", NETWORK, ...CAPS, "-e", `CONF=${peerConfig(routerIp)}`,
-            "--entrypoint", "sh", IMAGE, "-c", PEER_SCRIPT]);
+        dockerOk([
+            "run",
+            "-d",
+            "--name",
+            PEER,
+            "--label",
+            PREFIX,
+            "--network",
+            NETWORK,
+            ...CAPS,
+            "-e",
+            `CONF=${peerConfig(routerIp)}`,
+            "--entrypoint",
+            "sh",
+            IMAGE,
+            "-c",
+            PEER_SCRIPT,
+        ]);
         peerIp = dockerOk(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", PEER]);
-        const { ms } = await until("router --ready", 60000, () => (ready().status === 0 ? true : undefined),
-            () => `--ready: ${JSON.stringify(ready())}\npeer logs: ${docker(["logs", PEER]).stdout}${docker(["logs", PEER]).stderr}`);
+        const { ms } = await until(
+            "router --ready",
+            60000,
+            () => (ready().status === 0 ? true : undefined),
+            () =>
+                `--ready: ${JSON.stringify(ready())}\npeer logs: ${docker(["logs", PEER]).stdout}${docker(["logs", PEER]).stderr}`,
+        );
         process.stdout.write(`      (ready ${ms} ms after the peer started)\n`);
         assert.match(ready().stdout, /router: 1 BGP sessions Established/);
         const neighbors = vtyJson(ROUTER, "show bgp neighbors json");
         assert.deepStrictEqual(Object.keys(neighbors), [peerIp], "the peer is a dynamic neighbour of the listen range");
         assert.strictEqual(neighbors[peerIp].bgpState, "Established");
         assert.strictEqual(neighbors[peerIp].peerGroup, "SWARM");
-        const bfd = await until("BFD up on the router", 20000, () => {
-            const peers = vtyJson(ROUTER, "show bfd peers json") as { peer: string; status: string; "detect-multiplier": number; "receive-interval": number; "transmit-interval": number }[];
-            const p = peers.find((x) => x.peer === peerIp);
-            return p?.status === "up" ? p : undefined;
-        }, () => dockerOk(["exec", ROUTER, "vtysh", "-c", "show bfd peers"]));
+        const bfd = await until(
+            "BFD up on the router",
+            20000,
+            () => {
+                const peers = vtyJson(ROUTER, "show bfd peers json") as {
+                    peer: string;
+                    status: string;
+                    "detect-multiplier": number;
+                    "receive-interval": number;
+                    "transmit-interval": number;
+                }[];
+                const p = peers.find((x) => x.peer === peerIp);
+                return p?.status === "up" ? p : undefined;
+            },
+            () => dockerOk(["exec", ROUTER, "vtysh", "-c", "show bfd peers"]),
+        );
         assert.strictEqual(bfd.value["detect-multiplier"], 3);
         assert.strictEqual(bfd.value["receive-interval"], 300);
         assert.strictEqual(bfd.value["transmit-interval"], 300);
     });
 
     it("the peer learns exactly the announced prefix via the router; the router accepts nothing", () => {
-        const peerRib = vtyJson(PEER, "show bgp ipv4 unicast json").routes as Record<string, { nexthops: { ip: string }[]; valid: boolean }[]>;
-        assert.deepStrictEqual(Object.keys(peerRib).sort(), [ANNOUNCED, OFFERED].sort(), "the peer's own prefix and the announced one");
+        const peerRib = vtyJson(PEER, "show bgp ipv4 unicast json").routes as Record<
+            string,
+            { nexthops: { ip: string }[]; valid: boolean }[]
+        >;
+        assert.deepStrictEqual(
+            Object.keys(peerRib).sort(),
+            [ANNOUNCED, OFFERED].sort(),
+            "the peer's own prefix and the announced one",
+        );
         assert.strictEqual(peerRib[ANNOUNCED][0].nexthops[0].ip, routerIp);
         const routerRib = vtyJson(ROUTER, "show bgp ipv4 unicast json").routes as Record<string, unknown>;
-        assert.deepStrictEqual(Object.keys(routerRib), [ANNOUNCED], `the router took nothing from the peer: ${JSON.stringify(routerRib)}`);
+        assert.deepStrictEqual(
+            Object.keys(routerRib),
+            [ANNOUNCED],
+            `the router took nothing from the peer: ${JSON.stringify(routerRib)}`,
+        );
         const sent = vtyJson(PEER, `show bgp ipv4 unicast neighbors ${routerIp} advertised-routes json`);
-        assert.ok(OFFERED in (sent.advertisedRoutes ?? {}), `negative control: the peer did offer ${OFFERED}, which the router's in-policy refused: ${JSON.stringify(sent)}`);
+        assert.ok(
+            OFFERED in (sent.advertisedRoutes ?? {}),
+            `negative control: the peer did offer ${OFFERED}, which the router's in-policy refused: ${JSON.stringify(sent)}`,
+        );
     });
 
     it("a dead peer makes the router not ready again (the session is gone), while it stays live", async () => {
         dockerOk(["rm", "-f", PEER]);
-        const { ms } = await until("router not ready", 30000, () => (ready().status !== 0 ? true : undefined), () => JSON.stringify(ready()));
+        const { ms } = await until(
+            "router not ready",
+            30000,
+            () => (ready().status !== 0 ? true : undefined),
+            () => JSON.stringify(ready()),
+        );
         process.stdout.write(`      (not ready ${ms} ms after the peer was removed)\n`);
-        assert.strictEqual(docker(["exec", ROUTER, "/usr/local/bin/start.sh", "--health"]).status, 0, "liveness stays ok");
+        assert.strictEqual(
+            docker(["exec", ROUTER, "/usr/local/bin/start.sh", "--health"]).status,
+            0,
+            "liveness stays ok",
+        );
     });
 
     it("a dead bgpd ends the container", async () => {
         dockerOk(["exec", ROUTER, "sh", "-c", "kill -9 $(cat /run/frr/bgpd.pid)"]);
-        const { value: code } = await until("router exited", 20000, () => {
-            const [status, c] = dockerOk(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", ROUTER]).split(" ");
-            return status === "exited" ? Number(c) : undefined;
-        }, () => dockerOk(["inspect", "-f", "{{.State.Status}}", ROUTER]));
+        const { value: code } = await until(
+            "router exited",
+            20000,
+            () => {
+                const [status, c] = dockerOk(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", ROUTER]).split(
+                    " ",
+                );
+                return status === "exited" ? Number(c) : undefined;
+            },
+            () => dockerOk(["inspect", "-f", "{{.State.Status}}", ROUTER]),
+        );
         assert.notStrictEqual(code, 0);
         assert.match(docker(["logs", ROUTER]).stderr, /a daemon exited with status 137/);
     });

@@ -63,7 +63,11 @@ export function expectedLb(env: Env, listenPort?: number): { conf?: string; erro
 /** The script's outcome must be the TS module's: same config text, or same message and a non-zero exit. */
 export function assertSameAsTs(got: Outcome, want: { conf?: string; error?: string }, what: string): void {
     if (want.error !== undefined) {
-        assert.notStrictEqual(got.status, 0, `${what}: exited 0 but TS rejects with ${want.error}\nstdout:\n${got.stdout}`);
+        assert.notStrictEqual(
+            got.status,
+            0,
+            `${what}: exited 0 but TS rejects with ${want.error}\nstdout:\n${got.stdout}`,
+        );
         assert.strictEqual(got.stderr.trim(), want.error, `${what}: message differs from the TS module's`);
         assert.strictEqual(got.stdout, "", `${what}: printed a config although it rejects`);
     } else {
@@ -83,7 +87,10 @@ export function vtyBlock(conf: string): string[] {
 export function assertPasswordHidden(env: Env, got: Outcome, what: string): void {
     for (const pw of [env.VTY_PASSWORD?.trim(), env.BGP_PASSWORD?.trim()]) {
         if (!pw || pw.length < 6) continue;
-        assert.ok(!got.stdout.includes(pw) && !got.stderr.includes(pw), `${what}: the password was printed:\n${got.stdout}${got.stderr}`);
+        assert.ok(
+            !got.stdout.includes(pw) && !got.stderr.includes(pw),
+            `${what}: the password was printed:\n${got.stdout}${got.stderr}`,
+        );
     }
 }
 
@@ -91,13 +98,27 @@ export function assertVectorRouter(v: RouterVector, got: Outcome, what: string):
     assertPasswordHidden(v.env, got, what);
     if (v.rejects) {
         assert.notStrictEqual(got.status, 0, `${what}: should reject`);
-        assert.ok(got.stderr.includes(v.rejects.key), `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`);
-        assert.ok(got.stderr.includes(`"${v.rejects.entry}"`), `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`);
+        assert.ok(
+            got.stderr.includes(v.rejects.key),
+            `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`,
+        );
+        assert.ok(
+            got.stderr.includes(`"${v.rejects.entry}"`),
+            `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`,
+        );
     } else {
         assert.strictEqual(got.status, 0, `${what}: exit ${got.status}, stderr: ${got.stderr}`);
         const lines = got.stdout.split("\n");
-        assert.deepStrictEqual(lines.filter((l) => l.startsWith("ip route ")), v.routeLines, `${what}: route lines`);
-        assert.deepStrictEqual(lines.filter((l) => l.startsWith("interface ")), v.interfaceLines, `${what}: interface lines`);
+        assert.deepStrictEqual(
+            lines.filter((l) => l.startsWith("ip route ")),
+            v.routeLines,
+            `${what}: route lines`,
+        );
+        assert.deepStrictEqual(
+            lines.filter((l) => l.startsWith("interface ")),
+            v.interfaceLines,
+            `${what}: interface lines`,
+        );
         assert.deepStrictEqual(vtyBlock(got.stdout), v.vtyLines ?? [], `${what}: line vty block`);
         assertInOrder(lines, v.bgpLines ?? [], `${what}: bgp lines`);
     }
@@ -107,11 +128,20 @@ export function assertVectorRouter(v: RouterVector, got: Outcome, what: string):
 export function assertVectorLb(v: LbVector, got: Outcome, what: string): void {
     if (v.rejects) {
         assert.notStrictEqual(got.status, 0, `${what}: should reject`);
-        assert.ok(got.stderr.includes(v.rejects.key), `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`);
-        assert.ok(got.stderr.includes(`"${v.rejects.entry}"`), `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`);
+        assert.ok(
+            got.stderr.includes(v.rejects.key),
+            `${what}: stderr ${JSON.stringify(got.stderr)} should name ${v.rejects.key}`,
+        );
+        assert.ok(
+            got.stderr.includes(`"${v.rejects.entry}"`),
+            `${what}: stderr ${JSON.stringify(got.stderr)} should quote "${v.rejects.entry}"`,
+        );
     } else {
         assert.strictEqual(got.status, 0, `${what}: exit ${got.status}, stderr: ${got.stderr}`);
-        const servers = got.stdout.split("\n").filter((l) => /^ +server .* max_fails=/.test(l)).map((l) => l.trim());
+        const servers = got.stdout
+            .split("\n")
+            .filter((l) => /^ +server .* max_fails=/.test(l))
+            .map((l) => l.trim());
         assert.deepStrictEqual(servers, v.serverLines, `${what}: server lines`);
         assert.match(got.stdout, /^upstream vnf_backends \{\n/, `${what}: upstream block`);
     }
@@ -124,7 +154,10 @@ export const extraRouter: Case[] = [
     { name: "tab between tokens", env: { ROUTES: "10.1.0.0/16\tdev\teth1" } },
     { name: "newline inside an entry is not whitespace", env: { ROUTES: "10.1.0.0/16\n10.0.0.1" } },
     { name: "trailing newline is not trimmed", env: { ROUTES: "10.1.0.0/16 10.0.0.1\n" } },
-    { name: "glob characters in an interface name", env: { INTERFACES: "eth*,e?h[0]", ROUTES: "10.1.0.0/16 dev eth*" } },
+    {
+        name: "glob characters in an interface name",
+        env: { INTERFACES: "eth*,e?h[0]", ROUTES: "10.1.0.0/16 dev eth*" },
+    },
     { name: "interface . and ..", env: { INTERFACES: "..", ROUTES: "10.1.0.0/16 10.0.0.1" } },
     { name: "interface with tab inside", env: { INTERFACES: "eth\t1", ROUTES: "10.1.0.0/16 10.0.0.1" } },
     { name: "non-ASCII interface name", env: { INTERFACES: "ethé", ROUTES: "10.1.0.0/16 10.0.0.1" } },
@@ -137,45 +170,90 @@ export const extraRouter: Case[] = [
     { name: "five-octet next hop", env: { ROUTES: "10.0.0.0/8 1.2.3.4.5" } },
     { name: "dev as the only token after the prefix twice", env: { ROUTES: "10.0.0.0/8 dev dev" } },
     { name: "dev with a 16-char interface", env: { ROUTES: "10.0.0.0/8 dev abcdefghijklmnop" } },
-    { name: "duplicate prefix via different forms", env: { INTERFACES: "eth1", ROUTES: "10.1.0.0/16 10.0.0.1,10.1.0.0/16 dev eth1" } },
+    {
+        name: "duplicate prefix via different forms",
+        env: { INTERFACES: "eth1", ROUTES: "10.1.0.0/16 10.0.0.1,10.1.0.0/16 dev eth1" },
+    },
     { name: "INTERFACES only whitespace", env: { INTERFACES: " \t ", ROUTES: "10.1.0.0/16 10.0.0.1" } },
     { name: "bad INTERFACES and bad ROUTES: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "x" } },
     { name: "host bits with /0", env: { ROUTES: "0.0.0.1/0 10.0.0.1" } },
     { name: "VTY_PASSWORD with a tab", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "Extra\tpass" } },
-    { name: "VTY_PASSWORD with shell and printf metacharacters", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "a%s\\n$(id)`x`'\"*?" } },
+    {
+        name: "VTY_PASSWORD with shell and printf metacharacters",
+        env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "a%s\\n$(id)`x`'\"*?" },
+    },
     { name: "VTY_PASSWORD of one digit", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "8" } },
     { name: "VTY_PASSWORD with a glob that matches files", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "*" } },
     { name: "VTY_PASSWORD starting with '#'", env: { ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "#Extrapass" } },
-    { name: "VTY_PASSWORD bad and INTERFACES bad: INTERFACES reported", env: { INTERFACES: "a/b", ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "" } },
+    {
+        name: "VTY_PASSWORD bad and INTERFACES bad: INTERFACES reported",
+        env: { INTERFACES: "a/b", ROUTES: "10.1.0.0/16 10.0.0.1", VTY_PASSWORD: "" },
+    },
     ...bgpExtras(),
 ];
 
 /** ROUTING=bgp inputs where the shell port could drift: globs, case, whitespace, numbers at the edges. */
 export function bgpExtras(): Case[] {
-    const bgp = { ROUTES: "10.1.0.0/16 10.0.0.1", ROUTING: "bgp", BGP_ASN: "64512", BGP_PEER_ASN: "64513", BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24", BGP_ANNOUNCE: "SWARM=10.1.0.0/16" };
+    const bgp = {
+        ROUTES: "10.1.0.0/16 10.0.0.1",
+        ROUTING: "bgp",
+        BGP_ASN: "64512",
+        BGP_PEER_ASN: "64513",
+        BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24",
+        BGP_ANNOUNCE: "SWARM=10.1.0.0/16",
+    };
     return [
         { name: "bgp: ROUTING in upper case", env: { ...bgp, ROUTING: "BGP" } },
-        { name: "bgp: ASN bounds 64512/65534 and 4200000000/4294967294", env: { ...bgp, BGP_ASN: "65534", BGP_PEER_ASN: "4294967294" } },
+        {
+            name: "bgp: ASN bounds 64512/65534 and 4200000000/4294967294",
+            env: { ...bgp, BGP_ASN: "65534", BGP_PEER_ASN: "4294967294" },
+        },
         { name: "bgp: ASN 64511 and 4294967295", env: { ...bgp, BGP_ASN: "64511" } },
         { name: "bgp: ASN 4294967295 (reserved)", env: { ...bgp, BGP_PEER_ASN: "4294967295" } },
         { name: "bgp: ASN 4199999999", env: { ...bgp, BGP_PEER_ASN: "4199999999" } },
         { name: "bgp: ASN with a sign", env: { ...bgp, BGP_ASN: "+64512" } },
         { name: "bgp: group name with a glob", env: { ...bgp, BGP_LISTEN_RANGES: "S*=10.0.0.0/24" } },
-        { name: "bgp: group name of 16 characters, digits after the first", env: { ...bgp, BGP_LISTEN_RANGES: "A234567890123456=10.0.0.0/24", BGP_ANNOUNCE: "A234567890123456=10.1.0.0/16" } },
+        {
+            name: "bgp: group name of 16 characters, digits after the first",
+            env: {
+                ...bgp,
+                BGP_LISTEN_RANGES: "A234567890123456=10.0.0.0/24",
+                BGP_ANNOUNCE: "A234567890123456=10.1.0.0/16",
+            },
+        },
         { name: "bgp: group name starting with a digit", env: { ...bgp, BGP_LISTEN_RANGES: "1SWARM=10.0.0.0/24" } },
         { name: "bgp: non-ASCII upper-case group", env: { ...bgp, BGP_LISTEN_RANGES: "ÉSWARM=10.0.0.0/24" } },
         { name: "bgp: spaces around '='", env: { ...bgp, BGP_LISTEN_RANGES: "SWARM = 10.0.0.0/24" } },
         { name: "bgp: two '=' in an entry", env: { ...bgp, BGP_ANNOUNCE: "SWARM=10.1.0.0/16=x" } },
         { name: "bgp: entry '=' alone", env: { ...bgp, BGP_ANNOUNCE: "=" } },
-        { name: "bgp: announce order differs from group order (networks follow groups)", env: { ...bgp, BGP_LISTEN_RANGES: "A=10.0.0.0/24,B=10.2.0.0/24", BGP_ANNOUNCE: "B=10.2.0.0/24,A=10.1.0.0/16,B=10.1.0.0/16" } },
-        { name: "bgp: a group that announces nothing", env: { ...bgp, BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24,QUIET=10.3.0.0/24" } },
+        {
+            name: "bgp: announce order differs from group order (networks follow groups)",
+            env: {
+                ...bgp,
+                BGP_LISTEN_RANGES: "A=10.0.0.0/24,B=10.2.0.0/24",
+                BGP_ANNOUNCE: "B=10.2.0.0/24,A=10.1.0.0/16,B=10.1.0.0/16",
+            },
+        },
+        {
+            name: "bgp: a group that announces nothing",
+            env: { ...bgp, BGP_LISTEN_RANGES: "SWARM=10.0.0.0/24,QUIET=10.3.0.0/24" },
+        },
         { name: "bgp: BFD_INTERVAL_MS 0 and leading zero", env: { ...bgp, BFD_INTERVAL_MS: "0300" } },
         { name: "bgp: BFD_MULTIPLIER with a tab", env: { ...bgp, BFD_MULTIPLIER: "3\t" } },
-        { name: "bgp: BGP_PASSWORD with shell and printf metacharacters", env: { ...bgp, BGP_PASSWORD: "a%s\\n$(id)`x`'\"*?" } },
+        {
+            name: "bgp: BGP_PASSWORD with shell and printf metacharacters",
+            env: { ...bgp, BGP_PASSWORD: "a%s\\n$(id)`x`'\"*?" },
+        },
         { name: "bgp: BGP_PASSWORD of one digit", env: { ...bgp, BGP_PASSWORD: "8" } },
         { name: "bgp: BGP_PASSWORD with a tab", env: { ...bgp, BGP_PASSWORD: "Extra\tmd5pass" } },
-        { name: "bgp: VTY and BGP passwords both set", env: { ...bgp, VTY_PASSWORD: "Vty-extra-pw", BGP_PASSWORD: "Bgp-extra-pw" } },
-        { name: "static: an empty BGP_ANNOUNCE is still a stray key", env: { ROUTES: "10.1.0.0/16 10.0.0.1", BGP_ANNOUNCE: "" } },
+        {
+            name: "bgp: VTY and BGP passwords both set",
+            env: { ...bgp, VTY_PASSWORD: "Vty-extra-pw", BGP_PASSWORD: "Bgp-extra-pw" },
+        },
+        {
+            name: "static: an empty BGP_ANNOUNCE is still a stray key",
+            env: { ROUTES: "10.1.0.0/16 10.0.0.1", BGP_ANNOUNCE: "" },
+        },
     ];
 }
 export const extraLb: Case[] = [
@@ -228,4 +306,3 @@ export function renderOnHost(shell: string, script: string, env: Env, extraEnv: 
         env: { PATH: process.env.PATH ?? PATH_ENV, ...env, ...extraEnv },
     });
 }
-

@@ -7,7 +7,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { applyNetworkd, ECMP_SYSCTL_CONTENT, frrCloudConfig, NETWORKD_DIR, parseMac, pinInterfaceName, serializeCloudConfig, waitOnline } from "../../lib/cloud-init";
+import {
+    applyNetworkd,
+    ECMP_SYSCTL_CONTENT,
+    frrCloudConfig,
+    NETWORKD_DIR,
+    parseMac,
+    pinInterfaceName,
+    serializeCloudConfig,
+    waitOnline,
+} from "../../lib/cloud-init";
 
 const MAC = "fa:16:3e:12:34:56";
 
@@ -18,12 +27,23 @@ describe("lib/cloud-init", () => {
         assert.deepStrictEqual(
             f.writeFiles.map((w) => [w.path, w.owner, w.permissions, w.defer, w.content]),
             [
-                ["/etc/sysctl.d/90-hybrid-vnf-ecmp.conf", "root:root", "0644", undefined, "net.ipv4.fib_multipath_hash_policy = 1\n"],
+                [
+                    "/etc/sysctl.d/90-hybrid-vnf-ecmp.conf",
+                    "root:root",
+                    "0644",
+                    undefined,
+                    "net.ipv4.fib_multipath_hash_policy = 1\n",
+                ],
                 ["/etc/frr/daemons", "frr:frr", "0640", true, "bgpd=yes\n"],
                 ["/etc/frr/frr.conf", "frr:frr", "0640", true, "frr.conf text\n"],
             ],
         );
-        assert.deepStrictEqual(f.runcmd, [["sysctl", "--system"], ["apt-mark", "hold", "frr"], ["systemctl", "enable", "frr"], ["systemctl", "restart", "frr"]]);
+        assert.deepStrictEqual(f.runcmd, [
+            ["sysctl", "--system"],
+            ["apt-mark", "hold", "frr"],
+            ["systemctl", "enable", "frr"],
+            ["systemctl", "restart", "frr"],
+        ]);
     });
 
     it("ECMP_SYSCTL_CONTENT: sysctl.d lines naming a key this kernel has (read only, never written here)", () => {
@@ -38,9 +58,17 @@ describe("lib/cloud-init", () => {
 
     it("serializeCloudConfig: #cloud-config header, YAML that round-trips, long lines never folded", () => {
         const long = "x".repeat(300);
-        const text = serializeCloudConfig({ hostname: "h", runcmd: [["echo", long]], write_files: [{ path: "/p", content: "a\nb\n" }] });
+        const text = serializeCloudConfig({
+            hostname: "h",
+            runcmd: [["echo", long]],
+            write_files: [{ path: "/p", content: "a\nb\n" }],
+        });
         assert.ok(text.startsWith("#cloud-config\n"));
-        assert.deepStrictEqual(parseYaml(text), { hostname: "h", runcmd: [["echo", long]], write_files: [{ path: "/p", content: "a\nb\n" }] });
+        assert.deepStrictEqual(parseYaml(text), {
+            hostname: "h",
+            runcmd: [["echo", long]],
+            write_files: [{ path: "/p", content: "a\nb\n" }],
+        });
         assert.ok(text.includes(long), "one line, not folded");
     });
 
@@ -52,14 +80,24 @@ describe("lib/cloud-init", () => {
             content: "[Match]\nMACAddress=fa:16:3e:12:34:56\n\n[Link]\nName=eth1\n",
         });
         assert.ok(path.basename(pin.linkFile.path) < "10-netplan-ens3.link", "sorts before netplan's generated files");
-        assert.strictEqual(pinInterfaceName(MAC, "eth0", `${NETWORKD_DIR}/05-x.link`).linkFile.path, "/etc/systemd/network/05-x.link");
+        assert.strictEqual(
+            pinInterfaceName(MAC, "eth0", `${NETWORKD_DIR}/05-x.link`).linkFile.path,
+            "/etc/systemd/network/05-x.link",
+        );
         assert.deepStrictEqual([pin.name, pin.mac], ["eth1", MAC]);
     });
 
     it("pinInterfaceName: normalizes the MAC to lower case (as `ip` prints it) and refuses anything that is not a MAC or an interface name", () => {
         assert.strictEqual(pinInterfaceName("FA:16:3E:12:34:56", "eth0").mac, MAC);
         assert.strictEqual(parseMac(" fa:16:3e:12:34:56 "), MAC);
-        for (const bad of ["", "fa:16:3e:12:34", "fa:16:3e:12:34:56:78", "fa-16-3e-12-34-56", "fa:16:3e:12:34:5g", "x'; reboot; '"]) {
+        for (const bad of [
+            "",
+            "fa:16:3e:12:34",
+            "fa:16:3e:12:34:56:78",
+            "fa-16-3e-12-34-56",
+            "fa:16:3e:12:34:5g",
+            "x'; reboot; '",
+        ]) {
             assert.throws(() => pinInterfaceName(bad, "eth0"), /not a MAC address/, bad);
         }
         for (const bad of ["", "eth 0", "a".repeat(16), "eth0;reboot", "../eth0"]) {
@@ -69,7 +107,10 @@ describe("lib/cloud-init", () => {
 
     it("applyNetworkd and waitOnline: reload, reconfigure the named links, wait for them to be routable", () => {
         assert.strictEqual(applyNetworkd(["eth0", "eth1"]), "networkctl reload\nnetworkctl reconfigure eth0 eth1");
-        assert.strictEqual(waitOnline(["eth0", "eth1"], 90), "/lib/systemd/systemd-networkd-wait-online -i eth0:routable -i eth1:routable --timeout=90");
+        assert.strictEqual(
+            waitOnline(["eth0", "eth1"], 90),
+            "/lib/systemd/systemd-networkd-wait-online -i eth0:routable -i eth1:routable --timeout=90",
+        );
         assert.throws(() => applyNetworkd(["eth0;x"]), /not an interface name/);
     });
 
@@ -99,8 +140,15 @@ describe("lib/cloud-init", () => {
         const run = (script: string, links: string) => {
             const log = path.join(bin, `log-${Math.random().toString(36).slice(2)}`);
             fs.writeFileSync(log, "");
-            const r = spawnSync("/bin/sh", ["-ec", script], { encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin`, LINKS: links, LOG: log } });
-            return { status: r.status, stderr: r.stderr, calls: fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) };
+            const r = spawnSync("/bin/sh", ["-ec", script], {
+                encoding: "utf8",
+                env: { PATH: `${bin}:/usr/bin:/bin`, LINKS: links, LOG: log },
+            });
+            return {
+                status: r.status,
+                stderr: r.stderr,
+                calls: fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean),
+            };
         };
 
         it("renames the NIC with the MAC (taking it down first), whatever the kernel called it", () => {

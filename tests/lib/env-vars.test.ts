@@ -16,7 +16,10 @@ describe("lib/env-vars.ts", () => {
     it("reads the new name first, then the old one; an empty value counts as unset", () => {
         assert.strictEqual(envValue("labLock", { HYBRID_VNF_LAB_LOCK: "/new", HVNF_LAB_LOCK: "/old" }), "/new");
         assert.strictEqual(envValue("labLock", { HVNF_LAB_LOCK: "/old" }), "/old");
-        assert.strictEqual(envValue("transpileCache", { HYBRID_VNF_TRANSPILE_CACHE: "", HVNF_TRANSPILE_CACHE: "/o" }), "/o");
+        assert.strictEqual(
+            envValue("transpileCache", { HYBRID_VNF_TRANSPILE_CACHE: "", HVNF_TRANSPILE_CACHE: "/o" }),
+            "/o",
+        );
         assert.strictEqual(envValue("engineCache", { HYBRID_VNF_ENGINE_CACHE: "" }), undefined);
         assert.strictEqual(envValue("sshDir", {}), undefined);
     });
@@ -27,6 +30,9 @@ describe("lib/env-vars.ts", () => {
 
     it("engine/build.sh reads the engine cache under the same name", () => {
         const build = fs.readFileSync(path.join(__dirname, "..", "..", "engine", "build.sh"), "utf8");
-        assert.ok(build.includes(`\${${ENV_VARS.engineCache}:-`), `engine/build.sh does not read ${ENV_VARS.engineCache}`);
+        assert.ok(
+            build.includes(`\${${ENV_VARS.engineCache}:-`),
+            `engine/build.sh does not read ${ENV_VARS.engineCache}`,
+        );
     });
 });

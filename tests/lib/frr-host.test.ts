@@ -27,7 +27,9 @@ function vtyshCheck(dir: string, name: string, conf: string): { status: number |
 
 describe("host FRR config (lib/frr-host)", () => {
     it("peers with every router in one peer-group: eBGP, BFD with the typed timers, ECMP, policy in and out", () => {
-        const conf = renderHostFrrConfig(swarmHost({ routing: { ...ROUTING, bfd: { intervalMs: 150, multiplier: 4 } } }));
+        const conf = renderHostFrrConfig(
+            swarmHost({ routing: { ...ROUTING, bfd: { intervalMs: 150, multiplier: 4 } } }),
+        );
         assert.match(conf, /^router bgp 64513$/m);
         assert.match(conf, /^ neighbor ROUTERS remote-as 64512$/m);
         assert.match(conf, /^ neighbor 10\.100\.101\.5 peer-group ROUTERS$/m);
@@ -61,17 +63,41 @@ describe("host FRR config (lib/frr-host)", () => {
 
     const bad: [string, Partial<HostFrrInput>, RegExp][] = [
         ["a public AS", { routing: { ...ROUTING, hostAsn: 65000 - 1000 } }, /hostAsn 64000 is not a private AS number/],
-        ["the same AS both sides", { routing: { ...ROUTING, hostAsn: DEFAULT_ROUTER_ASN } }, /both 64512; the sessions are eBGP/],
-        ["a BFD interval too short", { routing: { ...ROUTING, bfd: { intervalMs: 5, multiplier: 3 } } }, /BFD interval 5 ms is out of range 10-60000/],
-        ["a BFD multiplier of 1", { routing: { ...ROUTING, bfd: { intervalMs: 300, multiplier: 1 } } }, /BFD multiplier 1 is out of range 2-255/],
+        [
+            "the same AS both sides",
+            { routing: { ...ROUTING, hostAsn: DEFAULT_ROUTER_ASN } },
+            /both 64512; the sessions are eBGP/,
+        ],
+        [
+            "a BFD interval too short",
+            { routing: { ...ROUTING, bfd: { intervalMs: 5, multiplier: 3 } } },
+            /BFD interval 5 ms is out of range 10-60000/,
+        ],
+        [
+            "a BFD multiplier of 1",
+            { routing: { ...ROUTING, bfd: { intervalMs: 300, multiplier: 1 } } },
+            /BFD multiplier 1 is out of range 2-255/,
+        ],
         ["no router", { routerAddresses: [] }, /0 router addresses; 1-3 expected/],
-        ["four routers", { routerAddresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"] }, /4 router addresses; 1-3 expected/],
+        [
+            "four routers",
+            { routerAddresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"] },
+            /4 router addresses; 1-3 expected/,
+        ],
         ["a router listed twice", { routerAddresses: ["10.0.0.1", "10.0.0.1"] }, /list one twice/],
-        ["a bad router address", { routerAddresses: ["10.0.0.300"] }, /router address "10\.0\.0\.300" is not an IPv4 address/],
+        [
+            "a bad router address",
+            { routerAddresses: ["10.0.0.300"] },
+            /router address "10\.0\.0\.300" is not an IPv4 address/,
+        ],
         ["a bad prefix", { importPrefixes: ["10.0.0.1/24"] }, /import prefix "10\.0\.0\.1\/24" is not a CIDR/],
         ["no prefix", { importPrefixes: [] }, /no prefix to import/],
         ["a hostname with a newline", { hostname: "a\nrouter bgp 1" }, /is not a hostname/],
-        ["a password with a space", { password: "two words" }, /the BGP password must be printable ASCII without spaces/],
+        [
+            "a password with a space",
+            { password: "two words" },
+            /the BGP password must be printable ASCII without spaces/,
+        ],
     ];
     for (const [what, over, message] of bad) {
         it(`refuses ${what}`, () => assert.throws(() => renderHostFrrConfig(swarmHost(over)), message));
@@ -90,19 +116,34 @@ describe("host FRR config (lib/frr-host)", () => {
         after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
         it("negative control: vtysh -C rejects a broken host config", () => {
-            const r = vtyshCheck(tmp, "broken", renderHostFrrConfig(swarmHost()).replace("maximum-paths 2", "maximum-paths many"));
+            const r = vtyshCheck(
+                tmp,
+                "broken",
+                renderHostFrrConfig(swarmHost()).replace("maximum-paths 2", "maximum-paths many"),
+            );
             assert.notStrictEqual(r.status, 0, `vtysh accepted a broken config:\n${r.out}`);
         });
 
         const variants: [string, HostFrrInput][] = [
             ["swarm host, 2 routers", swarmHost()],
-            ["swarm host, 1 router, router-id", swarmHost({ routerAddresses: ["10.100.101.5"], routerId: "10.100.101.40" })],
-            ["swarm host, 3 routers, password", swarmHost({ routerAddresses: ["10.100.101.5", "10.100.101.6", "10.100.101.7"], password: "s3cr#t!x~" })],
+            [
+                "swarm host, 1 router, router-id",
+                swarmHost({ routerAddresses: ["10.100.101.5"], routerId: "10.100.101.40" }),
+            ],
+            [
+                "swarm host, 3 routers, password",
+                swarmHost({ routerAddresses: ["10.100.101.5", "10.100.101.6", "10.100.101.7"], password: "s3cr#t!x~" }),
+            ],
             [
                 "Apache VM, 3 routers, two prefixes, 4-byte ASNs, fast BFD",
                 {
                     hostname: "k8s-dev-apache-1",
-                    routing: { mode: "bgp", routerAsn: 4200000001, hostAsn: 4200000002, bfd: { intervalMs: 10, multiplier: 255 } },
+                    routing: {
+                        mode: "bgp",
+                        routerAsn: 4200000001,
+                        hostAsn: 4200000002,
+                        bfd: { intervalMs: 10, multiplier: 255 },
+                    },
                     routerAddresses: ["10.100.102.2", "10.100.102.3", "10.100.102.4"],
                     importPrefixes: ["10.100.101.0/24", "10.100.100.0/24"],
                     routerId: "10.100.102.10",

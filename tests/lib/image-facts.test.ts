@@ -10,7 +10,10 @@ import { backendOf, renderApachePage } from "../../lib/apache-page";
 const START = path.join(__dirname, "..", "..", "images", "apache", "start.sh");
 
 function renderOnly(shell: string, env: Record<string, string>) {
-    return spawnSync(shell, [START, "--render-only"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
+    return spawnSync(shell, [START, "--render-only"], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    });
 }
 
 describe("image facts: generated shell files", () => {
@@ -28,7 +31,10 @@ describe("image facts: generated shell files", () => {
             const script = `. "$1"; ${names.map((n) => `printf '%s\\n' "$${n}"`).join("; ")}`;
             const r = spawnSync(shell, ["-c", script, shell, VNF_FACTS_SH], { encoding: "utf8" });
             assert.strictEqual(r.status, 0, r.stderr);
-            assert.deepStrictEqual(r.stdout.split("\n").slice(0, -1), VNF_FACTS.map(([, , value]) => String(value)));
+            assert.deepStrictEqual(
+                r.stdout.split("\n").slice(0, -1),
+                VNF_FACTS.map(([, , value]) => String(value)),
+            );
         });
     }
 

@@ -53,7 +53,13 @@ function editedOpenSshKey(edit: (body: Buffer) => Buffer): string {
 
 describe("sshPublicKey: what OpenSSH 9, Nova and cloud-init accept", () => {
     it("accepts Ed25519, ECDSA and RSA of 2048 bits and more, with or without a comment", () => {
-        for (const line of [sshLine(ed.publicKey), sshLine(ec384.publicKey), sshLine(rsa2048.publicKey), sshLine(ed.publicKey, ""), PLACEHOLDER]) {
+        for (const line of [
+            sshLine(ed.publicKey),
+            sshLine(ec384.publicKey),
+            sshLine(rsa2048.publicKey),
+            sshLine(ed.publicKey, ""),
+            PLACEHOLDER,
+        ]) {
             assert.strictEqual(sshPublicKeyProblem(line.trim()), undefined, line);
         }
     });
@@ -66,15 +72,43 @@ describe("sshPublicKey: what OpenSSH 9, Nova and cloud-init accept", () => {
     const cases: [string, string, RegExp][] = [
         ["RSA under 2048 bits", sshLine(rsa1024.publicKey), /1024-bit RSA key; use at least 2048/],
         ["DSA (disabled since OpenSSH 7.0)", "ssh-dss AAAAB3NzaC1kc3MAAACBAP me", /DSA key; OpenSSH disabled DSA/],
-        ["a FIDO key: no token to touch in an unattended run", "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t me", /security-key/],
+        [
+            "a FIDO key: no token to touch in an unattended run",
+            "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t me",
+            /security-key/,
+        ],
         ["a certificate", "ssh-ed25519-cert-v01@openssh.com AAAA me", /certificate/],
         ["an unknown type", "ssh-foo AAAA me", /key type "ssh-foo"/],
-        ["the old placeholder: a body that is not base64", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me", /not valid base64/],
-        ["a body of another type than its prefix", `ssh-ed25519 ${body(sshLine(rsa2048.publicKey))} me`, /says ssh-ed25519 but its base64 holds a "ssh-rsa" key/],
-        ["an ECDSA body under the wrong curve's prefix", `ecdsa-sha2-nistp256 ${body(sshLine(ec384.publicKey))} me`, /holds a "ecdsa-sha2-nistp384" key/],
-        ["a truncated body", `ssh-ed25519 ${Buffer.from(body(PLACEHOLDER), "base64").subarray(0, 40).toString("base64")} me`, /not a whole SSH key/],
-        ["an Ed25519 key of the wrong length", `ssh-ed25519 ${Buffer.concat([text("ssh-ed25519"), wireString(Buffer.alloc(31, 1))]).toString("base64")}`, /31 bytes/],
-        ["trailing bytes", `ssh-ed25519 ${Buffer.concat([Buffer.from(body(PLACEHOLDER), "base64"), Buffer.alloc(3)]).toString("base64")}`, /trailing bytes/],
+        [
+            "the old placeholder: a body that is not base64",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPLACEHOLDERPLACEHOLDERPLACEHOLDER00000 me",
+            /not valid base64/,
+        ],
+        [
+            "a body of another type than its prefix",
+            `ssh-ed25519 ${body(sshLine(rsa2048.publicKey))} me`,
+            /says ssh-ed25519 but its base64 holds a "ssh-rsa" key/,
+        ],
+        [
+            "an ECDSA body under the wrong curve's prefix",
+            `ecdsa-sha2-nistp256 ${body(sshLine(ec384.publicKey))} me`,
+            /holds a "ecdsa-sha2-nistp384" key/,
+        ],
+        [
+            "a truncated body",
+            `ssh-ed25519 ${Buffer.from(body(PLACEHOLDER), "base64").subarray(0, 40).toString("base64")} me`,
+            /not a whole SSH key/,
+        ],
+        [
+            "an Ed25519 key of the wrong length",
+            `ssh-ed25519 ${Buffer.concat([text("ssh-ed25519"), wireString(Buffer.alloc(31, 1))]).toString("base64")}`,
+            /31 bytes/,
+        ],
+        [
+            "trailing bytes",
+            `ssh-ed25519 ${Buffer.concat([Buffer.from(body(PLACEHOLDER), "base64"), Buffer.alloc(3)]).toString("base64")}`,
+            /trailing bytes/,
+        ],
         ["two keys on two lines", `${PLACEHOLDER}\n${sshLine(ed.publicKey)}`, /more than one line/],
         ["two keys on one line", `${PLACEHOLDER} ${sshLine(ed.publicKey)}`, /more than one key/],
         ["authorized_keys options", `command="/bin/true" ${PLACEHOLDER}`, /without authorized_keys options/],
@@ -91,38 +125,110 @@ describe("sshPrivateKey: the private half of sshPublicKey, usable unattended", (
     const pem = (k: KeyObject, type: "pkcs1" | "pkcs8" | "sec1") => k.export({ format: "pem", type }) as string;
     it("accepts the OpenSSH format and PEM (PKCS#1, SEC 1, PKCS#8) when it matches", () => {
         assert.strictEqual(sshPrivateKeyProblem(OPENSSH_PRIVATE, PLACEHOLDER), undefined);
-        assert.strictEqual(sshPrivateKeyProblem(pem(rsa2048.privateKey, "pkcs1"), sshLine(rsa2048.publicKey)), undefined);
+        assert.strictEqual(
+            sshPrivateKeyProblem(pem(rsa2048.privateKey, "pkcs1"), sshLine(rsa2048.publicKey)),
+            undefined,
+        );
         assert.strictEqual(sshPrivateKeyProblem(pem(ec384.privateKey, "sec1"), sshLine(ec384.publicKey)), undefined);
         assert.strictEqual(sshPrivateKeyProblem(pem(ed.privateKey, "pkcs8"), sshLine(ed.publicKey)), undefined);
     });
     const other = generateKeyPairSync("ed25519");
     const cases: [string, () => string, string, RegExp][] = [
-        ["another key's OpenSSH private half", () => OPENSSH_PRIVATE, sshLine(other.publicKey), /does not match hybrid-vnf:sshPublicKey \(SHA256:/],
-        ["another key's PEM private half", () => pem(other.privateKey, "pkcs8"), PLACEHOLDER, /does not match hybrid-vnf:sshPublicKey \(SHA256:casCP/],
+        [
+            "another key's OpenSSH private half",
+            () => OPENSSH_PRIVATE,
+            sshLine(other.publicKey),
+            /does not match hybrid-vnf:sshPublicKey \(SHA256:/,
+        ],
+        [
+            "another key's PEM private half",
+            () => pem(other.privateKey, "pkcs8"),
+            PLACEHOLDER,
+            /does not match hybrid-vnf:sshPublicKey \(SHA256:casCP/,
+        ],
         [
             "a PKCS#8 key with a passphrase",
-            () => ed.privateKey.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pw" }) as string,
+            () =>
+                ed.privateKey.export({
+                    format: "pem",
+                    type: "pkcs8",
+                    cipher: "aes-256-cbc",
+                    passphrase: "pw",
+                }) as string,
             sshLine(ed.publicKey),
             /passphrase/,
         ],
-        ["a PKCS#1 key with a passphrase", () => rsa2048.privateKey.export({ format: "pem", type: "pkcs1", cipher: "aes-256-cbc", passphrase: "pw" }) as string, sshLine(rsa2048.publicKey), /passphrase/],
-        ["an OpenSSH key with a passphrase", () => editedOpenSshKey((b) => Buffer.from(b.toString("latin1").replace("\0\0\0\x04none", "\0\0\0\x04aes!"), "latin1")), PLACEHOLDER, /passphrase/],
-        ["an OpenSSH key whose check numbers differ (corrupt)", () => editedOpenSshKey((b) => Buffer.from(b.toString("latin1").replace("3\x04T{3\x04T{", "3\x04T{3\x04T|"), "latin1")), PLACEHOLDER, /corrupt/],
-        ["the old placeholder (armour around no key)", () => "-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDER-NOT-A-KEY\n-----END OPENSSH PRIVATE KEY-----\n", PLACEHOLDER, /body does not decode/],
-        ["a truncated PEM key", () => pem(ed.privateKey, "pkcs8").replace(/\n[A-Za-z0-9+/=]+\n-----END/, "\n-----END"), sshLine(ed.publicKey), /not a valid PEM/],
+        [
+            "a PKCS#1 key with a passphrase",
+            () =>
+                rsa2048.privateKey.export({
+                    format: "pem",
+                    type: "pkcs1",
+                    cipher: "aes-256-cbc",
+                    passphrase: "pw",
+                }) as string,
+            sshLine(rsa2048.publicKey),
+            /passphrase/,
+        ],
+        [
+            "an OpenSSH key with a passphrase",
+            () =>
+                editedOpenSshKey((b) =>
+                    Buffer.from(b.toString("latin1").replace("\0\0\0\x04none", "\0\0\0\x04aes!"), "latin1"),
+                ),
+            PLACEHOLDER,
+            /passphrase/,
+        ],
+        [
+            "an OpenSSH key whose check numbers differ (corrupt)",
+            () =>
+                editedOpenSshKey((b) =>
+                    Buffer.from(b.toString("latin1").replace("3\x04T{3\x04T{", "3\x04T{3\x04T|"), "latin1"),
+                ),
+            PLACEHOLDER,
+            /corrupt/,
+        ],
+        [
+            "the old placeholder (armour around no key)",
+            () => "-----BEGIN OPENSSH PRIVATE KEY-----\nPLACEHOLDER-NOT-A-KEY\n-----END OPENSSH PRIVATE KEY-----\n",
+            PLACEHOLDER,
+            /body does not decode/,
+        ],
+        [
+            "a truncated PEM key",
+            () => pem(ed.privateKey, "pkcs8").replace(/\n[A-Za-z0-9+/=]+\n-----END/, "\n-----END"),
+            sshLine(ed.publicKey),
+            /not a valid PEM/,
+        ],
         ["the public key given by mistake", () => PLACEHOLDER, PLACEHOLDER, /is a public key/],
         ["a PuTTY key", () => "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n", PLACEHOLDER, /PuTTY/],
         ["two keys", () => OPENSSH_PRIVATE + OPENSSH_PRIVATE, PLACEHOLDER, /more than one PEM block/],
-        ["a certificate", () => "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", PLACEHOLDER, /"CERTIFICATE" block/],
-        ["a DSA key", () => "-----BEGIN DSA PRIVATE KEY-----\nMIIB\n-----END DSA PRIVATE KEY-----\n", PLACEHOLDER, /DSA/],
+        [
+            "a certificate",
+            () => "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            PLACEHOLDER,
+            /"CERTIFICATE" block/,
+        ],
+        [
+            "a DSA key",
+            () => "-----BEGIN DSA PRIVATE KEY-----\nMIIB\n-----END DSA PRIVATE KEY-----\n",
+            PLACEHOLDER,
+            /DSA/,
+        ],
         ["text around the key", () => `my key:\n${OPENSSH_PRIVATE}`, PLACEHOLDER, /nothing around it/],
     ];
     it("without a public key to match, still refuses what cannot log in: a small RSA key, another curve, X25519", () => {
         assert.strictEqual(sshPrivateKeyProblem(OPENSSH_PRIVATE), undefined);
         assert.strictEqual(sshPrivateKeyProblem(pem(rsa2048.privateKey, "pkcs1")), undefined);
         assert.match(sshPrivateKeyProblem(pem(rsa1024.privateKey, "pkcs1")) ?? "", /1024-bit RSA key/);
-        assert.match(sshPrivateKeyProblem(pem(generateKeyPairSync("ec", { namedCurve: "secp256k1" }).privateKey, "pkcs8")) ?? "", /EC key on secp256k1/);
-        assert.match(sshPrivateKeyProblem(pem(generateKeyPairSync("x25519").privateKey, "pkcs8")) ?? "", /is a x25519 key/);
+        assert.match(
+            sshPrivateKeyProblem(pem(generateKeyPairSync("ec", { namedCurve: "secp256k1" }).privateKey, "pkcs8")) ?? "",
+            /EC key on secp256k1/,
+        );
+        assert.match(
+            sshPrivateKeyProblem(pem(generateKeyPairSync("x25519").privateKey, "pkcs8")) ?? "",
+            /is a x25519 key/,
+        );
     });
     for (const [what, value, publicKey, reason] of cases) {
         it(`refuses ${what}, without quoting it`, () => {

@@ -1,5 +1,15 @@
 import * as assert from "assert";
-import { DEV_ENV, LAB_ENV, ROLES, deployOrder, destroyOrder, roleOfStack, stackName, stackWithDependencies, stacksOf } from "../../lib/stacks";
+import {
+    DEV_ENV,
+    LAB_ENV,
+    ROLES,
+    deployOrder,
+    destroyOrder,
+    roleOfStack,
+    stackName,
+    stackWithDependencies,
+    stacksOf,
+} from "../../lib/stacks";
 import { ROUTER_NODE_LABEL_ARG, ROUTER_NODE_SELECTOR } from "../../lib/labels";
 import { ROUTER_APACHE_LEG, ROUTER_CLUSTER_LEG, ROUTER_INTERFACES, SWARM_NODE_CLUSTER_LEG } from "../../lib/interfaces";
 
@@ -8,11 +18,17 @@ describe("lib/stacks: stack names and their order", () => {
         assert.deepStrictEqual([...ROLES], ["k8s-cluster", "swarm-cluster", "service-chain"]);
         assert.deepStrictEqual(deployOrder(LAB_ENV), ["k8s-local", "swarm-local", "chain-local"]);
         assert.deepStrictEqual(destroyOrder(DEV_ENV), ["chain-dev", "swarm-dev", "k8s-dev"]);
-        assert.deepStrictEqual(stacksOf("dev"), { "k8s-cluster": "k8s-dev", "swarm-cluster": "swarm-dev", "service-chain": "chain-dev" });
+        assert.deepStrictEqual(stacksOf("dev"), {
+            "k8s-cluster": "k8s-dev",
+            "swarm-cluster": "swarm-dev",
+            "service-chain": "chain-dev",
+        });
         assert.strictEqual(stackName("service-chain", "staging"), "chain-staging");
     });
     it("a bad environment name is refused with the rule", () => {
-        assert.throws(() => stackName("k8s-cluster", "Dev"), { message: 'environment "Dev" is not a name like dev, staging or local (lower-case letters, digits, dashes)' });
+        assert.throws(() => stackName("k8s-cluster", "Dev"), {
+            message: 'environment "Dev" is not a name like dev, staging or local (lower-case letters, digits, dashes)',
+        });
     });
     it("roleOfStack and stackWithDependencies", () => {
         assert.strictEqual(roleOfStack("swarm-local"), "swarm-cluster");
@@ -30,7 +46,10 @@ describe("lib/labels and lib/interfaces", () => {
         assert.strictEqual(ROUTER_NODE_LABEL_ARG, "role=router");
     });
     it("router legs: cluster eth0, Apache eth1; swarm nodes' cluster leg eth1", () => {
-        assert.deepStrictEqual([ROUTER_CLUSTER_LEG, ROUTER_APACHE_LEG, SWARM_NODE_CLUSTER_LEG], ["eth0", "eth1", "eth1"]);
+        assert.deepStrictEqual(
+            [ROUTER_CLUSTER_LEG, ROUTER_APACHE_LEG, SWARM_NODE_CLUSTER_LEG],
+            ["eth0", "eth1", "eth1"],
+        );
         assert.deepStrictEqual(ROUTER_INTERFACES, ["eth0", "eth1"]);
     });
 });

@@ -65,32 +65,55 @@ describe("deploy/destroy order", () => {
     it("runs destroy on each stack in reverse order", async () => {
         const r = new FakeRunner();
         await runStacks("destroy", "staging", r);
-        assert.deepEqual(r.calls.map((c) => `${c.op} ${c.stack}`), ["destroy chain-staging", "destroy swarm-staging", "destroy k8s-staging"]);
+        assert.deepEqual(
+            r.calls.map((c) => `${c.op} ${c.stack}`),
+            ["destroy chain-staging", "destroy swarm-staging", "destroy k8s-staging"],
+        );
     });
 
     it("--preview only previews, in the same orders", async () => {
         const d = new FakeRunner();
         await runStacks("deploy", "dev", d, { preview: true });
-        assert.deepEqual(d.calls.map((c) => c.op), ["preview", "preview", "preview"]);
+        assert.deepEqual(
+            d.calls.map((c) => c.op),
+            ["preview", "preview", "preview"],
+        );
         const x = new FakeRunner();
         await runStacks("destroy", "dev", x, { preview: true });
-        assert.deepEqual(x.calls.map((c) => `${c.op} ${c.stack}`), ["preview-destroy chain-dev", "preview-destroy swarm-dev", "preview-destroy k8s-dev"]);
+        assert.deepEqual(
+            x.calls.map((c) => `${c.op} ${c.stack}`),
+            ["preview-destroy chain-dev", "preview-destroy swarm-dev", "preview-destroy k8s-dev"],
+        );
     });
 
     it("stops at the first failure and says which stack and resource", async () => {
-        const r = new FakeRunner({ stack: "swarm-dev", resource: "command:remote:Command swarm-init", detail: "Process exited with status 1" });
+        const r = new FakeRunner({
+            stack: "swarm-dev",
+            resource: "command:remote:Command swarm-init",
+            detail: "Process exited with status 1",
+        });
         const report = await runStacks("deploy", "dev", r);
-        assert.deepEqual(r.calls.map((c) => c.stack), ["k8s-dev", "swarm-dev"], "chain-dev must not run after swarm-dev failed");
+        assert.deepEqual(
+            r.calls.map((c) => c.stack),
+            ["k8s-dev", "swarm-dev"],
+            "chain-dev must not run after swarm-dev failed",
+        );
         assert.equal(report.failure?.stack, "swarm-dev");
         assert.equal(report.failure?.resource, "command:remote:Command swarm-init");
         assert.deepEqual(report.skipped, ["chain-dev"]);
-        assert.match(report.failure!.message, /up of stack swarm-dev failed at command:remote:Command swarm-init: Process exited with status 1/);
+        assert.match(
+            report.failure!.message,
+            /up of stack swarm-dev failed at command:remote:Command swarm-init: Process exited with status 1/,
+        );
     });
 
     it("a destroy failure stops before the stacks the failed one depends on", async () => {
         const r = new FakeRunner({ stack: "chain-dev", detail: "boom" });
         const report = await runStacks("destroy", "dev", r);
-        assert.deepEqual(r.calls.map((c) => c.stack), ["chain-dev"]);
+        assert.deepEqual(
+            r.calls.map((c) => c.stack),
+            ["chain-dev"],
+        );
         assert.deepEqual(report.skipped, ["swarm-dev", "k8s-dev"]);
     });
 
@@ -137,14 +160,27 @@ describe("npm run deploy / destroy (ops/main.ts)", () => {
 
     it("requirePulumiCli returns the version and rejects garbage", async () => {
         assert.equal(await requirePulumiCli(cliPresent), "v3.170.0");
-        await assert.rejects(requirePulumiCli(async () => "command not found"), /not a version/);
+        await assert.rejects(
+            requirePulumiCli(async () => "command not found"),
+            /not a version/,
+        );
     });
 
     it("prints progress and a summary naming the failed stack and resource, exit 1", async () => {
-        const r = new FakeRunner({ stack: "chain-dev", resource: "docker:index/service:Service lb", detail: "image not found" });
+        const r = new FakeRunner({
+            stack: "chain-dev",
+            resource: "docker:index/service:Service lb",
+            detail: "image not found",
+        });
         const out = sink();
         const err = sink();
-        const code = await main(["deploy", "dev"], { probe: cliPresent, runner: r, stdout: out, stderr: err, env: { PULUMI_BACKEND_URL: "file:///tmp/state" } });
+        const code = await main(["deploy", "dev"], {
+            probe: cliPresent,
+            runner: r,
+            stdout: out,
+            stderr: err,
+            env: { PULUMI_BACKEND_URL: "file:///tmp/state" },
+        });
         assert.equal(code, 1);
         assert.match(err.text, /using PULUMI_BACKEND_URL=file:\/\/\/tmp\/state/);
         assert.match(err.text, /PULUMI_CONFIG_PASSPHRASE/);
@@ -154,13 +190,40 @@ describe("npm run deploy / destroy (ops/main.ts)", () => {
     });
 
     it("exit 0 when every stack succeeds; usage error exit 2", async () => {
-        assert.equal(await main(["destroy", "dev", "--preview"], { probe: cliPresent, runner: new FakeRunner(), stdout: sink(), stderr: sink(), env: {} }), 0);
-        assert.equal(await main(["deploy"], { probe: cliPresent, runner: new FakeRunner(), stdout: sink(), stderr: sink(), env: {} }), 2);
+        assert.equal(
+            await main(["destroy", "dev", "--preview"], {
+                probe: cliPresent,
+                runner: new FakeRunner(),
+                stdout: sink(),
+                stderr: sink(),
+                env: {},
+            }),
+            0,
+        );
+        assert.equal(
+            await main(["deploy"], {
+                probe: cliPresent,
+                runner: new FakeRunner(),
+                stdout: sink(),
+                stderr: sink(),
+                env: {},
+            }),
+            2,
+        );
     });
 
     it("passes the backend, passphrase and cloud credentials through to the CLI", () => {
-        const env = passedEnv({ PULUMI_BACKEND_URL: "file://~/state", PULUMI_CONFIG_PASSPHRASE: "x", OS_AUTH_URL: "https://keystone", HOME: "/root" });
-        assert.deepEqual(env, { PULUMI_BACKEND_URL: "file://~/state", PULUMI_CONFIG_PASSPHRASE: "x", OS_AUTH_URL: "https://keystone" });
+        const env = passedEnv({
+            PULUMI_BACKEND_URL: "file://~/state",
+            PULUMI_CONFIG_PASSPHRASE: "x",
+            OS_AUTH_URL: "https://keystone",
+            HOME: "/root",
+        });
+        assert.deepEqual(env, {
+            PULUMI_BACKEND_URL: "file://~/state",
+            PULUMI_CONFIG_PASSPHRASE: "x",
+            OS_AUTH_URL: "https://keystone",
+        });
     });
 
     it("on a CI log prints a progress line only when the count moves, at most every 5 s", () => {
@@ -180,21 +243,33 @@ describe("progress from engine events", () => {
     const ev = (e: Partial<EngineEvent>): EngineEvent => ({ sequence: 0, timestamp: 0, ...e });
 
     it("names a resource by its type and name", () => {
-        assert.equal(describeUrn(urn("openstack:compute/instance:Instance", "k8s-node-0")), "openstack:compute/instance:Instance k8s-node-0");
+        assert.equal(
+            describeUrn(urn("openstack:compute/instance:Instance", "k8s-node-0")),
+            "openstack:compute/instance:Instance k8s-node-0",
+        );
     });
 
     it("counts resources started and finished, and the elapsed time", () => {
         let t = 1000;
         const tr = new ProgressTracker("k8s-dev", "up", () => t);
         tr.handle(ev({ resourcePreEvent: { metadata: meta("create", "pulumi:pulumi:Stack", "hybrid-vnf-k8s-dev") } }));
-        tr.handle(ev({ resourcePreEvent: { metadata: meta("create", "openstack:networking/network:Network", "cluster") } }));
-        tr.handle(ev({ resourcePreEvent: { metadata: meta("create", "openstack:networking/subnet:Subnet", "cluster") } }));
-        tr.handle(ev({ resOutputsEvent: { metadata: meta("create", "openstack:networking/network:Network", "cluster") } }));
+        tr.handle(
+            ev({ resourcePreEvent: { metadata: meta("create", "openstack:networking/network:Network", "cluster") } }),
+        );
+        tr.handle(
+            ev({ resourcePreEvent: { metadata: meta("create", "openstack:networking/subnet:Subnet", "cluster") } }),
+        );
+        tr.handle(
+            ev({ resOutputsEvent: { metadata: meta("create", "openstack:networking/network:Network", "cluster") } }),
+        );
         t = 66_000;
         const p = tr.progress();
         assert.deepEqual([p.done, p.total, p.elapsedMs], [1, 2, 65_000]);
         assert.equal(p.current, "create openstack:networking/subnet:Subnet cluster");
-        assert.equal(formatProgress(p), "[k8s-dev] up  1/2 resources  01:05  create openstack:networking/subnet:Subnet cluster");
+        assert.equal(
+            formatProgress(p),
+            "[k8s-dev] up  1/2 resources  01:05  create openstack:networking/subnet:Subnet cluster",
+        );
     });
 
     it("uses the known resource count of the stack as the total until more are seen", () => {
@@ -206,16 +281,49 @@ describe("progress from engine events", () => {
 
     it("ignores the planning pass of events", () => {
         const tr = new ProgressTracker("k8s-dev", "up", () => 0);
-        tr.handle(ev({ resourcePreEvent: { metadata: meta("create", "openstack:networking/network:Network", "a"), planning: true } }));
+        tr.handle(
+            ev({
+                resourcePreEvent: {
+                    metadata: meta("create", "openstack:networking/network:Network", "a"),
+                    planning: true,
+                },
+            }),
+        );
         assert.equal(tr.progress().total, 0);
     });
 
     it("reports the failing resource with the engine's error message", () => {
         const tr = new ProgressTracker("swarm-dev", "up", () => 0);
         const failing = urn("command:remote:Command", "swarm-join-1");
-        tr.handle(ev({ diagnosticEvent: { urn: urn("pulumi:pulumi:Stack", "x"), message: "update failed", color: "never", severity: "error" } }));
-        tr.handle(ev({ diagnosticEvent: { urn: failing, message: "\u001b[31mProcess exited with status 1: token invalid\u001b[0m\n", color: "never", severity: "error" } }));
-        tr.handle(ev({ resOpFailedEvent: { metadata: meta("create", "command:remote:Command", "swarm-join-1"), status: 1, steps: 1 } }));
+        tr.handle(
+            ev({
+                diagnosticEvent: {
+                    urn: urn("pulumi:pulumi:Stack", "x"),
+                    message: "update failed",
+                    color: "never",
+                    severity: "error",
+                },
+            }),
+        );
+        tr.handle(
+            ev({
+                diagnosticEvent: {
+                    urn: failing,
+                    message: "\u001b[31mProcess exited with status 1: token invalid\u001b[0m\n",
+                    color: "never",
+                    severity: "error",
+                },
+            }),
+        );
+        tr.handle(
+            ev({
+                resOpFailedEvent: {
+                    metadata: meta("create", "command:remote:Command", "swarm-join-1"),
+                    status: 1,
+                    steps: 1,
+                },
+            }),
+        );
         assert.deepEqual(tr.failure("CommandError: code 255"), {
             resource: "command:remote:Command swarm-join-1",
             message: "Process exited with status 1: token invalid",

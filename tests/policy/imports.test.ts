@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const importsOf = (text: string) => [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gm)].map((m) => m[1]);
+const importsOf = (text: string) =>
+    [...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gm)].map((m) => m[1]);
 
 describe("policy pack imports", () => {
     const libModules = ["rules.ts", "policies.ts"].flatMap((f) =>

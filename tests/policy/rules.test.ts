@@ -5,7 +5,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { PlannedResource, planStacks, revealedInputs, SECRET, StackPlan } from "../../harness/plan";
 import { policies, sensitiveValuesSecret, splitSecrets } from "../../policy/policies";
 import { imagePinProblem, SECRET_MARK, VNF_NAMESPACE_LABEL } from "../../policy/rules";
@@ -43,7 +48,16 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 function resOf(plan: StackPlan, r: PlannedResource): Res {
     const aso = (r as { additionalSecretOutputs?: string[] }).additionalSecretOutputs;
-    return { plan, r, type: r.type, name: r.name, urn: r.urn, props: clone(revealedInputs(plan, r)), shown: clone(r.inputs), aso };
+    return {
+        plan,
+        r,
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: clone(revealedInputs(plan, r)),
+        shown: clone(r.inputs),
+        aso,
+    };
 }
 
 /** The engine's wire form of the properties: secret values wrapped in the secret signature. */
@@ -51,7 +65,11 @@ function wire(real: any, shown: any): any {
     if (shown === SECRET) return { [specialSigKey]: specialSecretSig, value: real };
     if (Array.isArray(real)) return real.map((x, i) => wire(x, Array.isArray(shown) ? shown[i] : undefined));
     if (real && typeof real === "object") {
-        return Object.fromEntries(Object.entries(real).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wire(v, shown?.[k])]));
+        return Object.fromEntries(
+            Object.entries(real)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, wire(v, shown?.[k])]),
+        );
     }
     return real;
 }
@@ -67,7 +85,13 @@ function resourceArgs(x: Res, proxySecrets = false, additionalSecretOutputs: str
         name: x.name,
         urn: x.urn,
         props: sdkProps(x, proxySecrets),
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs,
+        },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
@@ -84,7 +108,13 @@ function stackResource(x: Res): PolicyResource {
         name: x.name,
         urn: x.urn,
         props: sdkProps(x, false),
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
         dependencies: [],
         propertyDependencies: {},
         isType: () => false,
@@ -92,7 +122,9 @@ function stackResource(x: Res): PolicyResource {
     };
 }
 
-const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p && !("validateStack" in p));
+const resourcePolicies = policies.filter(
+    (p): p is ResourceValidationPolicy => "validateResource" in p && !("validateStack" in p),
+);
 const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
 
 /**
@@ -101,7 +133,11 @@ const stackPolicies = policies.filter((p): p is StackValidationPolicy => "valida
  * `additionalSecretOutputs` undefined: plans do not record resource options, so the resource
  * is judged as if it listed ["stdout"] (the stdout check is exercised by its own tests below).
  */
-async function runResourcePolicy(p: ResourceValidationPolicy, x: Res, additionalSecretOutputs?: string[]): Promise<string[]> {
+async function runResourcePolicy(
+    p: ResourceValidationPolicy,
+    x: Res,
+    additionalSecretOutputs?: string[],
+): Promise<string[]> {
     const messages: string[] = [];
     if (p.enforcementLevel === "remediate" && p.remediateResource) {
         const args = resourceArgs(x, true, additionalSecretOutputs ?? ["stdout"]);
@@ -109,14 +145,22 @@ async function runResourcePolicy(p: ResourceValidationPolicy, x: Res, additional
         assert.equal(result, undefined, `${p.name} must never change a resource`);
     }
     const validations = [p.validateResource ?? []].flat();
-    for (const v of validations) await v(resourceArgs(x, false, additionalSecretOutputs ?? ["stdout"]), (m) => messages.push(m));
+    for (const v of validations)
+        await v(resourceArgs(x, false, additionalSecretOutputs ?? ["stdout"]), (m) => messages.push(m));
     return messages;
 }
 
 async function runStackPolicy(p: StackValidationPolicy, xs: Res[]): Promise<{ message: string; urn?: string }[]> {
     const out: { message: string; urn?: string }[] = [];
     await p.validateStack(
-        { resources: xs.map(stackResource), stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable: (r?: string): never => { throw new Error(String(r)); } },
+        {
+            resources: xs.map(stackResource),
+            stackTags: new Map(),
+            getConfig: <T extends object>() => ({}) as T,
+            notApplicable: (r?: string): never => {
+                throw new Error(String(r));
+            },
+        },
         (message, urn) => out.push({ message, urn }),
     );
     return out;
@@ -155,7 +199,11 @@ describe("policy pack (policy/)", function () {
             for (const p of policies) {
                 // "remediate" only gives the secrets policy the engine's secret markers; the SDK
                 // reports its violations as mandatory (see policy/policies.ts).
-                assert.ok(p.enforcementLevel === "mandatory" || (p === sensitiveValuesSecret && p.enforcementLevel === "remediate"), p.name);
+                assert.ok(
+                    p.enforcementLevel === "mandatory" ||
+                        (p === sensitiveValuesSecret && p.enforcementLevel === "remediate"),
+                    p.name,
+                );
             }
         });
 
@@ -198,15 +246,24 @@ describe("policy pack (policy/)", function () {
             it(stack, async () => {
                 const xs = all(stack);
                 const problems: string[] = [];
-                for (const p of resourcePolicies) for (const x of xs) problems.push(...(await runResourcePolicy(p, x, x.aso)).map((m) => `${p.name}: ${m}`));
-                for (const p of stackPolicies) problems.push(...(await runStackPolicy(p, xs)).map((v) => `${p.name}: ${v.message}`));
+                for (const p of resourcePolicies)
+                    for (const x of xs)
+                        problems.push(...(await runResourcePolicy(p, x, x.aso)).map((m) => `${p.name}: ${m}`));
+                for (const p of stackPolicies)
+                    problems.push(...(await runStackPolicy(p, xs)).map((v) => `${p.name}: ${v.message}`));
                 assert.deepEqual(problems, []);
             });
         }
 
         it("the plans do hold what the policies look at", () => {
-            assert.ok(all("k8s-dev").filter((x) => x.type === "openstack:networking/secGroupRule:SecGroupRule").length >= 3);
-            assert.ok(all("swarm-dev").some((x) => x.type === "command:remote:Command" && /join-token/.test(x.props.create ?? "")));
+            assert.ok(
+                all("k8s-dev").filter((x) => x.type === "openstack:networking/secGroupRule:SecGroupRule").length >= 3,
+            );
+            assert.ok(
+                all("swarm-dev").some(
+                    (x) => x.type === "command:remote:Command" && /join-token/.test(x.props.create ?? ""),
+                ),
+            );
             for (const stack of ["chain-dev", "chain-local"]) {
                 find(stack, "kubernetes:apps/v1:Deployment", (x) => x.props.spec.template.spec.hostNetwork === true);
                 find(stack, "pulumi:providers:docker");
@@ -218,7 +275,8 @@ describe("policy pack (policy/)", function () {
 
     describe("no-admin-ports-open-to-the-world", () => {
         const p = () => byName("no-admin-ports-open-to-the-world") as ResourceValidationPolicy;
-        const rule = (key: string) => find("k8s-dev", "openstack:networking/secGroupRule:SecGroupRule", (x) => x.name.endsWith(key));
+        const rule = (key: string) =>
+            find("k8s-dev", "openstack:networking/secGroupRule:SecGroupRule", (x) => x.name.endsWith(key));
 
         it("catches SSH opened to 0.0.0.0/0", async () => {
             const x = rule("ssh-admin");
@@ -245,19 +303,31 @@ describe("policy pack (policy/)", function () {
         });
 
         it("catches the Docker API ports inside a wide port range, and any-protocol rules", async () => {
-            const x = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) => r.name.endsWith("lb-from-clients"));
+            const x = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) =>
+                r.name.endsWith("lb-from-clients"),
+            );
             x.props.portRangeMin = 2000;
             x.props.portRangeMax = 3000;
-            assert.match((await runResourcePolicy(p(), x))[0], /opens the Docker API \(2375\/tcp\), the Docker API \(TLS\) \(2376\/tcp\) to 0\.0\.0\.0\/0/);
-            const y = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) => r.name.endsWith("lb-from-clients"));
+            assert.match(
+                (await runResourcePolicy(p(), x))[0],
+                /opens the Docker API \(2375\/tcp\), the Docker API \(TLS\) \(2376\/tcp\) to 0\.0\.0\.0\/0/,
+            );
+            const y = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) =>
+                r.name.endsWith("lb-from-clients"),
+            );
             delete y.props.protocol;
             delete y.props.portRangeMin;
             delete y.props.portRangeMax;
-            assert.match((await runResourcePolicy(p(), y))[0], /opens SSH \(22\/tcp\), the Kubernetes API \(6443\/tcp\), the Docker API \(2375\/tcp\), the Docker API \(TLS\) \(2376\/tcp\) to 0\.0\.0\.0\/0/);
+            assert.match(
+                (await runResourcePolicy(p(), y))[0],
+                /opens SSH \(22\/tcp\), the Kubernetes API \(6443\/tcp\), the Docker API \(2375\/tcp\), the Docker API \(TLS\) \(2376\/tcp\) to 0\.0\.0\.0\/0/,
+            );
         });
 
         it("leaves alone: HTTP to the world, UDP 22, egress, and rules limited to a group", async () => {
-            const lb = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) => r.name.endsWith("lb-from-clients"));
+            const lb = find("swarm-dev", "openstack:networking/secGroupRule:SecGroupRule", (r) =>
+                r.name.endsWith("lb-from-clients"),
+            );
             assert.equal(lb.props.remoteIpPrefix, "0.0.0.0/0");
             assert.deepEqual(await runResourcePolicy(p(), lb), []);
             const udp = rule("ssh-admin");
@@ -292,19 +362,45 @@ describe("policy pack (policy/)", function () {
             delete ns.props.metadata.labels[VNF_NAMESPACE_LABEL.key];
             const v = await runStackPolicy(p(), xs);
             assert.equal(v.length, 1);
-            assert.match(v[0].message, /runs a pod with hostNetwork in namespace vnf-router, which is not labelled hybrid-vnf\/vnf=true/);
+            assert.match(
+                v[0].message,
+                /runs a pod with hostNetwork in namespace vnf-router, which is not labelled hybrid-vnf\/vnf=true/,
+            );
         });
 
         it("catches a privileged DaemonSet and a bare privileged Pod", async () => {
             const xs = all("chain-dev");
             const d = xs.find((x) => x.type === "kubernetes:apps/v1:Deployment")!;
-            const ds: Res = { ...d, type: "kubernetes:apps/v1:DaemonSet", name: "agent", urn: d.urn + "-ds", props: clone(d.props), shown: clone(d.shown) };
+            const ds: Res = {
+                ...d,
+                type: "kubernetes:apps/v1:DaemonSet",
+                name: "agent",
+                urn: d.urn + "-ds",
+                props: clone(d.props),
+                shown: clone(d.shown),
+            };
             ds.props.metadata.namespace = "kube-system";
             delete ds.props.spec.template.spec.hostNetwork;
-            const pod: Res = { ...d, type: "kubernetes:core/v1:Pod", name: "debug", urn: d.urn + "-pod", props: { metadata: { namespace: "default" }, spec: { hostNetwork: true, containers: [{ name: "sh", image: "debian:bookworm" }] } }, shown: {} };
+            const pod: Res = {
+                ...d,
+                type: "kubernetes:core/v1:Pod",
+                name: "debug",
+                urn: d.urn + "-pod",
+                props: {
+                    metadata: { namespace: "default" },
+                    spec: { hostNetwork: true, containers: [{ name: "sh", image: "debian:bookworm" }] },
+                },
+                shown: {},
+            };
             const v = await runStackPolicy(p(), [...xs, ds, pod]);
-            assert.deepEqual(v.map((x) => x.urn), [ds.urn, pod.urn]);
-            assert.match(v[0].message, /^DaemonSet agent runs a pod with privileged container router in namespace kube-system/);
+            assert.deepEqual(
+                v.map((x) => x.urn),
+                [ds.urn, pod.urn],
+            );
+            assert.match(
+                v[0].message,
+                /^DaemonSet agent runs a pod with privileged container router in namespace kube-system/,
+            );
             assert.match(v[1].message, /^Pod debug runs a pod with hostNetwork in namespace default/);
         });
 
@@ -338,7 +434,10 @@ describe("policy pack (policy/)", function () {
             process.env.DOCKER_HOST = "tcp://10.0.0.5:2375";
             delete process.env.DOCKER_CERT_PATH;
             try {
-                assert.match((await runResourcePolicy(p(), x))[0], /talks to tcp:\/\/10\.0\.0\.5:2375 \(from DOCKER_HOST\) over plain TCP/);
+                assert.match(
+                    (await runResourcePolicy(p(), x))[0],
+                    /talks to tcp:\/\/10\.0\.0\.5:2375 \(from DOCKER_HOST\) over plain TCP/,
+                );
             } finally {
                 if (saved.host === undefined) delete process.env.DOCKER_HOST;
                 else process.env.DOCKER_HOST = saved.host;
@@ -348,7 +447,12 @@ describe("policy pack (policy/)", function () {
 
         it("accepts tcp:// with TLS material, ssh:// and unix://", async () => {
             const tls = provider();
-            Object.assign(tls.props, { host: "tcp://203.0.113.10:2376", certMaterial: "CERT", caMaterial: "CA", keyMaterial: "KEY" });
+            Object.assign(tls.props, {
+                host: "tcp://203.0.113.10:2376",
+                certMaterial: "CERT",
+                caMaterial: "CA",
+                keyMaterial: "KEY",
+            });
             tls.shown.keyMaterial = SECRET;
             assert.deepEqual(await runResourcePolicy(p(), tls), []);
             assert.deepEqual(await runResourcePolicy(p(), provider()), []);
@@ -364,7 +468,10 @@ describe("policy pack (policy/)", function () {
             x.shown.kubeconfig = x.props.kubeconfig; // not marked secret
             const m = await runResourcePolicy(p(), x);
             assert.equal(m.length, 1);
-            assert.match(m[0], /^pulumi:providers:kubernetes router-cluster: kubeconfig (holds a kubeconfig with credentials|is not secret); mark it secret \(pulumi\.secret, or config set --secret\)/);
+            assert.match(
+                m[0],
+                /^pulumi:providers:kubernetes router-cluster: kubeconfig (holds a kubeconfig with credentials|is not secret); mark it secret \(pulumi\.secret, or config set --secret\)/,
+            );
         });
 
         it("catches an SSH private key in a command's connection in plain text", async () => {
@@ -382,11 +489,15 @@ describe("policy pack (policy/)", function () {
             assert.match(x.props.stdin, /^SWMTKN-1-/);
             x.shown.stdin = x.props.stdin;
             const m = await runResourcePolicy(p(), x);
-            assert.deepEqual(m, [`command:remote:Command ${x.name}: stdin holds a Docker Swarm join token; mark it secret (pulumi.secret, or config set --secret) so it is encrypted in the state and hidden in logs`]);
+            assert.deepEqual(m, [
+                `command:remote:Command ${x.name}: stdin holds a Docker Swarm join token; mark it secret (pulumi.secret, or config set --secret) so it is encrypted in the state and hidden in logs`,
+            ]);
         });
 
         it("catches a command printing a join token or kubeconfig without additionalSecretOutputs stdout", async () => {
-            const join = find("swarm-dev", "command:remote:Command", (r) => /join-token -q worker/.test(r.props.create ?? ""));
+            const join = find("swarm-dev", "command:remote:Command", (r) =>
+                /join-token -q worker/.test(r.props.create ?? ""),
+            );
             assert.deepEqual(await runResourcePolicy(p(), join, []), [
                 `command:remote:Command ${join.name} prints a Docker Swarm join token on stdout, which the state keeps in plain text; add additionalSecretOutputs: ["stdout"]`,
             ]);
@@ -403,9 +514,18 @@ describe("policy pack (policy/)", function () {
             };
             const x = find("chain-dev", "pulumi:providers:kubernetes");
             x.shown.kubeconfig = x.props.kubeconfig;
-            assert.deepEqual(await validate(resourceArgs(x)), [], "validateResource alone cannot see secretness and must not guess");
-            const join = find("swarm-dev", "command:remote:Command", (r) => /join-token -q manager/.test(r.props.create ?? ""));
-            assert.match((await validate(resourceArgs(join, false, [])))[0], /prints a Docker Swarm join token on stdout/);
+            assert.deepEqual(
+                await validate(resourceArgs(x)),
+                [],
+                "validateResource alone cannot see secretness and must not guess",
+            );
+            const join = find("swarm-dev", "command:remote:Command", (r) =>
+                /join-token -q manager/.test(r.props.create ?? ""),
+            );
+            assert.match(
+                (await validate(resourceArgs(join, false, [])))[0],
+                /prints a Docker Swarm join token on stdout/,
+            );
         });
 
         it("splitSecrets reads the SDK's remediation proxies: nested and whole-object secrets", () => {
@@ -428,7 +548,10 @@ describe("policy pack (policy/)", function () {
                 `Deployment ${x.name}, container router: image hybrid-vnf/router:latest uses the tag latest; pin a version tag other than latest, or a @sha256 digest`,
             ]);
             x.props.spec.template.spec.containers[0].image = "registry.example:5000/hybrid-vnf/router";
-            assert.match((await runResourcePolicy(p(), x))[0], /image registry\.example:5000\/hybrid-vnf\/router has no tag, so it means :latest/);
+            assert.match(
+                (await runResourcePolicy(p(), x))[0],
+                /image registry\.example:5000\/hybrid-vnf\/router has no tag, so it means :latest/,
+            );
         });
 
         it("catches an unpinned init container and a DaemonSet", async () => {

@@ -72,9 +72,14 @@ export function renderBgpLines(bgp: RouterBgp, revealPassword: boolean): string[
         ...g.announce.map((p, i) => `ip prefix-list ${g.name}-OUT seq ${5 * (i + 1)} permit ${p}`),
         `ip prefix-list ${g.name}-OUT seq ${5 * (g.announce.length + 1)} deny any`,
     ]);
-    const routeMaps = bgp.groups.flatMap((g) => ["IN", "OUT"].flatMap((dir) => [
-        `route-map ${g.name}-${dir} permit 10`, ` match ip address prefix-list ${g.name}-${dir}`, "exit", "!",
-    ]));
+    const routeMaps = bgp.groups.flatMap((g) =>
+        ["IN", "OUT"].flatMap((dir) => [
+            `route-map ${g.name}-${dir} permit 10`,
+            ` match ip address prefix-list ${g.name}-${dir}`,
+            "exit",
+            "!",
+        ]),
+    );
     const password = bgp.password === undefined ? undefined : revealPassword ? bgp.password : VTY_PASSWORD_PLACEHOLDER;
     const networks = [...new Set(bgp.groups.flatMap((g) => g.announce))];
     return [
@@ -94,7 +99,10 @@ export function renderBgpLines(bgp: RouterBgp, revealPassword: boolean): string[
         " !",
         " address-family ipv4 unicast",
         ...networks.map((p) => `  network ${p}`),
-        ...bgp.groups.flatMap((g) => [`  neighbor ${g.name} route-map ${g.name}-IN in`, `  neighbor ${g.name} route-map ${g.name}-OUT out`]),
+        ...bgp.groups.flatMap((g) => [
+            `  neighbor ${g.name} route-map ${g.name}-IN in`,
+            `  neighbor ${g.name} route-map ${g.name}-OUT out`,
+        ]),
         " exit-address-family",
         "exit",
         "!",

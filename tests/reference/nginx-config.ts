@@ -20,7 +20,8 @@ const NGINX_TIME = /^[1-9][0-9]*(ms|s|m|h)?$/;
 const NGINX_SECONDS = /^[1-9][0-9]*(s|m|h)?$/; // fail_timeout has 1s granularity: nginx -t rejects "500ms"
 
 function checkTime(key: string, v: string, re = NGINX_TIME): string {
-    if (!re.test(v)) throw new VnfConfigError(key, v, `not an nginx time such as 10s${re === NGINX_TIME ? " or 500ms" : ""}`);
+    if (!re.test(v))
+        throw new VnfConfigError(key, v, `not an nginx time such as 10s${re === NGINX_TIME ? " or 500ms" : ""}`);
     return v;
 }
 

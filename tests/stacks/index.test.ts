@@ -6,7 +6,9 @@ import { PlanMocks } from "../../harness/mocks";
 import { planStacks } from "../../harness/plan";
 import { PROJECT_DIR } from "../../harness/stack-files";
 
-async function runIndexWith(config: Record<string, string>): Promise<{ registered: string[]; result: Promise<unknown> }> {
+async function runIndexWith(
+    config: Record<string, string>,
+): Promise<{ registered: string[]; result: Promise<unknown> }> {
     const registered: string[] = [];
     const mocks = new PlanMocks({ stackOutputs: () => ({ outputs: {}, secretOutputNames: [] }) });
     const counting: pulumi.runtime.Mocks = {
@@ -27,7 +29,10 @@ describe("role dispatch", () => {
     ] as const) {
         it(`a ${role} role fails, lists the valid roles, and registers no resource`, async () => {
             const run = await runIndexWith(config);
-            await assert.rejects(run.result, /hybrid-vnf:role: .*valid roles: k8s-cluster, swarm-cluster, service-chain/);
+            await assert.rejects(
+                run.result,
+                /hybrid-vnf:role: .*valid roles: k8s-cluster, swarm-cluster, service-chain/,
+            );
             await pulumi.runtime.disconnect(); // waits for the failed program's outstanding RPCs
             assert.deepStrictEqual(run.registered, []);
         });

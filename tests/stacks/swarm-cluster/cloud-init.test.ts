@@ -6,7 +6,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { planStacks, revealedInputs, StackPlan } from "../../../harness/plan";
-import { clusterLegNetwork, renderSwarmCloudConfig, SwarmNodeCloudConfig } from "../../../stacks/swarm-cluster/cloud-init";
+import {
+    clusterLegNetwork,
+    renderSwarmCloudConfig,
+    SwarmNodeCloudConfig,
+} from "../../../stacks/swarm-cluster/cloud-init";
 import { clusterLegRules } from "../../../stacks/swarm-cluster/security";
 import { ECMP_SYSCTL_PATH } from "../../../lib/cloud-init";
 import { FRR_CONF_PATH, FRR_DAEMONS_PATH, renderHostFrrConfig } from "../../../lib/frr-host";
@@ -40,7 +44,10 @@ describe("swarm user-data vs cloud-init schema", () => {
     before(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "swarm-cloud-init-"));
         const [k8s, swarm] = await planStacks(["k8s-dev", "swarm-dev"]);
-        const [big] = await planStacks(["swarm-dev"], { previous: [k8s], overrides: { "swarm-dev": { "hybrid-vnf:managerCount": 3, "hybrid-vnf:workerCount": 5 } } });
+        const [big] = await planStacks(["swarm-dev"], {
+            previous: [k8s],
+            overrides: { "swarm-dev": { "hybrid-vnf:managerCount": 3, "hybrid-vnf:workerCount": 5 } },
+        });
         nodes = [...userDataOf(swarm), ...userDataOf(big).map((n) => ({ ...n, name: `big-${n.name}` }))];
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -70,7 +77,10 @@ describe("swarm cloud-config rendering", () => {
     it("installs Debian's docker.io at the pinned version and holds it", () => {
         assert.deepStrictEqual(doc.packages, [["docker.io", "20.10.24+dfsg1-1+deb12u1"]]);
         assert.ok(doc.runcmd.some((c: string[]) => c.join(" ") === "apt-mark hold docker.io"));
-        assert.ok(doc.runcmd.some((c: string[]) => c.join(" ") === "usermod -aG docker debian"), "dockerHost ssh:// needs the user in group docker");
+        assert.ok(
+            doc.runcmd.some((c: string[]) => c.join(" ") === "usermod -aG docker debian"),
+            "dockerHost ssh:// needs the user in group docker",
+        );
     });
 
     it("never configures a TCP Docker socket", () => {
@@ -79,7 +89,10 @@ describe("swarm cloud-config rendering", () => {
 
     it("writes eth1's route to disk (networkd), matched by the port's MAC, default route left on eth0", () => {
         const paths = doc.write_files.map((f: any) => f.path);
-        assert.deepStrictEqual(paths, ["/etc/systemd/network/05-swarm-eth1.link", "/etc/systemd/network/05-swarm-eth1.network"]);
+        assert.deepStrictEqual(paths, [
+            "/etc/systemd/network/05-swarm-eth1.link",
+            "/etc/systemd/network/05-swarm-eth1.network",
+        ]);
         const network: string = doc.write_files[1].content;
         assert.match(network, /^\[Match\]\nMACAddress=fa:16:3e:00:00:01$/m);
         assert.match(network, /\[Route\]\nDestination=10\.100\.102\.0\/24\nGateway=10\.100\.101\.10\n/);
@@ -120,7 +133,10 @@ describe("swarm cloud-config in bgp mode", () => {
     });
 
     it("installs Debian's FRR pinned next to docker.io, writes frr.conf and daemons after the packages, holds and restarts it", () => {
-        assert.deepStrictEqual(doc.packages, [["docker.io", SAMPLE.dockerVersion], ["frr", "8.4.4-1.1~deb12u2"]]);
+        assert.deepStrictEqual(doc.packages, [
+            ["docker.io", SAMPLE.dockerVersion],
+            ["frr", "8.4.4-1.1~deb12u2"],
+        ]);
         const conf = doc.write_files.find((f: any) => f.path === FRR_CONF_PATH);
         assert.deepStrictEqual([conf.owner, conf.permissions, conf.defer], ["frr:frr", "0640", true]);
         assert.strictEqual(conf.content, renderHostFrrConfig(frr));
@@ -132,9 +148,15 @@ describe("swarm cloud-config in bgp mode", () => {
 
     it("hashes its ECMP routes on the 5-tuple (sysctl.d, applied before FRR installs them), so the LB's flows spread over the routers", () => {
         const sysctl = doc.write_files.find((f: any) => f.path === ECMP_SYSCTL_PATH);
-        assert.deepStrictEqual([sysctl.owner, sysctl.permissions, sysctl.content], ["root:root", "0644", "net.ipv4.fib_multipath_hash_policy = 1\n"]);
+        assert.deepStrictEqual(
+            [sysctl.owner, sysctl.permissions, sysctl.content],
+            ["root:root", "0644", "net.ipv4.fib_multipath_hash_policy = 1\n"],
+        );
         const cmds = doc.runcmd.map((c: string[]) => c.join(" "));
-        assert.ok(cmds.includes("sysctl --system") && cmds.indexOf("sysctl --system") < cmds.indexOf("systemctl restart frr"), cmds.join("; "));
+        assert.ok(
+            cmds.includes("sysctl --system") && cmds.indexOf("sysctl --system") < cmds.indexOf("systemctl restart frr"),
+            cmds.join("; "),
+        );
     });
 
     it("eth1 keeps its address and MTU but has no static route to the Apache network", () => {
