@@ -1,4 +1,4 @@
-// npm run bench:failover [-- --keep]: the failover figures of issue 11 from one run on this
+// npm run bench:failover [-- --keep]: the failover figures from one run on this
 // machine. The lab in static mode (one router, the baseline), then in bgp mode (two routers,
 // BGP+BFD); in each, under bounded load, one router container is killed, then (once all is
 // back) one router node falls silent for a while (lab/bench/failover-measure.ts). Writes
@@ -43,8 +43,7 @@ export function failoverMarkdown(
             failoverTable(runs).trimEnd(),
             "",
             ...runs.flatMap((r) => r.notes.map((n) => `- ${r.routing}, ${r.fault}: ${n}`)),
-            "Goals in bgp mode (issue 11): the dead next hop withdrawn within 1 s, 0 requests failed. " +
-                "Printed, not judged.",
+            "Goals in bgp mode: the dead next hop withdrawn within 1 s, 0 requests failed. Printed, not judged.",
         ].join("\n") + "\n"
     );
 }

@@ -1,4 +1,4 @@
-// Failover under bounded load (issue 11): fail one router while clients send requests through
+// Failover under bounded load: fail one router while clients send requests through
 // the chain, and time what follows from this host's side. Two faults:
 //   - kill: `docker kill` of the router container. Its daemons die (the TCP sessions close at
 //     once), but the routes zebra put in the node's kernel outlive it, so the node keeps forwarding;

@@ -112,7 +112,7 @@ export function benchTable(rows: BenchRow[]): { headers: string[]; cells: (strin
     };
 }
 
-/** Requests/s of the chain over each reference path: issue 10's goals are >= 0.95x and >= 0.45x. */
+/** Requests/s of the chain over each reference path: the goals are >= 0.95x and >= 0.45x. */
 export function chainRatios(
     chain: WrkResult,
     lbDirect: WrkResult,

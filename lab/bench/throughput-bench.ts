@@ -4,7 +4,7 @@
 //   LB, no router  client -> LB -> Apache            (same LB image and env, on the Apache network)
 //   Apache         client -> Apache                  (one backend, from that LB's namespace)
 //   published port host -> managerIp:lbPort -> LB -> router -> Apache (what a client of the stack uses)
-// Prints chain/LB-direct and chain/Apache requests/s (issue 10's goals: >= 0.95x, >= 0.45x) and, when
+// Prints chain/LB-direct and chain/Apache requests/s (goals: >= 0.95x, >= 0.45x) and, when
 // bench/results/lab-baseline.json holds an earlier run, its figures beside the new ones.
 // Writes bench/results/lab.json and lab.md (README quotes it). Reports figures; never pass/fails on speed.
 import * as fs from "fs";
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
         const ratios = chainRatios(table[0], table[1], table[2]);
         const ratioLine =
             `chain / LB without the router hop: ${ratios.vsLbDirect.toFixed(2)}x requests/s ` +
-            "(issue 10's goal: at least 0.95x); " +
+            "(goal: at least 0.95x); " +
             `chain / Apache direct: ${ratios.vsApache.toFixed(2)}x (goal: at least 0.45x). Printed, not judged.`;
         const machine = {
             cpus: os.cpus().length,

@@ -1,5 +1,5 @@
 // The lab's router nodes: one in static mode (the seed's design), one per routerHosts entry in
-// bgp mode (issue 11). Each is a network namespace with a cluster leg and an Apache leg, a router
+// bgp mode. Each is a network namespace with a cluster leg and an Apache leg, a router
 // container the node's agent runs, and the agent itself. Pure: addresses in, nodes out.
 import { LabAddressing, firstFree } from "./addressing";
 import { LAB_NAMES } from "../names";

@@ -82,7 +82,7 @@ describe("failover report (lab/bench/failover-measure.ts)", () => {
         );
         assert.match(
             md,
-            /Goals in bgp mode \(issue 11\): the dead next hop withdrawn within 1 s, 0 requests failed\. Printed, not judged\.\n$/,
+            /Goals in bgp mode: the dead next hop withdrawn within 1 s, 0 requests failed\. Printed, not judged\.\n$/,
         );
     });
 });

@@ -1,4 +1,4 @@
-// End-to-end, issue 11: the lab in bgp mode (two router nodes from the engine's DaemonSet, the
+// End-to-end: the lab in bgp mode (two router nodes from the engine's DaemonSet, the
 // swarm host's FRR in this host's root namespace, the Apache backends' FRR), then one router
 // container killed under bounded load; then the same fault in static mode (one router) as the
 // baseline. Asserts behaviour (sessions, ECMP both ways, withdrawal, return), prints the times,
