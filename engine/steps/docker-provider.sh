@@ -84,21 +84,7 @@ build_docker_provider() (
     done_step
 
     step "5/5 smoke test (version, gRPC port on start)"
-    local v
-    v="$("$outdir/bin/pulumi-resource-docker" -version)"
-    [ "$v" = "$DOCKER_PROVIDER_VERSION" ] || { echo "docker-provider: -version says '$v'" >&2; return 1; }
-    local port="" pid i
-    "$outdir/bin/pulumi-resource-docker" >"$work/smoke.out" 2>"$work/smoke.err" &
-    pid=$!
-    for i in $(seq 1 50); do
-        port="$(head -n1 "$work/smoke.out" 2>/dev/null || true)"
-        [ -n "$port" ] && break
-        sleep 0.2
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    [[ "$port" =~ ^[0-9]+$ ]] || { echo "docker-provider: no port printed" >&2; cat "$work/smoke.err" >&2; return 1; }
-    echo "docker-provider:   version $v, listened on port $port"
+    smoke_test_plugin "$outdir/bin/pulumi-resource-docker" "$DOCKER_PROVIDER_VERSION" "$work"
     done_step
 
     echo "docker-provider: built $outdir/bin/pulumi-resource-docker in $(($(date +%s) - t0))s"
