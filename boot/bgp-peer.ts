@@ -6,7 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { PROJECT_DIR } from "../harness/stack-files";
+import { FRR_BGP_CAPABILITIES } from "../lib/frr-capabilities";
 import { cidrContains } from "../lib/net";
+import { acceptedPrefixes } from "./expectations";
 import { BridgeSpec, LINK_PREFIX } from "./network";
 
 export const PEER_PREFIX = `${LINK_PREFIX}-peer`;
@@ -39,7 +41,7 @@ export function frrFacts(frrConf: string): FrrFacts {
         hostAsn: one(/^router bgp (\d+)/m, "router bgp"),
         peerAsn: one(/^ neighbor \S+ remote-as (\d+)/m, "remote-as"),
         neighbors: [...new Set([...frrConf.matchAll(/^ neighbor (\d+\.\d+\.\d+\.\d+) /gm)].map((m) => m[1]))],
-        accepted: [...frrConf.matchAll(/^ip prefix-list FROM-ROUTERS seq \d+ permit (\S+)/gm)].map((m) => m[1]),
+        accepted: acceptedPrefixes(frrConf),
         bfdIntervalMs: one(/^\s+transmit-interval (\d+)/m, "BFD transmit-interval"),
         bfdMultiplier: one(/^\s+detect-multiplier (\d+)/m, "BFD detect-multiplier"),
     };
@@ -128,12 +130,7 @@ export function startPeers(peers: PeerSpec[]): string[] {
                 p.ip,
                 "--cap-drop",
                 "ALL",
-                "--cap-add",
-                "NET_ADMIN",
-                "--cap-add",
-                "NET_RAW",
-                "--cap-add",
-                "SYS_ADMIN",
+                ...FRR_BGP_CAPABILITIES.flatMap((c) => ["--cap-add", c]),
                 ...env,
                 image,
             ],
@@ -141,7 +138,27 @@ export function startPeers(peers: PeerSpec[]): string[] {
         );
         made.push(`container:${p.name}`);
     }
+    for (const p of peers) waitPeerUp(p.name);
     return made;
+}
+
+/** A peer whose daemons died at start (a missing capability, a bad frr.conf) fails here, with its log, not as a guest's session check. */
+function waitPeerUp(name: string, timeoutMs = 30_000): void {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const running = spawnSync("docker", ["inspect", "-f", "{{.State.Running}}", name], { encoding: "utf8" });
+        const bgpd =
+            running.stdout.trim() === "true" &&
+            spawnSync("docker", ["exec", name, "vtysh", "-c", "show bgp summary"], { stdio: "ignore" }).status === 0;
+        if (bgpd) return;
+        if (running.stdout.trim() !== "true" || Date.now() > deadline) {
+            const log = spawnSync("docker", ["logs", "--tail", "8", name], { encoding: "utf8" });
+            throw new Error(
+                `BGP peer ${name} is not up (running: ${running.stdout.trim() || "absent"}): ${(log.stdout + log.stderr).trim()}`,
+            );
+        }
+        spawnSync("sleep", ["1"]);
+    }
 }
 
 export function stopPeers(made: string[]): void {

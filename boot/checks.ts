@@ -16,6 +16,8 @@ export interface Check {
     /** Run with sh inside the guest (as the login user; sudo where root is needed), or on the host as a client on the bridge. */
     script: string;
     where?: "guest" | "host";
+    /** A state that converges after boot (BGP, BFD): re-run until it passes or this many ms pass. */
+    settleMs?: number;
     judge: (out: { code: number | null; stdout: string; stderr: string }) => Judgement;
 }
 
@@ -191,6 +193,15 @@ export function judgeSessions(stdout: string, neighbors: string[]): Judgement {
     return ok ? pass(seen.join("; ")) : fail(seen.join("; "));
 }
 
+/** `ip -4 route show <prefix>`: learnt by BGP, with a next hop via every router (ECMP). */
+export function judgeEcmpRoute(stdout: string, prefix: string, neighbors: string[]): Judgement {
+    const seen = oneLine(stdout);
+    if (!new RegExp(`^${prefix.replace(/\./g, "\\.")} .*proto bgp`, "m").test(stdout))
+        return fail(`no BGP route to ${prefix}: ${seen || "none"}`);
+    const missing = neighbors.filter((n) => !new RegExp(`\\bvia ${n.replace(/\./g, "\\.")} `).test(`${stdout} `));
+    return missing.length === 0 ? pass(seen) : fail(`no next hop via ${missing.join(", ")}: ${seen}`);
+}
+
 export interface CheckContext {
     kind: VmKind;
     exp: Expectations;
@@ -283,9 +294,18 @@ export function checksFor(ctx: CheckContext): Check[] {
         });
         checks.push({
             name: "BGP sessions Established, BFD up",
+            // Guest FRR connects out on start; its connect-retry and BFD's slow start take seconds.
+            settleMs: 120_000,
             script: "sudo vtysh -c 'show bgp ipv4 unicast summary json'; echo --bfd--; sudo vtysh -c 'show bfd peers json'",
             judge: (o) => judgeSessions(o.stdout, frr.neighbors),
         });
+        for (const prefix of frr.accepted)
+            checks.push({
+                name: `ECMP route ${prefix} over every router`,
+                settleMs: 60_000,
+                script: `ip -4 route show ${prefix}`,
+                judge: (o) => judgeEcmpRoute(o.stdout, prefix, frr.neighbors),
+            });
         checks.push({
             name: "no static route",
             script: "ip -4 route show proto static",

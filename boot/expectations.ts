@@ -24,7 +24,7 @@ export interface Expectations {
     /** The user-data installs k3s by downloading its installer (needs the internet). */
     k3sDownload?: string;
     /** The rendered frr.conf's `router bgp` line and neighbor addresses, when the user-data writes one. */
-    frr?: { routerBgp: string; neighbors: string[] };
+    frr?: { routerBgp: string; neighbors: string[]; accepted: string[] };
 }
 
 function iniSections(text: string): { section: string; entries: [string, string][] }[] {
@@ -117,9 +117,14 @@ export function expectations(vm: VmSpec, addresses: Map<string, string>): Expect
     };
 }
 
+/** The prefixes the guest imports from its routers (its FROM-ROUTERS prefix-list). */
+export function acceptedPrefixes(frrConf: string): string[] {
+    return [...frrConf.matchAll(/^ip prefix-list FROM-ROUTERS seq \d+ permit (\S+)/gm)].map((m) => m[1]);
+}
+
 function frrOf(conf: string | undefined): Expectations["frr"] {
     if (!conf) return undefined;
     const routerBgp = /^router bgp \d+/m.exec(conf)?.[0] ?? "router bgp ?";
     const neighbors = [...conf.matchAll(/^ neighbor (\d+\.\d+\.\d+\.\d+) /gm)].map((m) => m[1]);
-    return { routerBgp, neighbors: [...new Set(neighbors)] };
+    return { routerBgp, neighbors: [...new Set(neighbors)], accepted: acceptedPrefixes(conf) };
 }

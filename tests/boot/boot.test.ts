@@ -26,6 +26,7 @@ import {
     judgeNetworkStack,
     judgeFrrConfig,
     judgeSessions,
+    judgeEcmpRoute,
 } from "../../boot/checks";
 import { expectations } from "../../boot/expectations";
 import { bridgesFor, dnsmasqArgs, nftRuleset, tapsFor } from "../../boot/network";
@@ -304,7 +305,7 @@ describe("boot: image, CLI and stack copy", () => {
 
 describe("boot: FRR verdicts", () => {
     it("the rendered config must be running, each session Established with BFD up", () => {
-        const frr = { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"] };
+        const frr = { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"], accepted: ["10.100.101.0/24"] };
         assert.strictEqual(
             judgeFrrConfig("router bgp 64513\n neighbor 10.100.102.2 peer-group ROUTERS\n", frr).verdict,
             "pass",
@@ -320,23 +321,65 @@ describe("boot: FRR verdicts", () => {
     });
 });
 
-describe("boot: the BGP peer of a bgp guest", function () {
-    this.timeout(120000);
-    it("is the router image at the neighbor address, with the frr.conf's AS numbers, BFD timers and accepted prefixes", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "boot-bgp-"));
-        for (const f of fs.readdirSync(path.join(PROJECT_DIR, "stacks")).filter((n) => n.endsWith(".yaml")))
-            fs.copyFileSync(path.join(PROJECT_DIR, "stacks", f), path.join(dir, f));
-        const k8s = path.join(dir, "Pulumi.k8s-dev.yaml");
-        fs.writeFileSync(
-            k8s,
-            fs.readFileSync(k8s, "utf8").replace("  # hybrid-vnf:routing: bgp", "  hybrid-vnf:routing: bgp"),
+describe("boot: ECMP over the routers", () => {
+    // As a booted bgp Apache VM showed it (FRR 8.4.4, iproute2 6.1), two routers at .2 and .3.
+    const seen = [
+        "10.100.101.0/24 nhid 12 proto bgp metric 20 ",
+        "\tnexthop via 10.100.102.2 dev eth0 weight 1 ",
+        "\tnexthop via 10.100.102.3 dev eth0 weight 1 ",
+    ].join("\n");
+    const routers = ["10.100.102.2", "10.100.102.3"];
+    it("passes a BGP route with a next hop via every router", () => {
+        assert.strictEqual(judgeEcmpRoute(seen, "10.100.101.0/24", routers).verdict, "pass");
+    });
+    it("fails one next hop short, a static route, or none", () => {
+        const one = "10.100.101.0/24 via 10.100.102.2 dev eth0 proto bgp metric 20 ";
+        assert.strictEqual(judgeEcmpRoute(one, "10.100.101.0/24", ["10.100.102.2"]).verdict, "pass");
+        assert.match(judgeEcmpRoute(one, "10.100.101.0/24", routers).evidence, /no next hop via 10\.100\.102\.3/);
+        assert.strictEqual(
+            judgeEcmpRoute(seen.replace("proto bgp", "proto static"), "10.100.101.0/24", routers).verdict,
+            "fail",
         );
-        const apache = vmSpec(await plannedWithState(["k8s-dev"], dir), "k8s-apache-1");
-        fs.rmSync(dir, { recursive: true });
+        assert.strictEqual(judgeEcmpRoute("", "10.100.101.0/24", routers).verdict, "fail");
+        // 10.100.102.20 is not the router at 10.100.102.2.
+        assert.strictEqual(
+            judgeEcmpRoute(seen.replace("via 10.100.102.2 ", "via 10.100.102.20 "), "10.100.101.0/24", routers).verdict,
+            "fail",
+        );
+    });
+});
+
+const BGP_VARIANT = path.join(PROJECT_DIR, "boot", "variants", "bgp");
+
+describe("boot: the bgp variant (boot/variants/bgp)", function () {
+    this.timeout(120000);
+    it("is the dev stack files with the README's two bgp lines uncommented, nothing else", () => {
+        for (const f of fs.readdirSync(BGP_VARIANT).filter((n) => n.endsWith(".yaml"))) {
+            const dev = fs
+                .readFileSync(path.join(PROJECT_DIR, "stacks", f), "utf8")
+                .replace("  # hybrid-vnf:routing: bgp", "  hybrid-vnf:routing: bgp")
+                .replace("  # hybrid-vnf:routerCount: 2", "  hybrid-vnf:routerCount: 2");
+            assert.strictEqual(
+                fs.readFileSync(path.join(BGP_VARIANT, f), "utf8"),
+                dev,
+                `${f} drifted from stacks/${f}`,
+            );
+        }
+        assert.match(
+            fs.readFileSync(path.join(BGP_VARIANT, "Pulumi.k8s-dev.yaml"), "utf8"),
+            /^ {2}hybrid-vnf:routing: bgp$/m,
+        );
+    });
+
+    it("gives the Apache VM the router image as peer at each router's address, with the frr.conf's AS numbers, BFD timers and accepted prefixes", async () => {
+        const apache = vmSpec(await plannedWithState(["k8s-dev"], BGP_VARIANT), "k8s-apache-1");
         assert.strictEqual(apache.bgp, true);
         const conf = parse(apache.userData).write_files.find((f: any) => f.path === "/etc/frr/frr.conf").content;
         const facts = frrFacts(conf);
-        assert.deepStrictEqual([facts.hostAsn, facts.peerAsn, facts.neighbors], ["64513", "64512", ["10.100.102.2"]]);
+        assert.deepStrictEqual(
+            [facts.hostAsn, facts.peerAsn, facts.neighbors],
+            ["64513", "64512", ["10.100.102.2", "10.100.102.3"]],
+        );
         const peers = peersFor([facts], bridgesFor([apache]));
         assert.deepStrictEqual(
             peers.map((p) => [
@@ -347,12 +390,30 @@ describe("boot: the BGP peer of a bgp guest", function () {
                 p.env.BGP_PEER_ASN,
                 p.env.BGP_LISTEN_RANGES,
             ]),
-            [["hvb-peer0", "10.100.102.2", "10.100.102.0/24", "64512", "64513", "HOSTS=10.100.102.0/24"]],
+            [
+                ["hvb-peer0", "10.100.102.2", "10.100.102.0/24", "64512", "64513", "HOSTS=10.100.102.0/24"],
+                ["hvb-peer1", "10.100.102.3", "10.100.102.0/24", "64512", "64513", "HOSTS=10.100.102.0/24"],
+            ],
         );
         assert.strictEqual(peers[0].env.BGP_ANNOUNCE, "HOSTS=10.100.101.0/24,HOSTS=10.100.100.0/24");
         const exp = expectations(apache, assignAddresses([apache]));
-        assert.deepStrictEqual(exp.frr, { routerBgp: "router bgp 64513", neighbors: ["10.100.102.2"] });
+        assert.deepStrictEqual(exp.frr, {
+            routerBgp: "router bgp 64513",
+            neighbors: ["10.100.102.2", "10.100.102.3"],
+            accepted: ["10.100.101.0/24", "10.100.100.0/24"],
+        });
+        assert.deepStrictEqual(
+            checksFor({ kind: apache.kind, exp })
+                .map((c) => c.name)
+                .filter((n) => n.startsWith("ECMP")),
+            ["ECMP route 10.100.101.0/24 over every router", "ECMP route 10.100.100.0/24 over every router"],
+        );
         assert.strictEqual(exp.sysctls["net.ipv4.fib_multipath_hash_policy"], "1");
+        assert.deepStrictEqual(exp.routes, [], "a bgp guest has no static route to expect");
+        const sessions = checksFor({ kind: apache.kind, exp }).find(
+            (c) => c.name === "BGP sessions Established, BFD up",
+        );
+        assert.ok(sessions?.settleMs, "the session check waits for BGP and BFD to converge");
         assert.throws(
             () => peersFor([{ ...facts, neighbors: ["192.0.2.9"] }], bridgesFor([apache])),
             /192\.0\.2\.9 is on none of the harness's bridges/,
