@@ -1,7 +1,7 @@
 // A boot run: plan, image, host networks, guests, cloud-init, checks, swarm, reboot, checks
 // again, removal from the swarm; every phase timed and bounded, every check printed with its
 // verdict and evidence. Returns the results; the CLI sets the exit code from them.
-import { Check, checksFor, Judgement } from "./checks";
+import { BootPhase, Check, checksFor, Judgement } from "./checks";
 import { expectations } from "./expectations";
 import { GuestImage, ensureImage } from "./image";
 import { hostDown, hostUp, recordDocker } from "./host";
@@ -44,7 +44,7 @@ export interface BootOptions {
 export interface CheckResult extends Judgement {
     vm: string;
     check: string;
-    phase: "first boot" | "after reboot";
+    phase: BootPhase;
 }
 
 export interface BootReport {
@@ -163,7 +163,7 @@ async function bootGuests(o: BootOptions, report: BootReport, guests: Guest[]): 
 
     const checkAll = async (phase: CheckResult["phase"]) => {
         for (const g of guests)
-            for (const c of checksFor({ kind: g.vm.kind, exp: g.exp }))
+            for (const c of checksFor({ kind: g.vm.kind, exp: g.exp, phase }))
                 record(g.vm.resource, phase, c.name, await runCheck(g, c));
     };
     await timed(report, o.log, "checks", () => checkAll("first boot"));

@@ -146,7 +146,24 @@ describe("boot: planned Instances as guests", function () {
         const r = expectations(router, assignAddresses([router]));
         assert.strictEqual(r.sysctls["net.ipv4.ip_forward"], "1");
         assert.match(r.k3sDownload ?? "", /^https:\/\/raw\.githubusercontent\.com\/k3s-io\/k3s\/.*\/install\.sh$/);
-        assert.ok(checksFor({ kind: router.kind, exp: r }).some((c) => c.name === "k3s download"));
+        assert.ok(checksFor({ kind: router.kind, exp: r, phase: "first boot" }).some((c) => c.name === "k3s download"));
+        // As a booted router node showed it: the k3s runcmd failed on first boot, and after the
+        // reboot cloud-init ran no per-instance step, so it ended done with no error.
+        const cloudInit = (phase: "first boot" | "after reboot") =>
+            checksFor({ kind: router.kind, exp: r, phase }).find((c) => c.name === "cloud-init done")!;
+        const rebooted = `{"v1": {"errors": []}}\nstatus: done\n`;
+        const k3sFailed = `{"v1": {"errors": ["('scripts-user', RuntimeError('Runparts: 1 failures (runcmd) in 1 attempted commands'))"]}}\nstatus: error\n`;
+        const verdict = (phase: "first boot" | "after reboot", stdout: string) =>
+            cloudInit(phase).judge({ code: 0, stdout, stderr: "" }).verdict;
+        assert.deepStrictEqual(
+            [
+                verdict("first boot", k3sFailed),
+                verdict("first boot", rebooted),
+                verdict("after reboot", rebooted),
+                verdict("after reboot", k3sFailed),
+            ],
+            ["pass", "fail", "pass", "fail"],
+        );
         const a = expectations(apache, assignAddresses([apache]));
         assert.strictEqual(a.page?.content, renderApachePage("k8s-dev-apache-1", "10.100.102.10"));
     });
@@ -403,14 +420,14 @@ describe("boot: the bgp variant (boot/variants/bgp)", function () {
             accepted: ["10.100.101.0/24", "10.100.100.0/24"],
         });
         assert.deepStrictEqual(
-            checksFor({ kind: apache.kind, exp })
+            checksFor({ kind: apache.kind, exp, phase: "first boot" })
                 .map((c) => c.name)
                 .filter((n) => n.startsWith("ECMP")),
             ["ECMP route 10.100.101.0/24 over every router", "ECMP route 10.100.100.0/24 over every router"],
         );
         assert.strictEqual(exp.sysctls["net.ipv4.fib_multipath_hash_policy"], "1");
         assert.deepStrictEqual(exp.routes, [], "a bgp guest has no static route to expect");
-        const sessions = checksFor({ kind: apache.kind, exp }).find(
+        const sessions = checksFor({ kind: apache.kind, exp, phase: "first boot" }).find(
             (c) => c.name === "BGP sessions Established, BFD up",
         );
         assert.ok(sessions?.settleMs, "the session check waits for BGP and BFD to converge");
