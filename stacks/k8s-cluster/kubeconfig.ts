@@ -18,6 +18,9 @@ export function readAfterCloudInit(path: string): string {
     return [
         "cloud-init status --wait >/dev/null; rc=$?",
         'if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then cloud-init status --long >&2; exit "$rc"; fi',
+        // runcmd (the k3s install) runs once per instance: after a reboot cloud-init reports done
+        // even when that install failed on the first boot, so say why the file is missing.
+        `sudo test -f ${path} || { echo "${path} is missing: cloud-init is done but its k3s install (runcmd, run once per instance) did not finish; see /var/log/cloud-init-output.log" >&2; exit 1; }`,
         `sudo cat ${path}`,
     ].join("\n");
 }

@@ -3,6 +3,10 @@
 // Apache pages, secrets), a variant config proving nothing is hard-coded, and the pure
 // functions behind them.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
 import { parse as parseYaml } from "yaml";
 import { PlannedResource, reveal, revealedInputs, SECRET, StackPlan } from "../../../harness/plan";
 import { mockId, PlanMocks } from "../../../harness/mocks";
@@ -567,6 +571,42 @@ describe("k8s-cluster pure functions", () => {
         assert.match(s, /^cloud-init status --wait/);
         assert.match(s, /-ne 2/);
         assert.match(s, /sudo cat \/x\/y$/);
+    });
+
+    it("readAfterCloudInit, run by sh: prints the file, stops on cloud-init's error, and names a file cloud-init never wrote", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-after-cloud-init-"));
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(bin, "sudo"), '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+        const runWith = (cloudInitRc: number, file: string) => {
+            fs.writeFileSync(
+                path.join(bin, "cloud-init"),
+                `#!/bin/sh\n[ "$1 $2" = "status --long" ] && echo "status: error"\nexit ${cloudInitRc}\n`,
+                { mode: 0o755 },
+            );
+            return spawnSync("sh", ["-c", readAfterCloudInit(file)], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+            });
+        };
+        const kubeconfig = path.join(dir, "k3s.yaml");
+        fs.writeFileSync(kubeconfig, "apiVersion: v1\n");
+        try {
+            const ok = runWith(0, kubeconfig);
+            assert.deepStrictEqual([ok.status, ok.stdout], [0, "apiVersion: v1\n"]);
+            assert.strictEqual(runWith(2, kubeconfig).status, 0, "degraded is tolerated");
+            const failed = runWith(1, kubeconfig);
+            assert.deepStrictEqual([failed.status, failed.stdout, failed.stderr], [1, "", "status: error\n"]);
+            // After a reboot: cloud-init is done, but the first boot's k3s install never wrote the file.
+            const missing = runWith(0, path.join(dir, "absent.yaml"));
+            assert.strictEqual(missing.status, 1);
+            assert.match(
+                missing.stderr,
+                /absent\.yaml is missing: cloud-init is done but its k3s install \(runcmd, run once per instance\) did not finish/,
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true });
+        }
     });
 
     it("vmName makes valid hostnames from stack names", () => {
